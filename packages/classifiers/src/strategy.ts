@@ -1,0 +1,10 @@
+import type { StrategyName, StrategyVerdict } from '@switchyard/core';
+
+/**
+ * One way of deciding a prompt's tier and route. Strategies are pure with respect to the
+ * request: everything they need (keywords, patterns, models) is given at construction.
+ */
+export interface ClassificationStrategy {
+  readonly name: StrategyName;
+  classify(prompt: string): StrategyVerdict | Promise<StrategyVerdict>;
+}

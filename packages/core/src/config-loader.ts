@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { configSchema, type SwitchyardConfig } from './config-schema.ts';
+import { ConfigError } from './errors.ts';
+
+/** The configuration that ships with Switchyard: three tiers, four routes. */
+export const defaultConfigPath = fileURLToPath(new URL('../config/default.yaml', import.meta.url));
+
+/** `tiers[1].deployments[0].model: required` style lines, one per issue. */
+export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(root)';
+  return path
+    .map((segment, index) => (typeof segment === 'number' ? `[${segment}]` : `${index === 0 ? '' : '.'}${String(segment)}`))
+    .join('');
+}
+
+/** Validates an already-parsed document. */
+export function parseConfig(document: unknown, source = 'configuration'): SwitchyardConfig {
+  const result = configSchema.safeParse(document);
+  if (!result.success) throw new ConfigError(`${source} is invalid:`, formatIssues(result.error.issues));
+  return result.data;
+}
+
+/** Reads a YAML or JSON file (JSON is YAML) and validates it. */
+export function loadConfig(path: string = defaultConfigPath): SwitchyardConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read config file ${path}: ${(error as Error).message}`, [], { cause: error });
+  }
+  let document: unknown;
+  try {
+    document = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`config file ${path} is not valid YAML or JSON: ${(error as Error).message}`, [], { cause: error });
+  }
+  return parseConfig(document, `config file ${path}`);
+}

@@ -1,0 +1,150 @@
+import { z } from 'zod';
+
+const name = z.string().regex(/^[a-z][a-z0-9_-]*$/, 'must be lowercase letters, digits, "-" or "_", starting with a letter');
+
+export const deploymentSchema = z.strictObject({
+  /** Key into `providers`; the provider entry says which adapter serves it. */
+  provider: z.string().min(1),
+  model: z.string().min(1),
+  /** Price in USD per million input tokens. */
+  inputPerMTok: z.number().nonnegative(),
+  /** Price in USD per million output tokens. */
+  outputPerMTok: z.number().nonnegative(),
+  maxOutputTokens: z.number().int().positive().optional(),
+});
+
+export const tierSchema = z.strictObject({
+  name,
+  /** Tried in order: provider redundancy inside a tier. */
+  deployments: z.array(deploymentSchema).min(1),
+  /** Overrides `cascade.qualityThreshold` for answers produced on this tier. */
+  qualityThreshold: z.number().min(0).max(1).optional(),
+});
+
+export const routeSchema = z.strictObject({
+  name,
+  systemPrompt: z.string().optional(),
+  temperature: z.number().min(0).max(2).optional(),
+  /** Requests on this route never run below this tier. */
+  minTier: z.string().optional(),
+  keywords: z.array(z.string().min(1)).default([]),
+  examples: z.array(z.string().min(1)).default([]),
+});
+
+export const strategyNameSchema = z.enum(['keywords', 'rules', 'centroid', 'trained', 'llm']);
+
+export const classifierSchema = z.strictObject({
+  /** Cheapest first; the next strategy runs only when the previous one is unsure. */
+  strategies: z.array(strategyNameSchema).min(1).default(['rules', 'keywords']),
+  confidenceThreshold: z.number().min(0).max(1).default(0.35),
+  /** Top-2 scores closer than this are ambiguous. */
+  minGap: z.number().min(0).max(1).default(0.02),
+  defaultTier: z.string(),
+  /** Route used when no expert's keywords match. */
+  fallbackRoute: z.string().default('general'),
+});
+
+export const cascadeSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  qualityThreshold: z.number().min(0).max(1).default(0.7),
+  judge: z.enum(['heuristic']).default('heuristic'),
+  maxEscalations: z.number().int().min(0).default(2),
+});
+
+export const providerSchema = z.strictObject({
+  /** Which adapter serves this endpoint. */
+  type: z.enum(['anthropic', 'openai', 'simulated']),
+  /** Name of the environment variable holding the API key; the key itself never goes in the file. */
+  apiKeyEnv: z.string().optional(),
+  baseURL: z.url().optional(),
+  timeoutMs: z.number().int().positive().default(60_000),
+});
+
+export const simulationSchema = z.strictObject({
+  /** Simulated answers take between these many milliseconds (deterministic per prompt). */
+  latencyMs: z.strictObject({ min: z.number().int().min(0), max: z.number().int().min(0) }).default({ min: 20, max: 120 }),
+  /** Share of deliberately weak answers (empty, refusal, truncated) per tier name, 0..1. */
+  weakAnswerRate: z.record(z.string(), z.number().min(0).max(1)).default({}),
+  /** Share of calls that fail with a retryable 503, 0..1. */
+  failureRate: z.number().min(0).max(1).default(0),
+});
+
+export const apiSchema = z.strictObject({
+  host: z.string().default('0.0.0.0'),
+  port: z.number().int().min(0).max(65_535).default(8080),
+  /** Largest accepted body for single requests (bytes). */
+  bodyLimitBytes: z.number().int().positive().default(1_048_576),
+  /** Largest accepted body for `POST /v1/batches` (bytes). */
+  batchBodyLimitBytes: z.number().int().positive().default(64 * 1_048_576),
+  maxBatchSize: z.number().int().positive().default(10_000),
+});
+
+export const queueSchema = z.strictObject({
+  /** Namespace of every Redis key Switchyard writes. */
+  prefix: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('switchyard'),
+  /** BullMQ attempts per hop for retryable failures. */
+  attempts: z.number().int().positive().default(3),
+  backoffMs: z.number().int().positive().default(1_000),
+  classifierConcurrency: z.number().int().positive().default(50),
+  executorConcurrency: z.number().int().positive().default(20),
+  /** How long request records, batches and finished jobs are kept. */
+  retentionSeconds: z.number().int().positive().default(7 * 24 * 3600),
+});
+
+export const configSchema = z
+  .strictObject({
+    tiers: z.array(tierSchema).min(1),
+    routes: z.array(routeSchema).min(1),
+    classifier: classifierSchema,
+    cascade: cascadeSchema.default(cascadeSchema.parse({})),
+    providers: z.record(z.string(), providerSchema),
+    simulation: simulationSchema.default(simulationSchema.parse({})),
+    api: apiSchema.default(apiSchema.parse({})),
+    queue: queueSchema.default(queueSchema.parse({})),
+  })
+  .superRefine((config, context) => {
+    const tierNames = config.tiers.map((tier) => tier.name);
+    const issue = (path: (string | number)[], message: string) => context.addIssue({ code: 'custom', path, message });
+
+    tierNames.forEach((tierName, index) => {
+      if (tierNames.indexOf(tierName) !== index) issue(['tiers', index, 'name'], `duplicate tier "${tierName}"`);
+    });
+    const routeNames = config.routes.map((route) => route.name);
+    routeNames.forEach((routeName, index) => {
+      if (routeNames.indexOf(routeName) !== index) issue(['routes', index, 'name'], `duplicate route "${routeName}"`);
+    });
+    config.routes.forEach((route, index) => {
+      if (route.minTier !== undefined && !tierNames.includes(route.minTier)) {
+        issue(['routes', index, 'minTier'], `unknown tier "${route.minTier}" (tiers: ${tierNames.join(', ')})`);
+      }
+    });
+    if (!tierNames.includes(config.classifier.defaultTier)) {
+      issue(['classifier', 'defaultTier'], `unknown tier "${config.classifier.defaultTier}" (tiers: ${tierNames.join(', ')})`);
+    }
+    if (!routeNames.includes(config.classifier.fallbackRoute)) {
+      issue(['classifier', 'fallbackRoute'], `unknown route "${config.classifier.fallbackRoute}" (routes: ${routeNames.join(', ')})`);
+    }
+    config.tiers.forEach((tier, tierIndex) => {
+      tier.deployments.forEach((deployment, deploymentIndex) => {
+        if (!(deployment.provider in config.providers)) {
+          issue(
+            ['tiers', tierIndex, 'deployments', deploymentIndex, 'provider'],
+            `unknown provider "${deployment.provider}" (providers: ${Object.keys(config.providers).join(', ')})`,
+          );
+        }
+      });
+    });
+    for (const tierName of Object.keys(config.simulation.weakAnswerRate)) {
+      if (!tierNames.includes(tierName)) issue(['simulation', 'weakAnswerRate', tierName], `unknown tier "${tierName}"`);
+    }
+    if (config.simulation.latencyMs.min > config.simulation.latencyMs.max) {
+      issue(['simulation', 'latencyMs'], 'min must not exceed max');
+    }
+  });
+
+export type SwitchyardConfig = z.infer<typeof configSchema>;
+export type TierConfig = z.infer<typeof tierSchema>;
+export type DeploymentConfig = z.infer<typeof deploymentSchema>;
+export type RouteConfig = z.infer<typeof routeSchema>;
+export type ProviderConfig = z.infer<typeof providerSchema>;
+export type StrategyName = z.infer<typeof strategyNameSchema>;

@@ -1,0 +1,38 @@
+export { ConfigError, MalformedJobError, ProviderError, SwitchyardError, isRetryableStatus } from './errors.ts';
+export {
+  configSchema,
+  type DeploymentConfig,
+  type ProviderConfig,
+  type RouteConfig,
+  type StrategyName,
+  type SwitchyardConfig,
+  type TierConfig,
+} from './config-schema.ts';
+export { defaultConfigPath, formatIssues, formatPath, loadConfig, parseConfig } from './config-loader.ts';
+export { TierLadder } from './tier-ladder.ts';
+export { addUsage, costUsd, roundUsd, type TokenUsage } from './pricing.ts';
+export { chatMessageSchema, chatRequestSchema, promptOf, type ChatMessage, type ChatRequest } from './chat-request.ts';
+export { classifyJobId, clientKeyPattern, newBatchId, newRequestId, tierJobId } from './ids.ts';
+export {
+  terminalStatuses,
+  type Attempt,
+  type DeploymentRef,
+  type FinalAnswer,
+  type RequestError,
+  type RequestRecord,
+  type RequestStatus,
+  type RoutingDecision,
+  type StrategyVerdict,
+} from './request-record.ts';
+export {
+  attemptSummarySchema,
+  classifyJobSchema,
+  classifyQueueName,
+  defaultJobOptions,
+  jobCatalog,
+  tierJobSchema,
+  tierQueueName,
+  type AttemptSummary,
+  type ClassifyJob,
+  type TierJob,
+} from './job-catalog.ts';

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import type { SwitchyardConfig } from './config-schema.ts';
+
+/**
+ * The one place that says which queues exist, what their jobs carry and how they are retried.
+ * Producers and consumers both validate payloads with these schemas.
+ */
+export const classifyQueueName = 'classify';
+export const tierQueueName = (tier: string): string => `tier.${tier}`;
+
+const requestId = z.string().regex(/^req_[a-z2-7]+$/, 'must be a request id (req_...)');
+
+export const classifyJobSchema = z.strictObject({ requestId });
+
+/** What an escalated job carries about the attempts before it. */
+export const attemptSummarySchema = z.strictObject({
+  hop: z.number().int().min(0),
+  tier: z.string(),
+  deployment: z.string(),
+  qualityScore: z.number(),
+  reason: z.string().optional(),
+  costUsd: z.number(),
+  answerSummary: z.string(),
+});
+
+export const tierJobSchema = z.strictObject({
+  requestId,
+  /** 0 for the first tier run, +1 per escalation. */
+  hop: z.number().int().min(0),
+  tier: z.string(),
+  history: z.array(attemptSummarySchema),
+});
+
+export type ClassifyJob = z.infer<typeof classifyJobSchema>;
+export type TierJob = z.infer<typeof tierJobSchema>;
+export type AttemptSummary = z.infer<typeof attemptSummarySchema>;
+
+export const jobCatalog = {
+  classify: { jobName: 'classify', schema: classifyJobSchema },
+  tier: { jobName: 'execute', schema: tierJobSchema },
+} as const;
+
+/** House job options: bounded retries with backoff, finished jobs kept as long as records. */
+export function defaultJobOptions(queue: SwitchyardConfig['queue']) {
+  return {
+    attempts: queue.attempts,
+    backoff: { type: 'exponential' as const, delay: queue.backoffMs },
+    // Finished jobs are kept for the retention period so that re-adding the same job id
+    // (a redelivered hop) is a no-op instead of a second run.
+    removeOnComplete: { age: queue.retentionSeconds },
+    removeOnFail: { age: queue.retentionSeconds },
+  };
+}

@@ -1,0 +1,89 @@
+import type { ChatRequest } from './chat-request.ts';
+import type { TokenUsage } from './pricing.ts';
+
+export type RequestStatus = 'queued' | 'routed' | 'running' | 'completed' | 'failed';
+export const terminalStatuses: readonly RequestStatus[] = ['completed', 'failed'];
+
+/** What one classification strategy said. */
+export interface StrategyVerdict {
+  strategy: string;
+  tier: string;
+  route: string;
+  confidence: number;
+  /** Per-tier (and, where the strategy has them, per-route) scores that led to the verdict. */
+  scores: Record<string, number>;
+  /** Set when the strategy could not decide (e.g. no keyword matched, ambiguous top-2). */
+  unsure?: string;
+}
+
+/** Where a request was sent and why. */
+export interface RoutingDecision extends StrategyVerdict {
+  /** Why the final tier differs from the strategy's, if it does. */
+  adjustments: string[];
+  /** Every strategy that ran, in order. */
+  chain: StrategyVerdict[];
+  /** How long classification took, in microseconds. */
+  durationUs: number;
+}
+
+export interface DeploymentRef {
+  provider: string;
+  model: string;
+}
+
+/** One tier run of a request: which deployment answered, at what cost, and how good it was. */
+export interface Attempt {
+  hop: number;
+  tier: string;
+  deployment: DeploymentRef;
+  startedAt: string;
+  latencyMs: number;
+  usage: TokenUsage;
+  costUsd: number;
+  /** What the premium deployment would have charged for the same tokens. */
+  baselineCostUsd: number;
+  finishReason: string;
+  answer: string;
+  /** True when the answer came from the simulated provider, not a model. */
+  simulated: boolean;
+  qualityScore: number;
+  qualityReasons: string[];
+  /** Set when this answer was judged too weak and the request went to the next tier. */
+  escalationReason?: string;
+  /** Deployments of the tier that were tried and failed before this one answered. */
+  skipped: { deployment: DeploymentRef; error: string }[];
+}
+
+export interface FinalAnswer {
+  answer: string;
+  tier: string;
+  deployment: DeploymentRef;
+  hop: number;
+  qualityScore: number;
+  simulated: boolean;
+  finishReason: string;
+}
+
+export interface RequestError {
+  code: string;
+  message: string;
+}
+
+export interface RequestRecord {
+  id: string;
+  status: RequestStatus;
+  request: ChatRequest;
+  batchId?: string;
+  customId?: string;
+  idempotencyKey?: string;
+  createdAt: string;
+  updatedAt: string;
+  completedAt?: string;
+  decision?: RoutingDecision;
+  attempts: Attempt[];
+  final?: FinalAnswer;
+  error?: RequestError;
+  usage: TokenUsage;
+  costUsd: number;
+  baselineCostUsd: number;
+}

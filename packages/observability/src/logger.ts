@@ -1,0 +1,34 @@
+import { pino, type Logger, type LoggerOptions } from 'pino';
+
+export type { Logger } from 'pino';
+
+export interface LoggerSettings {
+  /** Component name, e.g. `api`, `executor.simple`. */
+  name: string;
+  level?: string;
+  /** Where log lines go; standard error by default so that standard output stays for results. */
+  destination?: NodeJS.WritableStream;
+}
+
+// Anything that may hold a credential is censored wherever it appears in a log object.
+const redactPaths = [
+  'apiKey',
+  '*.apiKey',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  'headers["x-api-key"]',
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+];
+
+/** The one way Switchyard creates loggers: JSON lines, credentials redacted. */
+export function createLogger(settings: LoggerSettings): Logger {
+  const options: LoggerOptions = {
+    name: settings.name,
+    level: settings.level ?? 'info',
+    redact: { paths: redactPaths, censor: '[redacted]' },
+    base: { pid: process.pid },
+  };
+  return pino(options, settings.destination ?? process.stderr);
+}

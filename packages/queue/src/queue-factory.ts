@@ -1,0 +1,65 @@
+import {
+  classifyQueueName,
+  defaultJobOptions,
+  tierQueueName,
+  type SwitchyardConfig,
+} from '@switchyard/core';
+import { Queue, Worker, type Processor } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { KeySpace } from './key-space.ts';
+
+/** Every queue of a configuration: `classify` and one per tier. */
+export class QueueSet {
+  readonly classify: Queue;
+  readonly tiers: ReadonlyMap<string, Queue>;
+
+  constructor(connection: Redis, keys: KeySpace, config: Pick<SwitchyardConfig, 'tiers' | 'queue'>) {
+    const make = (name: string) =>
+      new Queue(name, { connection, prefix: keys.queuePrefix(name), defaultJobOptions: defaultJobOptions(config.queue) });
+    this.classify = make(classifyQueueName);
+    this.tiers = new Map(config.tiers.map((tier) => [tier.name, make(tierQueueName(tier.name))]));
+  }
+
+  tier(name: string): Queue {
+    const queue = this.tiers.get(name);
+    if (!queue) throw new RangeError(`no queue for tier "${name}"`);
+    return queue;
+  }
+
+  all(): Queue[] {
+    return [this.classify, ...this.tiers.values()];
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.all().map((queue) => queue.close()));
+  }
+}
+
+export interface WorkerSettings {
+  connection: Redis;
+  keys: KeySpace;
+  concurrency: number;
+  /**
+   * How long a job stays locked to a worker without a heartbeat. A killed worker's job is picked
+   * up again after this long; 30 s covers a slow provider call (the lock is renewed meanwhile).
+   */
+  lockDurationMs?: number;
+}
+
+/** BullMQ worker with the house defaults. */
+export function createWorker<Data, Result>(
+  queueName: string,
+  processor: Processor<Data, Result>,
+  settings: WorkerSettings,
+): Worker<Data, Result> {
+  return new Worker<Data, Result>(queueName, processor, {
+    connection: settings.connection,
+    prefix: settings.keys.queuePrefix(queueName),
+    concurrency: settings.concurrency,
+    lockDuration: settings.lockDurationMs ?? 30_000,
+    // Stalled jobs (their worker died) are retried rather than failed: delivery is at-least-once
+    // and every hop is idempotent.
+    maxStalledCount: 5,
+    autorun: true,
+  });
+}

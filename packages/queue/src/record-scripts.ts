@@ -1,0 +1,34 @@
+/**
+ * Lua scripts that change a request record atomically. Each touches one key (the record), so
+ * they run on Redis Cluster too. A record in a terminal state (`completed`, `failed`) is never
+ * changed again: a redelivered job (at-least-once delivery) cannot reopen or rewrite it.
+ */
+
+/** KEYS[1] record; ARGV field/value pairs. Returns 1 written, 0 already terminal, -1 missing. */
+export const updateUnlessTerminalScript = `
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return -1 end
+if status == 'completed' or status == 'failed' then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV))
+return 1
+`;
+
+/**
+ * KEYS[1] record; ARGV[1] channel, ARGV[2] terminal status, ARGV[3] retention seconds,
+ * ARGV[4..] field/value pairs. Makes the record terminal and publishes the completion event in
+ * the same step, so no waiter can miss it. Returns 1 finished now, 0 was already terminal, -1 missing.
+ */
+export const finishScript = `
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return -1 end
+if status == 'completed' or status == 'failed' then return 0 end
+redis.call('HSET', KEYS[1], 'status', ARGV[2], unpack(ARGV, 4))
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3]))
+local batchId = redis.call('HGET', KEYS[1], 'batchId')
+redis.call('PUBLISH', ARGV[1], cjson.encode({
+  requestId = redis.call('HGET', KEYS[1], 'id'),
+  batchId = batchId or cjson.null,
+  status = ARGV[2],
+}))
+return 1
+`;

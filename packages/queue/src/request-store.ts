@@ -1,0 +1,258 @@
+import {
+  addUsage,
+  MalformedJobError,
+  roundUsd,
+  type Attempt,
+  type ChatRequest,
+  type FinalAnswer,
+  type RequestError,
+  type RequestRecord,
+  type RequestStatus,
+  type RoutingDecision,
+} from '@switchyard/core';
+import type { Redis } from 'ioredis';
+import type { KeySpace } from './key-space.ts';
+import { finishScript, updateUnlessTerminalScript } from './record-scripts.ts';
+
+export interface NewRequest {
+  id: string;
+  request: ChatRequest;
+  batchId?: string;
+  customId?: string;
+  idempotencyKey?: string;
+}
+
+export interface BatchMeta {
+  id: string;
+  total: number;
+  createdAt: string;
+  idempotencyKey?: string;
+}
+
+export type StatusCounts = Record<RequestStatus, number> & { total: number };
+
+/** Writes per pipeline when creating or reading many records: bounds memory and reply size. */
+const chunkSize = 500;
+
+const attemptField = (hop: number) => `attempt:${hop}`;
+
+/**
+ * The request record: the one source every read endpoint serves. One Redis hash per request;
+ * attempts are stored one field per hop so a redelivered hop overwrites itself instead of
+ * appending a duplicate.
+ */
+export class RequestStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: KeySpace,
+    private readonly retentionSeconds: number,
+  ) {}
+
+  /**
+   * Claims a client idempotency key for `requestId`. Returns the id that owns the key: `requestId`
+   * when the claim succeeded, the earlier request's id when the key was used before.
+   */
+  async claimIdempotencyKey(clientKey: string, requestId: string): Promise<string> {
+    const key = this.keys.idempotency(clientKey);
+    const claimed = await this.redis.set(key, requestId, 'EX', this.retentionSeconds, 'NX');
+    if (claimed === 'OK') return requestId;
+    const owner = await this.redis.get(key);
+    return owner ?? requestId;
+  }
+
+  async releaseIdempotencyKey(clientKey: string): Promise<void> {
+    await this.redis.del(this.keys.idempotency(clientKey));
+  }
+
+  async create(requests: readonly NewRequest[]): Promise<void> {
+    const now = new Date().toISOString();
+    for (let start = 0; start < requests.length; start += chunkSize) {
+      const pipeline = this.redis.pipeline();
+      for (const request of requests.slice(start, start + chunkSize)) {
+        const key = this.keys.request(request.id);
+        const fields: Record<string, string> = {
+          id: request.id,
+          status: 'queued',
+          request: JSON.stringify(request.request),
+          createdAt: now,
+          updatedAt: now,
+        };
+        if (request.batchId !== undefined) fields.batchId = request.batchId;
+        if (request.customId !== undefined) fields.customId = request.customId;
+        if (request.idempotencyKey !== undefined) fields.idempotencyKey = request.idempotencyKey;
+        pipeline.hset(key, fields).expire(key, this.retentionSeconds);
+      }
+      const results = (await pipeline.exec()) ?? [];
+      const failure = results.find(([error]) => error !== null);
+      if (failure) throw failure[0];
+    }
+  }
+
+  /** Deletes records that were written for a submission that could not be enqueued. */
+  async discard(requestIds: readonly string[], batchId?: string): Promise<void> {
+    for (let start = 0; start < requestIds.length; start += chunkSize) {
+      await Promise.all(requestIds.slice(start, start + chunkSize).map((id) => this.redis.del(this.keys.request(id))));
+    }
+    if (batchId !== undefined) await this.redis.del(this.keys.batch(batchId), this.keys.batchMembers(batchId));
+  }
+
+  async get(requestId: string): Promise<RequestRecord | undefined> {
+    const hash = await this.redis.hgetall(this.keys.request(requestId));
+    if (!hash.id) return undefined;
+    return toRecord(hash);
+  }
+
+  /** The stored chat request, for workers. A missing or unreadable record cannot be processed. */
+  async getRequest(requestId: string): Promise<ChatRequest> {
+    const raw = await this.redis.hget(this.keys.request(requestId), 'request');
+    if (raw === null) throw new MalformedJobError(`request ${requestId} has no record (expired or never created)`);
+    return JSON.parse(raw) as ChatRequest;
+  }
+
+  async getStatus(requestId: string): Promise<RequestStatus | undefined> {
+    const status = await this.redis.hget(this.keys.request(requestId), 'status');
+    return (status ?? undefined) as RequestStatus | undefined;
+  }
+
+  async getDecision(requestId: string): Promise<RoutingDecision | undefined> {
+    const raw = await this.redis.hget(this.keys.request(requestId), 'decision');
+    return raw === null ? undefined : (JSON.parse(raw) as RoutingDecision);
+  }
+
+  /** Records the routing decision. Returns false when the record is already terminal or gone. */
+  async setDecision(requestId: string, decision: RoutingDecision): Promise<boolean> {
+    return this.updateUnlessTerminal(requestId, { status: 'routed', decision: JSON.stringify(decision) });
+  }
+
+  async markRunning(requestId: string): Promise<boolean> {
+    return this.updateUnlessTerminal(requestId, { status: 'running' });
+  }
+
+  /** Stores an attempt under its hop: writing the same hop twice keeps one attempt. */
+  async recordAttempt(attempt: Attempt & { requestId: string }): Promise<boolean> {
+    const { requestId, ...stored } = attempt;
+    return this.updateUnlessTerminal(requestId, { [attemptField(attempt.hop)]: JSON.stringify(stored) });
+  }
+
+  async getAttempts(requestId: string): Promise<Attempt[]> {
+    return toRecord(await this.redis.hgetall(this.keys.request(requestId))).attempts;
+  }
+
+  /** Completes the request with its final answer. Returns true only for the call that completed it. */
+  async complete(requestId: string, final: FinalAnswer): Promise<boolean> {
+    return this.finish(requestId, 'completed', { final: JSON.stringify(final) });
+  }
+
+  /** Fails the request with a reason. Returns true only for the call that failed it. */
+  async fail(requestId: string, error: RequestError): Promise<boolean> {
+    return this.finish(requestId, 'failed', { error: JSON.stringify(error) });
+  }
+
+  async createBatch(meta: BatchMeta, requestIds: readonly string[]): Promise<void> {
+    const membersKey = this.keys.batchMembers(meta.id);
+    for (let start = 0; start < requestIds.length; start += chunkSize * 10) {
+      await this.redis.rpush(membersKey, ...requestIds.slice(start, start + chunkSize * 10));
+    }
+    const fields: Record<string, string> = { id: meta.id, total: String(meta.total), createdAt: meta.createdAt };
+    if (meta.idempotencyKey !== undefined) fields.idempotencyKey = meta.idempotencyKey;
+    await this.redis
+      .multi()
+      .hset(this.keys.batch(meta.id), fields)
+      .expire(this.keys.batch(meta.id), this.retentionSeconds)
+      .exec();
+    await this.redis.expire(membersKey, this.retentionSeconds);
+  }
+
+  async getBatch(batchId: string): Promise<BatchMeta | undefined> {
+    const hash = await this.redis.hgetall(this.keys.batch(batchId));
+    if (!hash.id) return undefined;
+    const meta: BatchMeta = { id: hash.id, total: Number(hash.total), createdAt: hash.createdAt ?? '' };
+    if (hash.idempotencyKey !== undefined) meta.idempotencyKey = hash.idempotencyKey;
+    return meta;
+  }
+
+  async batchMemberIds(batchId: string): Promise<string[]> {
+    return this.redis.lrange(this.keys.batchMembers(batchId), 0, -1);
+  }
+
+  async batchCounts(batchId: string): Promise<StatusCounts> {
+    const ids = await this.batchMemberIds(batchId);
+    const counts: StatusCounts = { total: ids.length, queued: 0, routed: 0, running: 0, completed: 0, failed: 0 };
+    for (let start = 0; start < ids.length; start += chunkSize) {
+      const statuses = await Promise.all(
+        ids.slice(start, start + chunkSize).map((id) => this.redis.hget(this.keys.request(id), 'status')),
+      );
+      for (const status of statuses) if (status !== null && status in counts) counts[status as RequestStatus] += 1;
+    }
+    return counts;
+  }
+
+  /** Records of a batch in submission order, read in chunks so that 10,000 of them stream in bounded memory. */
+  async *batchRecords(batchId: string): AsyncGenerator<RequestRecord> {
+    const ids = await this.batchMemberIds(batchId);
+    for (let start = 0; start < ids.length; start += chunkSize) {
+      const hashes = await Promise.all(
+        ids.slice(start, start + chunkSize).map((id) => this.redis.hgetall(this.keys.request(id))),
+      );
+      for (const hash of hashes) if (hash.id) yield toRecord(hash);
+    }
+  }
+
+  private async updateUnlessTerminal(requestId: string, fields: Record<string, string>): Promise<boolean> {
+    const args = Object.entries({ ...fields, updatedAt: new Date().toISOString() }).flat();
+    const result = await this.redis.eval(updateUnlessTerminalScript, 1, this.keys.request(requestId), ...args);
+    return result === 1;
+  }
+
+  private async finish(requestId: string, status: 'completed' | 'failed', fields: Record<string, string>): Promise<boolean> {
+    const now = new Date().toISOString();
+    const args = Object.entries({ ...fields, updatedAt: now, completedAt: now }).flat();
+    const result = await this.redis.eval(
+      finishScript,
+      1,
+      this.keys.request(requestId),
+      this.keys.eventsChannel,
+      status,
+      String(this.retentionSeconds),
+      ...args,
+    );
+    return result === 1;
+  }
+}
+
+function parseJson<T>(raw: string | undefined): T | undefined {
+  return raw === undefined ? undefined : (JSON.parse(raw) as T);
+}
+
+function toRecord(hash: Record<string, string>): RequestRecord {
+  const attempts = Object.entries(hash)
+    .filter(([field]) => field.startsWith('attempt:'))
+    .map(([, value]) => JSON.parse(value) as Attempt)
+    .sort((a, b) => a.hop - b.hop);
+  const usage = attempts.reduce((total, attempt) => addUsage(total, attempt.usage), { inputTokens: 0, outputTokens: 0 });
+  const record: RequestRecord = {
+    id: hash.id ?? '',
+    status: (hash.status ?? 'queued') as RequestStatus,
+    request: JSON.parse(hash.request ?? '{"messages":[]}') as ChatRequest,
+    createdAt: hash.createdAt ?? '',
+    updatedAt: hash.updatedAt ?? '',
+    attempts,
+    usage,
+    costUsd: roundUsd(attempts.reduce((sum, attempt) => sum + attempt.costUsd, 0)),
+    // The baseline is one premium call per request, priced with the tokens of the answer served.
+    baselineCostUsd: 0,
+  };
+  const final = parseJson<FinalAnswer>(hash.final);
+  const served = final === undefined ? attempts.at(-1) : attempts.find((attempt) => attempt.hop === final.hop);
+  record.baselineCostUsd = roundUsd(served?.baselineCostUsd ?? 0);
+  if (hash.batchId !== undefined) record.batchId = hash.batchId;
+  if (hash.customId !== undefined) record.customId = hash.customId;
+  if (hash.idempotencyKey !== undefined) record.idempotencyKey = hash.idempotencyKey;
+  if (hash.completedAt !== undefined) record.completedAt = hash.completedAt;
+  const decision = parseJson<RoutingDecision>(hash.decision);
+  if (decision !== undefined) record.decision = decision;
+  if (final !== undefined) record.final = final;
+  const error = parseJson<RequestError>(hash.error);
+  if (error !== undefined) record.error = error;
+  return record;
+}
