@@ -36,3 +36,4 @@ export {
   type ClassifyJob,
   type TierJob,
 } from './job-catalog.ts';
+export { environmentSchema, readEnvironment, type Environment } from './environment.ts';

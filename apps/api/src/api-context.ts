@@ -1,0 +1,19 @@
+import type { SwitchyardConfig, TierLadder } from '@switchyard/core';
+import type { Logger } from '@switchyard/observability';
+import type { QueueRuntime } from '@switchyard/queue';
+import type { SubmissionService } from './submission.ts';
+
+/** What the route plugins share. */
+export interface ApiContext {
+  config: SwitchyardConfig;
+  ladder: TierLadder;
+  runtime: QueueRuntime;
+  submissions: SubmissionService;
+  logger: Logger;
+  /**
+   * Listens for the request's completion. The listener is registered when this resolves, so a
+   * record read afterwards cannot miss the event; `done` resolves on completion or after
+   * `timeoutMs`, and `stop` removes the listener.
+   */
+  waitForCompletion(requestId: string, timeoutMs: number): Promise<{ done: Promise<void>; stop: () => void }>;
+}

@@ -1,0 +1,75 @@
+import { TierLadder, type SwitchyardConfig } from '@switchyard/core';
+import type { Logger } from '@switchyard/observability';
+import type { QueueRuntime } from '@switchyard/queue';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { ApiError, sendError } from './api-errors.ts';
+import type { ApiContext } from './api-context.ts';
+import { registerBatchRoutes } from './routes/batch-routes.ts';
+import { registerHealthRoutes } from './routes/health-routes.ts';
+import { registerRequestRoutes } from './routes/request-routes.ts';
+import { SubmissionService, unavailable } from './submission.ts';
+
+export interface AppOptions {
+  config: SwitchyardConfig;
+  runtime: QueueRuntime;
+  logger: Logger;
+}
+
+/** Builds the HTTP app without listening, so tests can drive it with `app.inject()`. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config, runtime, logger } = options;
+  const ladder = new TierLadder(config);
+  const context: ApiContext = {
+    config,
+    ladder,
+    runtime,
+    logger,
+    submissions: new SubmissionService(runtime, ladder),
+    async waitForCompletion(requestId, timeoutMs) {
+      const events = runtime.events();
+      await events.start();
+      let stop = () => {};
+      const done = new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        const unsubscribe = events.onRequest(requestId, () => resolve());
+        stop = () => {
+          clearTimeout(timer);
+          unsubscribe();
+        };
+      });
+      return { done, stop };
+    },
+  };
+
+  // pino's Logger is what Fastify wraps; its type is stricter than FastifyBaseLogger's.
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: config.api.bodyLimitBytes,
+    // One log line per HTTP request would drown the workers' lines during a 10,000-request batch.
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof ApiError) return sendError(reply, error);
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return sendError(reply, new ApiError('payload_too_large', `the body is larger than the limit of ${request.routeOptions.config?.url === '/v1/batches' ? config.api.batchBodyLimitBytes : config.api.bodyLimitBytes} bytes`));
+    }
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return sendError(reply, new ApiError('unsupported_media_type', `content type "${request.headers['content-type'] ?? '(none)'}" is not supported; send application/json`));
+    }
+    if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) {
+      return sendError(reply, new ApiError('invalid_json', `the body is not valid JSON: ${error.message}`));
+    }
+    if (runtime.redis.status !== 'ready') return sendError(reply, unavailable());
+    logger.error({ err: error, url: request.url }, 'unhandled-error');
+    return sendError(reply, new ApiError('internal_error', error.message));
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, new ApiError('not_found', `no route ${request.method} ${request.url.split('?')[0] ?? ''}`)),
+  );
+
+  registerHealthRoutes(app, context);
+  registerRequestRoutes(app, context);
+  registerBatchRoutes(app, context);
+  return app;
+}

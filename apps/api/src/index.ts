@@ -1,0 +1,2 @@
+export { buildApp, type AppOptions } from './app.ts';
+export { ApiError, apiErrorCodes, type ApiErrorCode } from './api-errors.ts';

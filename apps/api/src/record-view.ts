@@ -1,0 +1,88 @@
+import { roundUsd, type Attempt, type RequestRecord } from '@switchyard/core';
+
+/** The public JSON shape of a request (snake_case, like the OpenAI API). */
+export function requestView(record: RequestRecord) {
+  return {
+    id: record.id,
+    object: 'switchyard.request',
+    status: record.status,
+    created_at: record.createdAt,
+    completed_at: record.completedAt ?? null,
+    batch_id: record.batchId ?? null,
+    custom_id: record.customId ?? null,
+    request: record.request,
+    routing:
+      record.decision === undefined
+        ? null
+        : {
+            strategy: record.decision.strategy,
+            tier: record.decision.tier,
+            route: record.decision.route,
+            confidence: record.decision.confidence,
+            scores: record.decision.scores,
+            adjustments: record.decision.adjustments,
+            chain: record.decision.chain,
+            duration_us: record.decision.durationUs,
+          },
+    attempts: record.attempts.map(attemptView),
+    answer: record.final?.answer ?? null,
+    final:
+      record.final === undefined
+        ? null
+        : {
+            tier: record.final.tier,
+            provider: record.final.deployment.provider,
+            model: record.final.deployment.model,
+            hop: record.final.hop,
+            quality_score: record.final.qualityScore,
+            finish_reason: record.final.finishReason,
+            simulated: record.final.simulated,
+          },
+    usage: { input_tokens: record.usage.inputTokens, output_tokens: record.usage.outputTokens },
+    cost_usd: record.costUsd,
+    baseline_cost_usd: record.baselineCostUsd,
+    saving_usd: roundUsd(record.baselineCostUsd - record.costUsd),
+    error: record.error ?? null,
+  };
+}
+
+function attemptView(attempt: Attempt) {
+  return {
+    hop: attempt.hop,
+    tier: attempt.tier,
+    provider: attempt.deployment.provider,
+    model: attempt.deployment.model,
+    started_at: attempt.startedAt,
+    latency_ms: attempt.latencyMs,
+    usage: { input_tokens: attempt.usage.inputTokens, output_tokens: attempt.usage.outputTokens },
+    cost_usd: attempt.costUsd,
+    baseline_cost_usd: attempt.baselineCostUsd,
+    finish_reason: attempt.finishReason,
+    quality_score: attempt.qualityScore,
+    quality_reasons: attempt.qualityReasons,
+    escalation_reason: attempt.escalationReason ?? null,
+    skipped_deployments: attempt.skipped,
+    simulated: attempt.simulated,
+    answer: attempt.answer,
+  };
+}
+
+/** One line of `GET /v1/batches/:id/results`. */
+export function resultLine(record: RequestRecord) {
+  return {
+    id: record.id,
+    custom_id: record.customId ?? null,
+    status: record.status,
+    tier: record.final?.tier ?? null,
+    route: record.decision?.route ?? null,
+    routed_tier: record.decision?.tier ?? null,
+    model: record.final === undefined ? null : `${record.final.deployment.provider}/${record.final.deployment.model}`,
+    escalations: Math.max(0, record.attempts.length - 1),
+    answer: record.final?.answer ?? null,
+    simulated: record.final?.simulated ?? null,
+    usage: { input_tokens: record.usage.inputTokens, output_tokens: record.usage.outputTokens },
+    cost_usd: record.costUsd,
+    baseline_cost_usd: record.baselineCostUsd,
+    error: record.error ?? null,
+  };
+}

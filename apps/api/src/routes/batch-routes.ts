@@ -1,0 +1,116 @@
+import { chatRequestSchema, clientKeyPattern } from '@switchyard/core';
+import type { FastifyInstance } from 'fastify';
+import { Readable } from 'node:stream';
+import { z } from 'zod';
+import { ApiError, validationError } from '../api-errors.ts';
+import type { ApiContext } from '../api-context.ts';
+import { resultLine } from '../record-view.ts';
+import type { Submission } from '../submission.ts';
+import { idempotencyKeyOf } from './request-routes.ts';
+
+const batchItemSchema = chatRequestSchema.extend({
+  custom_id: z.string().regex(clientKeyPattern, 'must be 1-200 printable ASCII characters').optional(),
+});
+
+export function registerBatchRoutes(app: FastifyInstance, context: ApiContext): void {
+  const { config, runtime } = context;
+
+  app.post('/v1/batches', { bodyLimit: config.api.batchBodyLimitBytes }, async (request, reply) => {
+    const body: unknown = request.body;
+    const items = Array.isArray(body) ? body : (body as { requests?: unknown } | null)?.requests;
+    if (!Array.isArray(items)) {
+      throw new ApiError('invalid_body', 'the body must be a JSON array of requests (or an object with a "requests" array)', 'requests');
+    }
+    if (items.length === 0) throw new ApiError('invalid_body', 'the batch is empty', 'requests');
+    if (items.length > config.api.maxBatchSize) {
+      throw new ApiError('batch_too_large', `the batch has ${items.length} requests; at most ${config.api.maxBatchSize} are accepted`, 'requests');
+    }
+    const parsed = z.array(batchItemSchema).safeParse(items);
+    if (!parsed.success) throw validationError(parsed.error.issues);
+    const seen = new Set<string>();
+    const submissions: Submission[] = parsed.data.map(({ custom_id, ...chat }, index) => {
+      context.submissions.checkTiers(chat, `[${index}].`);
+      if (custom_id !== undefined) {
+        if (seen.has(custom_id)) throw new ApiError('duplicate_custom_id', `[${index}].custom_id: "${custom_id}" is used twice`, `[${index}].custom_id`);
+        seen.add(custom_id);
+      }
+      return custom_id === undefined ? { request: chat } : { request: chat, customId: custom_id };
+    });
+    const idempotencyKey = idempotencyKeyOf(request.headers['idempotency-key']);
+    const { id, created } = await context.submissions.submitBatch(submissions, idempotencyKey);
+    reply.header('location', `/v1/batches/${id}`);
+    return reply.code(created ? 202 : 200).send({ id, object: 'switchyard.batch', total: submissions.length });
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/batches/:id', async (request, reply) => {
+    return reply.send(await batchStatus(context, request.params.id));
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/batches/:id/results', async (request, reply) => {
+    const { id } = request.params;
+    if ((await runtime.store.getBatch(id)) === undefined) throw new ApiError('not_found', `no batch with id "${id}"`, 'id');
+    async function* lines() {
+      for await (const record of runtime.store.batchRecords(id)) yield `${JSON.stringify(resultLine(record))}\n`;
+    }
+    return reply.type('application/x-ndjson').send(Readable.from(lines()));
+  });
+
+  // Progress as server-sent events, pushed by completion events (no polling of Redis per tick).
+  app.get<{ Params: { id: string } }>('/v1/batches/:id/events', async (request, reply) => {
+    const { id } = request.params;
+    const events = runtime.events();
+    await events.start();
+    const initial = await batchStatus(context, id);
+    reply.hijack();
+    const stream = reply.raw;
+    stream.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    const send = (name: string, data: unknown) => stream.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+    send('progress', initial);
+    if (initial.status === 'completed') return finish();
+    let timer: NodeJS.Timeout | undefined;
+    // Completions arrive in bursts; one recount per 250 ms keeps Redis reads bounded.
+    const stop = events.onBatch(id, () => {
+      timer ??= setTimeout(async () => {
+        timer = undefined;
+        const status = await batchStatus(context, id).catch(() => undefined);
+        if (status === undefined) return;
+        send('progress', status);
+        if (status.status === 'completed') finish();
+      }, 250);
+    });
+    const heartbeat = setInterval(() => stream.write(': keep-alive\n\n'), 15_000);
+    request.raw.on('close', cleanup);
+
+    function cleanup() {
+      stop();
+      clearInterval(heartbeat);
+      if (timer !== undefined) clearTimeout(timer);
+    }
+    function finish() {
+      cleanup();
+      send('done', { id });
+      stream.end();
+    }
+  });
+}
+
+async function batchStatus(context: ApiContext, id: string) {
+  const batch = await context.runtime.store.getBatch(id);
+  if (batch === undefined) throw new ApiError('not_found', `no batch with id "${id}"`, 'id');
+  const counts = await context.runtime.store.batchCounts(id);
+  const finished = counts.completed + counts.failed;
+  return {
+    id,
+    object: 'switchyard.batch',
+    created_at: batch.createdAt,
+    status: finished >= batch.total ? ('completed' as const) : ('in_progress' as const),
+    total: batch.total,
+    counts: {
+      queued: counts.queued,
+      routed: counts.routed,
+      running: counts.running,
+      completed: counts.completed,
+      failed: counts.failed,
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { chatRequestSchema, clientKeyPattern, terminalStatuses } from '@switchyard/core';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { ApiError, validationError } from '../api-errors.ts';
+import { requestView } from '../record-view.ts';
+import type { ApiContext } from '../api-context.ts';
+
+const waitQuery = z.object({ wait: z.coerce.number().min(0).max(60).optional() });
+
+export function idempotencyKeyOf(header: string | string[] | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined || !clientKeyPattern.test(value)) {
+    throw new ApiError('invalid_idempotency_key', 'Idempotency-Key must be 1-200 printable ASCII characters', 'Idempotency-Key');
+  }
+  return value;
+}
+
+export function registerRequestRoutes(app: FastifyInstance, context: ApiContext): void {
+  app.post('/v1/requests', async (request, reply) => {
+    const parsed = chatRequestSchema.safeParse(request.body);
+    if (!parsed.success) throw validationError(parsed.error.issues);
+    context.submissions.checkTiers(parsed.data);
+    const idempotencyKey = idempotencyKeyOf(request.headers['idempotency-key']);
+    const { id, created } = await context.submissions.submitOne({ request: parsed.data }, idempotencyKey);
+    const record = await context.runtime.store.get(id);
+    reply.header('location', `/v1/requests/${id}`);
+    return reply.code(created ? 202 : 200).send(
+      record === undefined ? { id, object: 'switchyard.request', status: 'queued' } : requestView(record),
+    );
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/requests/:id', async (request, reply) => {
+    const query = waitQuery.safeParse(request.query);
+    if (!query.success) throw validationError(query.error.issues, ['query']);
+    const { id } = request.params;
+    const waitSeconds = query.data.wait ?? 0;
+    // Subscribe before reading, so a completion between the read and the wait is not missed.
+    const waiter = waitSeconds > 0 ? await context.waitForCompletion(id, waitSeconds * 1_000) : undefined;
+    try {
+      let record = await context.runtime.store.get(id);
+      if (record === undefined) throw new ApiError('not_found', `no request with id "${id}"`, 'id');
+      if (waiter !== undefined && !terminalStatuses.includes(record.status)) {
+        await waiter.done;
+        record = (await context.runtime.store.get(id)) ?? record;
+      }
+      return reply.send(requestView(record));
+    } finally {
+      waiter?.stop();
+    }
+  });
+}

@@ -1,0 +1,34 @@
+import { jobCatalog, tierJobId, type TierJob } from '@switchyard/core';
+import type { Logger } from '@switchyard/observability';
+import { parseJobData, runHop, type QueueSet, type RequestStore } from '@switchyard/queue';
+import type { Job } from 'bullmq';
+import type { ClassifierChain } from '@switchyard/classifiers';
+
+export interface ClassifyProcessorDeps {
+  chain: ClassifierChain;
+  store: RequestStore;
+  queues: QueueSet;
+  logger: Logger;
+}
+
+/** Decides a request's tier and route, records why, and enqueues its first tier hop. */
+export function createClassifyProcessor(deps: ClassifyProcessorDeps) {
+  const { chain, store, queues, logger } = deps;
+  return async (job: Job): Promise<{ tier: string } | { skipped: true }> =>
+    runHop(job, store, async () => {
+      const { requestId } = parseJobData(jobCatalog.classify.schema, job);
+      const status = await store.getStatus(requestId);
+      if (status === 'completed' || status === 'failed') return { skipped: true };
+      // A redelivered job keeps the decision already taken: routing must not flip between runs.
+      let decision = await store.getDecision(requestId);
+      if (decision === undefined) {
+        decision = await chain.classify(await store.getRequest(requestId));
+        await store.setDecision(requestId, decision);
+        logger.debug({ requestId, decision }, 'request-routed');
+      }
+      const first: TierJob = { requestId, hop: 0, tier: decision.tier, history: [] };
+      // The job id makes this add a no-op when it was already done before a crash.
+      await queues.tier(decision.tier).add(jobCatalog.tier.jobName, first, { jobId: tierJobId(requestId, 0) });
+      return { tier: decision.tier };
+    });
+}

@@ -1,0 +1,2 @@
+export { startClassifierWorker, type ClassifierWorkerOptions, type RunningClassifier } from './classifier-worker.ts';
+export { createClassifyProcessor, type ClassifyProcessorDeps } from './classify-processor.ts';

@@ -1,0 +1,91 @@
+/** A small client of the Switchyard HTTP API for the CLI. */
+export interface BatchStatus {
+  id: string;
+  status: 'in_progress' | 'completed';
+  total: number;
+  counts: { queued: number; routed: number; running: number; completed: number; failed: number };
+}
+
+export interface ResultLine {
+  id: string;
+  custom_id: string | null;
+  status: string;
+  tier: string | null;
+  routed_tier: string | null;
+  route: string | null;
+  model: string | null;
+  escalations: number;
+  answer: string | null;
+  simulated: boolean | null;
+  cost_usd: number;
+  baseline_cost_usd: number;
+  error: { code: string; message: string } | null;
+}
+
+export class ApiClient {
+  constructor(readonly baseUrl: string) {}
+
+  async submitBatch(items: unknown[]): Promise<{ id: string; total: number }> {
+    return this.json('POST', '/v1/batches', items) as Promise<{ id: string; total: number }>;
+  }
+
+  async batchStatus(id: string): Promise<BatchStatus> {
+    return this.json('GET', `/v1/batches/${encodeURIComponent(id)}`) as Promise<BatchStatus>;
+  }
+
+  async results(id: string): Promise<ResultLine[]> {
+    const response = await fetch(`${this.baseUrl}/v1/batches/${encodeURIComponent(id)}/results`);
+    if (!response.ok) throw new Error(await describe(response));
+    const text = await response.text();
+    return text
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as ResultLine);
+  }
+
+  /** Follows the batch's server-sent progress events until it completes. */
+  async followBatch(id: string, onProgress: (status: BatchStatus) => void): Promise<BatchStatus> {
+    const response = await fetch(`${this.baseUrl}/v1/batches/${encodeURIComponent(id)}/events`);
+    if (!response.ok || response.body === null) throw new Error(await describe(response));
+    const decoder = new TextDecoder();
+    let buffer = '';
+    let last: BatchStatus | undefined;
+    for await (const chunk of response.body) {
+      buffer += decoder.decode(chunk, { stream: true });
+      let boundary: number;
+      while ((boundary = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, boundary);
+        buffer = buffer.slice(boundary + 2);
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (event === 'progress' && data !== undefined) {
+          last = JSON.parse(data) as BatchStatus;
+          onProgress(last);
+        }
+        if (event === 'done' && last !== undefined) return last;
+      }
+    }
+    if (last === undefined) throw new Error('the progress stream ended without any event');
+    return last;
+  }
+
+  private async json(method: string, path: string, body?: unknown): Promise<unknown> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+    });
+    if (!response.ok) throw new Error(await describe(response));
+    return response.json();
+  }
+}
+
+async function describe(response: Response): Promise<string> {
+  const text = await response.text().catch(() => '');
+  try {
+    const parsed = JSON.parse(text) as { error?: { message?: string; code?: string } };
+    if (parsed.error?.message) return `HTTP ${response.status} ${parsed.error.code ?? ''}: ${parsed.error.message}`;
+  } catch {
+    // not JSON: fall through to the raw text
+  }
+  return `HTTP ${response.status}: ${text.slice(0, 500)}`;
+}

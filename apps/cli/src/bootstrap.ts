@@ -1,0 +1,51 @@
+import { loadConfig, readEnvironment, type Environment, type SwitchyardConfig } from '@switchyard/core';
+import { createLogger, type Logger } from '@switchyard/observability';
+import { createProviderRegistry, defaultAdapterFactories, type ProviderRegistry } from '@switchyard/providers';
+
+export interface CommonFlags {
+  config?: string | undefined;
+  port?: string | undefined;
+  simulate?: boolean | undefined;
+}
+
+export interface Boot {
+  config: SwitchyardConfig;
+  env: Environment;
+  simulateAll: boolean;
+  logger(name: string): Logger;
+  providers(): ProviderRegistry;
+}
+
+/** Reads the environment and the config file once; everything below receives them. */
+export function boot(flags: CommonFlags): Boot {
+  const env = readEnvironment(process.env);
+  const config = loadConfig(flags.config ?? env.configPath);
+  if (env.prefix !== undefined) config.queue.prefix = env.prefix;
+  const port = flags.port ?? (env.port === undefined ? undefined : String(env.port));
+  if (port !== undefined) {
+    const parsed = Number(port);
+    if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65_535) throw new Error(`--port: "${port}" is not a port number`);
+    config.api.port = parsed;
+  }
+  const simulateAll = flags.simulate === true || env.simulate;
+  let registry: ProviderRegistry | undefined;
+  return {
+    config,
+    env,
+    simulateAll,
+    logger: (name) => createLogger({ name, level: env.logLevel }),
+    providers() {
+      registry ??= createProviderRegistry(config, { env: env.variables, simulateAll, factories: defaultAdapterFactories });
+      return registry;
+    },
+  };
+}
+
+/** The line that tells a user their answers are not from real models. */
+export function simulationNotice(boot: Boot): string | undefined {
+  const simulated = boot.providers().simulatedEndpoints;
+  if (boot.simulateAll) return 'SIMULATED PROVIDER: every answer is simulated (--simulate / SWITCHYARD_SIMULATE); no model is called.';
+  if (simulated.length === 0) return undefined;
+  const keys = simulated.map((name) => boot.config.providers[name]?.apiKeyEnv).filter((key) => key !== undefined);
+  return `SIMULATED PROVIDER: no API key for ${simulated.join(', ')} (${keys.join(', ')} unset), so those deployments answer with simulated, labelled text; no model is called.`;
+}

@@ -1,0 +1,58 @@
+import { TierLadder } from '@switchyard/core';
+import { ApiClient } from '../api-client.ts';
+import { boot, type CommonFlags } from '../bootstrap.ts';
+import { createProgressBar } from '../progress-bar.ts';
+import { readBatchFile } from '../prompt-file.ts';
+import { buildReport, formatReport } from '../report.ts';
+
+export interface ClientFlags extends CommonFlags {
+  api?: string | undefined;
+  json?: boolean | undefined;
+  wait?: boolean | undefined;
+}
+
+/** The API's address: `--api`, else the configured port on this machine. */
+function clientFor(flags: ClientFlags): { client: ApiClient; tiers: readonly string[] } {
+  const context = boot(flags);
+  const url = flags.api ?? `http://127.0.0.1:${context.config.api.port}`;
+  return { client: new ApiClient(url.replace(/\/$/, '')), tiers: new TierLadder(context.config).names };
+}
+
+const print = (text: string) => process.stdout.write(`${text}\n`);
+
+export async function submit(file: string | undefined, flags: ClientFlags): Promise<void> {
+  if (file === undefined) throw new Error('submit needs a file: switchyard submit <prompts.jsonl>');
+  const { client } = clientFor(flags);
+  const batch = await client.submitBatch(readBatchFile(file));
+  print(flags.json === true ? JSON.stringify(batch) : `Submitted batch ${batch.id} with ${batch.total} requests.`);
+  if (flags.wait !== true) return;
+  const bar = createProgressBar(process.stderr);
+  await client.followBatch(batch.id, (status) => bar.update(status));
+  bar.finish();
+}
+
+export async function status(batchId: string | undefined, flags: ClientFlags): Promise<void> {
+  if (batchId === undefined) throw new Error('status needs a batch id: switchyard status <batch-id>');
+  const { client } = clientFor(flags);
+  const batchStatus = await client.batchStatus(batchId);
+  if (flags.json === true) {
+    print(JSON.stringify(batchStatus));
+    return;
+  }
+  const { counts } = batchStatus;
+  print(`${batchStatus.id}: ${batchStatus.status}, ${counts.completed + counts.failed}/${batchStatus.total} done`);
+  print(`  queued ${counts.queued}, routed ${counts.routed}, running ${counts.running}, completed ${counts.completed}, failed ${counts.failed}`);
+}
+
+export async function results(batchId: string | undefined, flags: ClientFlags): Promise<void> {
+  if (batchId === undefined) throw new Error('results needs a batch id: switchyard results <batch-id>');
+  const { client } = clientFor(flags);
+  for (const line of await client.results(batchId)) print(JSON.stringify(line));
+}
+
+export async function report(batchId: string | undefined, flags: ClientFlags): Promise<void> {
+  if (batchId === undefined) throw new Error('report needs a batch id: switchyard report <batch-id>');
+  const { client, tiers } = clientFor(flags);
+  const built = buildReport(await client.results(batchId));
+  print(flags.json === true ? JSON.stringify(built) : formatReport(built, tiers));
+}

@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { ConfigError } from '@switchyard/core';
+import { results, report, status, submit } from './commands/client-commands.ts';
+import { demo } from './commands/demo.ts';
+import { serve } from './commands/serve.ts';
+
+const usage = `switchyard <command> [options]
+
+Run:
+  start                  api, classifier and one executor per tier in one process (starts Redis if needed)
+  demo                   start everything, run the sample batch with a progress bar, print the report, stop
+  api                    the HTTP API only
+  classifier             the classify worker only
+  executor --tier NAME   the worker pool of one tier (repeat --tier for several)
+
+Use a running API (--api URL, default http://127.0.0.1:<api.port>):
+  submit FILE [--wait]   submit a JSONL/JSON batch ({"prompt": ...} or chat requests)
+  status BATCH_ID        counts by status
+  results BATCH_ID       results as JSONL
+  report BATCH_ID        requests per tier, escalations, cost against the all-premium baseline
+
+Options:
+  --config FILE   YAML or JSON config (default: the bundled one; env SWITCHYARD_CONFIG)
+  --port N        API port (default 8080; env PORT)
+  --simulate      answer with the simulated provider even when API keys are set
+  --json          print figures as one JSON document
+Environment: REDIS_URL (default redis://127.0.0.1:6379), SWITCHYARD_PREFIX, LOG_LEVEL, provider API keys.`;
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string' },
+      port: { type: 'string' },
+      simulate: { type: 'boolean' },
+      tier: { type: 'string', multiple: true },
+      api: { type: 'string' },
+      file: { type: 'string' },
+      json: { type: 'boolean' },
+      wait: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, argument] = positionals;
+  if (command === undefined || values.help === true || command === 'help') {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
+  switch (command) {
+    case 'start':
+    case 'api':
+    case 'classifier':
+    case 'executor':
+      return serve(command, values);
+    case 'demo':
+      return demo(values);
+    case 'submit':
+      return submit(argument ?? values.file, values);
+    case 'status':
+      return status(argument, values);
+    case 'results':
+      return results(argument, values);
+    case 'report':
+      return report(argument, values);
+    default:
+      throw new Error(`unknown command "${command}"\n\n${usage}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    const message = error instanceof ConfigError || error instanceof Error ? error.message : String(error);
+    process.stderr.write(`switchyard: ${message}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,31 @@
+import type { BatchStatus } from './api-client.ts';
+
+const width = 30;
+
+/**
+ * Draws batch progress on one line of a terminal; on a pipe or log file (no TTY) prints a
+ * line per 10 % instead of carriage-return redraws.
+ */
+export function createProgressBar(stream: NodeJS.WriteStream) {
+  let lastDecile = -1;
+  return {
+    update(status: BatchStatus) {
+      const done = status.counts.completed + status.counts.failed;
+      const share = status.total === 0 ? 1 : done / status.total;
+      const filled = Math.round(share * width);
+      const line = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${status.total} done (${status.counts.failed} failed, ${status.counts.running} running)`;
+      if (stream.isTTY) {
+        stream.write(`\r${line}`);
+        return;
+      }
+      const decile = Math.floor(share * 10);
+      if (decile !== lastDecile) {
+        lastDecile = decile;
+        stream.write(`${line}\n`);
+      }
+    },
+    finish() {
+      if (stream.isTTY) stream.write('\n');
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import { buildApp } from '@switchyard/api';
+import { startClassifierWorker } from '@switchyard/classifier';
+import { createClassifierChain } from '@switchyard/classifiers';
+import { startExecutor } from '@switchyard/executor';
+import { createQueueRuntime, waitForRedis, type QueueRuntime } from '@switchyard/queue';
+import type { Boot } from './bootstrap.ts';
+
+export interface RoleSelection {
+  api?: boolean;
+  classifier?: boolean;
+  /** Tier names whose executor pools run in this process. */
+  executors?: string[];
+}
+
+export interface RunningRoles {
+  /** `http://host:port` of the API when it runs here. */
+  apiUrl: string | undefined;
+  runtime: QueueRuntime;
+  close(): Promise<void>;
+}
+
+/** Starts the selected roles in this process around one Redis runtime. */
+export async function startRoles(boot: Boot, roles: RoleSelection): Promise<RunningRoles> {
+  const { config } = boot;
+  // Workers wait for Redis when it is away; the API fails fast with a 503. Each gets a runtime
+  // whose connection behaves that way.
+  const hasWorkers = roles.classifier === true || (roles.executors ?? []).length > 0;
+  const workerRuntime = hasWorkers ? createQueueRuntime(config, boot.env.redisUrl, 'worker') : undefined;
+  const apiRuntime = roles.api === true ? createQueueRuntime(config, boot.env.redisUrl, 'producer') : undefined;
+  const runtime = apiRuntime ?? workerRuntime;
+  if (runtime === undefined) throw new Error('no role selected');
+  await waitForRedis(runtime.redis, 10_000);
+  const closers: (() => Promise<void>)[] = [];
+  let apiUrl: string | undefined;
+
+  if (roles.classifier === true && workerRuntime !== undefined) {
+    const worker = startClassifierWorker({ config, runtime: workerRuntime, chain: createClassifierChain(config), logger: boot.logger('classifier') });
+    closers.push(() => worker.close());
+  }
+  for (const tier of roles.executors ?? []) {
+    if (workerRuntime === undefined) break;
+    const executor = startExecutor({ config, tier, runtime: workerRuntime, providers: boot.providers(), logger: boot.logger(`executor.${tier}`) });
+    closers.push(() => executor.close());
+  }
+  if (apiRuntime !== undefined) {
+    const app = await buildApp({ config, runtime: apiRuntime, logger: boot.logger('api') });
+    const address = await app.listen({ host: config.api.host, port: config.api.port });
+    const url = new URL(address);
+    if (url.hostname === '0.0.0.0' || url.hostname === '[::]') url.hostname = '127.0.0.1';
+    apiUrl = url.origin;
+    closers.unshift(() => app.close());
+  }
+
+  return {
+    apiUrl,
+    runtime,
+    async close() {
+      for (const close of closers) await close();
+      await apiRuntime?.close();
+      await workerRuntime?.close();
+    },
+  };
+}

@@ -1,0 +1,155 @@
+import {
+  costUsd,
+  jobCatalog,
+  promptOf,
+  roundUsd,
+  tierJobId,
+  type Attempt,
+  type AttemptSummary,
+  type ChatRequest,
+  type RoutingDecision,
+  type SwitchyardConfig,
+  type TierJob,
+  type TierLadder,
+} from '@switchyard/core';
+import type { Logger } from '@switchyard/observability';
+import type { ProviderRegistry } from '@switchyard/providers';
+import { assessAnswer } from '@switchyard/quality';
+import { parseJobData, runHop, type QueueSet, type RequestStore } from '@switchyard/queue';
+import type { Job } from 'bullmq';
+import { callTier, deploymentRef } from './call-tier.ts';
+
+export interface TierProcessorDeps {
+  config: SwitchyardConfig;
+  ladder: TierLadder;
+  store: RequestStore;
+  queues: QueueSet;
+  providers: ProviderRegistry;
+  logger: Logger;
+}
+
+export type TierOutcome = { outcome: 'escalated'; nextTier: string } | { outcome: 'completed' | 'skipped' };
+
+/** Answers one hop of a request on `tierName`, then escalates or completes it. */
+export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
+  const { config, ladder, store, queues, providers, logger } = deps;
+  const deployments = providers.forTier(tierName);
+  const premium = ladder.top.deployments[0];
+  const threshold = ladder.get(tierName).qualityThreshold ?? config.cascade.qualityThreshold;
+
+  return async (job: Job): Promise<TierOutcome> =>
+    runHop(job, store, async () => {
+      const payload = parseJobData(jobCatalog.tier.schema, job);
+      const status = await store.getStatus(payload.requestId);
+      if (status === 'completed' || status === 'failed') return { outcome: 'skipped' };
+      const request = await store.getRequest(payload.requestId);
+      const decision = await store.getDecision(payload.requestId);
+      await store.markRunning(payload.requestId);
+
+      // A redelivered hop (worker died after answering) reuses the stored answer instead of
+      // paying for a second call.
+      const existing = (await store.getAttempts(payload.requestId)).find((attempt) => attempt.hop === payload.hop);
+      const attempt = existing ?? (await answer(payload, request, decision));
+
+      const escalateTo = nextTier(payload, request, attempt.qualityScore);
+      if (escalateTo !== undefined) {
+        attempt.escalationReason = `quality ${attempt.qualityScore} below ${threshold}: ${attempt.qualityReasons.join(', ')}`;
+        await store.recordAttempt({ ...attempt, requestId: payload.requestId });
+        const next: TierJob = {
+          requestId: payload.requestId,
+          hop: payload.hop + 1,
+          tier: escalateTo,
+          history: [...payload.history, summarize(attempt)],
+        };
+        await queues.tier(escalateTo).add(jobCatalog.tier.jobName, next, { jobId: tierJobId(payload.requestId, next.hop) });
+        logger.info({ requestId: payload.requestId, from: tierName, to: escalateTo, reason: attempt.escalationReason }, 'request-escalated');
+        return { outcome: 'escalated', nextTier: escalateTo };
+      }
+
+      await store.recordAttempt({ ...attempt, requestId: payload.requestId });
+      const attempts = await store.getAttempts(payload.requestId);
+      const best = bestAttempt(attempts);
+      const finished = await store.complete(payload.requestId, {
+        answer: best.answer,
+        tier: best.tier,
+        deployment: best.deployment,
+        hop: best.hop,
+        qualityScore: best.qualityScore,
+        simulated: best.simulated,
+        finishReason: best.finishReason,
+      });
+      if (finished) logger.info({ requestId: payload.requestId, tier: best.tier, hops: attempts.length }, 'request-completed');
+      return { outcome: 'completed' };
+    });
+
+  async function answer(payload: TierJob, request: ChatRequest, decision: RoutingDecision | undefined): Promise<Attempt> {
+    const route = config.routes.find((candidate) => candidate.name === decision?.route);
+    const ownSystem = request.messages.filter((message) => message.role === 'system').map((message) => message.content);
+    const system = ownSystem.length > 0 ? ownSystem.join('\n\n') : route?.systemPrompt;
+    const temperature = request.temperature ?? route?.temperature;
+    const startedAt = new Date().toISOString();
+    const call = await callTier(
+      deployments,
+      {
+        messages: request.messages.filter((message) => message.role !== 'system'),
+        ...(system === undefined ? {} : { system }),
+        ...(temperature === undefined ? {} : { temperature }),
+        ...(request.max_tokens === undefined ? {} : { maxOutputTokens: request.max_tokens }),
+        json: request.response_format?.type === 'json_object',
+      },
+      (resolved) => config.providers[resolved.deployment.provider]?.timeoutMs ?? 60_000,
+    );
+    const verdict = assessAnswer({
+      prompt: promptOf(request),
+      answer: call.result.text,
+      finishReason: call.result.finishReason,
+      expectsJson: request.response_format?.type === 'json_object',
+    });
+    return {
+      hop: payload.hop,
+      tier: tierName,
+      deployment: deploymentRef(call.deployment),
+      startedAt,
+      latencyMs: call.latencyMs,
+      usage: call.result.usage,
+      costUsd: roundUsd(costUsd(call.deployment.deployment, call.result.usage)),
+      baselineCostUsd: premium === undefined ? 0 : roundUsd(costUsd(premium, call.result.usage)),
+      finishReason: call.result.finishReason,
+      answer: call.result.text,
+      simulated: call.result.simulated,
+      qualityScore: verdict.score,
+      qualityReasons: verdict.reasons,
+      skipped: call.skipped,
+    };
+  }
+
+  /** The tier to escalate to, or undefined when this answer is final. */
+  function nextTier(payload: TierJob, request: ChatRequest, score: number): string | undefined {
+    if (!config.cascade.enabled || score >= threshold) return undefined;
+    if (payload.hop >= config.cascade.maxEscalations) return undefined;
+    const next = ladder.next(tierName);
+    if (next === undefined) return undefined;
+    if (request.max_tier !== undefined && ladder.indexOf(next) > ladder.indexOf(request.max_tier)) return undefined;
+    return next;
+  }
+}
+
+/** The answer to serve: the best quality score, the later (stronger) attempt on a tie. */
+export function bestAttempt(attempts: readonly Attempt[]): Attempt {
+  const [first, ...rest] = attempts;
+  if (first === undefined) throw new Error('no attempts to choose from');
+  return rest.reduce((best, attempt) => (attempt.qualityScore >= best.qualityScore ? attempt : best), first);
+}
+
+function summarize(attempt: Attempt): AttemptSummary {
+  const summary: AttemptSummary = {
+    hop: attempt.hop,
+    tier: attempt.tier,
+    deployment: `${attempt.deployment.provider}/${attempt.deployment.model}`,
+    qualityScore: attempt.qualityScore,
+    costUsd: attempt.costUsd,
+    answerSummary: attempt.answer.slice(0, 200),
+  };
+  if (attempt.escalationReason !== undefined) summary.reason = attempt.escalationReason;
+  return summary;
+}

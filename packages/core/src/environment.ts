@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+import { formatIssues } from './config-loader.ts';
+
+/** The environment variables Switchyard reads (API keys are read by name from `providers.*.apiKeyEnv`). */
+export const environmentSchema = z.object({
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+  /** Path of the YAML/JSON config file; the bundled default when unset. */
+  SWITCHYARD_CONFIG: z.string().min(1).optional(),
+  /** Overrides `queue.prefix`: lets several independent stacks (or tests) share one Redis. */
+  SWITCHYARD_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/).optional(),
+  /** `1`/`true`: answer every deployment with the simulated provider, even when keys are set. */
+  SWITCHYARD_SIMULATE: z.enum(['0', '1', 'true', 'false']).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+});
+
+export interface Environment {
+  redisUrl: string;
+  configPath: string | undefined;
+  prefix: string | undefined;
+  simulate: boolean;
+  logLevel: string;
+  port: number | undefined;
+  /** Everything else, for API keys named in the config. */
+  variables: Readonly<Record<string, string | undefined>>;
+}
+
+/** Parses the environment once, in an entry point. */
+export function readEnvironment(env: Readonly<Record<string, string | undefined>>): Environment {
+  const result = environmentSchema.safeParse(env);
+  if (!result.success) throw new ConfigError('environment is invalid:', formatIssues(result.error.issues));
+  const parsed = result.data;
+  return {
+    redisUrl: parsed.REDIS_URL,
+    configPath: parsed.SWITCHYARD_CONFIG,
+    prefix: parsed.SWITCHYARD_PREFIX,
+    simulate: parsed.SWITCHYARD_SIMULATE === '1' || parsed.SWITCHYARD_SIMULATE === 'true',
+    logLevel: parsed.LOG_LEVEL,
+    port: parsed.PORT,
+    variables: env,
+  };
+}

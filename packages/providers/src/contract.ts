@@ -1,0 +1,40 @@
+import type { ChatMessage, TokenUsage } from '@switchyard/core';
+
+/** Why the model stopped, in one vocabulary across providers. */
+export type FinishReason = 'stop' | 'length' | 'content_filter' | 'tool_calls' | 'other';
+
+export interface GenerateRequest {
+  model: string;
+  /** The conversation without system messages. */
+  messages: ChatMessage[];
+  system?: string;
+  maxOutputTokens?: number;
+  temperature?: number;
+  /** Ask for a JSON object answer where the provider supports it. */
+  json?: boolean;
+}
+
+export interface GenerateResult {
+  text: string;
+  finishReason: FinishReason;
+  usage: TokenUsage;
+  /** The provider's own id of the response, when it gives one. */
+  providerResponseId?: string;
+  /** True only for the simulated provider: the text is not a model's answer. */
+  simulated: boolean;
+}
+
+export interface GenerateOptions {
+  /** Aborting it must abort the underlying HTTP call. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The one interface the executor knows. Adapters map their vendor's errors to
+ * `ProviderError` (from `@switchyard/core`) with a retry verdict and `Retry-After`.
+ */
+export interface ProviderAdapter {
+  /** Endpoint name from the config's `providers` section, e.g. `anthropic`. */
+  readonly name: string;
+  generate(request: GenerateRequest, options?: GenerateOptions): Promise<GenerateResult>;
+}

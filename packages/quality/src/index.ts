@@ -1,0 +1,1 @@
+export { assessAnswer, type AnswerUnderReview, type QualityVerdict } from './quality-gate.ts';

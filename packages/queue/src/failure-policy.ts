@@ -1,0 +1,62 @@
+import { MalformedJobError, SwitchyardError, formatIssues, type RequestError } from '@switchyard/core';
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { z } from 'zod';
+import type { RequestStore } from './request-store.ts';
+
+export type FailureVerdict = { action: 'retry' } | { action: 'fail'; error: RequestError };
+
+/**
+ * The one mapping from an error to what the queue does with the job:
+ * - errors that say a retry can help are retried by BullMQ (attempts with backoff) until the
+ *   last attempt, which fails the request;
+ * - every other error fails the request at once, without retries.
+ * Errors we did not raise on purpose (bugs, Redis hiccups) count as retryable: a retry is the
+ * safer guess and the attempt limit bounds it.
+ */
+export function decideFailure(error: unknown, attemptsMade: number, attemptsAllowed: number): FailureVerdict {
+  const lastAttempt = attemptsMade + 1 >= attemptsAllowed;
+  if (error instanceof SwitchyardError) {
+    if (error.retryable && !lastAttempt) return { action: 'retry' };
+    const suffix = error.retryable ? ` (gave up after ${attemptsAllowed} attempts)` : '';
+    return { action: 'fail', error: { code: error.code, message: `${error.message}${suffix}` } };
+  }
+  if (!lastAttempt) return { action: 'retry' };
+  const message = error instanceof Error ? error.message : String(error);
+  return { action: 'fail', error: { code: 'internal_error', message: `${message} (gave up after ${attemptsAllowed} attempts)` } };
+}
+
+/** Parses a job payload with its catalog schema; a bad payload is a malformed job. */
+export function parseJobData<Schema extends z.ZodType>(schema: Schema, job: Pick<Job, 'id' | 'data'>): z.infer<Schema> {
+  const result = schema.safeParse(job.data);
+  if (!result.success) {
+    throw new MalformedJobError(`job ${job.id ?? '?'} has a malformed payload: ${formatIssues(result.error.issues).join('; ')}`);
+  }
+  return result.data;
+}
+
+/**
+ * Runs one hop of a request and applies the failure policy: retryable errors are rethrown for
+ * BullMQ to retry; final failures are written to the request record first, then the job is
+ * failed without further retries.
+ */
+export async function runHop<Result>(
+  job: Job,
+  store: RequestStore,
+  work: () => Promise<Result>,
+): Promise<Result> {
+  try {
+    return await work();
+  } catch (error) {
+    const verdict = decideFailure(error, job.attemptsMade, job.opts.attempts ?? 1);
+    if (verdict.action === 'retry') throw error;
+    const requestId = requestIdOf(job.data);
+    if (requestId !== undefined) await store.fail(requestId, verdict.error);
+    throw new UnrecoverableError(verdict.error.message);
+  }
+}
+
+function requestIdOf(data: unknown): string | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const value = (data as { requestId?: unknown }).requestId;
+  return typeof value === 'string' && /^req_[a-z2-7]+$/.test(value) ? value : undefined;
+}

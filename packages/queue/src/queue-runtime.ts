@@ -1,0 +1,43 @@
+import type { SwitchyardConfig } from '@switchyard/core';
+import type { Redis } from 'ioredis';
+import { CompletionEvents } from './completion-events.ts';
+import { KeySpace } from './key-space.ts';
+import { QueueSet } from './queue-factory.ts';
+import { createRedis, type RedisRole } from './redis-connection.ts';
+import { RequestStore } from './request-store.ts';
+
+/** What every Switchyard process needs from Redis, opened once in its entry point. */
+export interface QueueRuntime {
+  redis: Redis;
+  keys: KeySpace;
+  store: RequestStore;
+  queues: QueueSet;
+  redisUrl: string;
+  /** A subscriber for completion events; opened on first use. */
+  events(): CompletionEvents;
+  close(): Promise<void>;
+}
+
+export function createQueueRuntime(config: SwitchyardConfig, redisUrl: string, role: Exclude<RedisRole, 'subscriber'>): QueueRuntime {
+  const redis = createRedis(redisUrl, role);
+  const keys = new KeySpace(config.queue.prefix);
+  const store = new RequestStore(redis, keys, config.queue.retentionSeconds);
+  const queues = new QueueSet(redis, keys, config);
+  let events: CompletionEvents | undefined;
+  return {
+    redis,
+    keys,
+    store,
+    queues,
+    redisUrl,
+    events() {
+      events ??= new CompletionEvents(createRedis(redisUrl, 'subscriber'), keys.eventsChannel);
+      return events;
+    },
+    async close() {
+      await queues.close();
+      await events?.close();
+      redis.disconnect();
+    },
+  };
+}
