@@ -28,7 +28,9 @@ export interface Environment {
 
 /** Parses the environment once, in an entry point. */
 export function readEnvironment(env: Readonly<Record<string, string | undefined>>): Environment {
-  const result = environmentSchema.safeParse(env);
+  // An empty variable means unset: compose files pass `${VAR:-}` through as "".
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const result = environmentSchema.safeParse(present);
   if (!result.success) throw new ConfigError('environment is invalid:', formatIssues(result.error.issues));
   const parsed = result.data;
   return {

@@ -1,0 +1,2 @@
+export { redisUrlForTests, uniquePrefix } from './redis-for-tests.ts';
+export { freePort, startRedisServer, type RedisServerProcess } from './redis-server-process.ts';
