@@ -60,3 +60,17 @@ export function redactRedisUrl(url: string): string {
     return '(unparseable Redis URL)';
   }
 }
+
+/** One-shot check that a Redis answers PING at `url` within `timeoutMs`, without retrying. */
+export async function redisAnswers(url: string, timeoutMs = 1_500): Promise<boolean> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import { redisAnswers } from '@switchyard/queue';
 
 export interface RedisServerProcess {
   url: string;
@@ -41,7 +41,7 @@ export async function startRedisServer(): Promise<RedisServerProcess> {
       stdio: 'ignore',
     });
     const deadline = Date.now() + 10_000;
-    while (!(await answers(url))) {
+    while (!(await redisAnswers(url, 500))) {
       if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not answer within 10 s`);
       await new Promise((done) => setTimeout(done, 50));
     }
@@ -56,17 +56,4 @@ export async function startRedisServer(): Promise<RedisServerProcess> {
 
   await start();
   return { url, port, stop, restart: start };
-}
-
-async function answers(url: string): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
 }
