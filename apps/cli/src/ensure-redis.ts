@@ -40,6 +40,10 @@ export async function ensureRedis(url: string, dataDir: string, say: (line: stri
     ['--port', port, '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--maxmemory-policy', 'noeviction'],
     { stdio: 'ignore' },
   );
+  // If this process dies without its cleanup running (a crash, a closed pipe), the server it
+  // started goes with it instead of lingering on the port.
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
   const deadline = Date.now() + 10_000;
   while (!(await redisAnswers(url, 500))) {
     if (child.exitCode !== null || Date.now() > deadline) {
@@ -53,6 +57,7 @@ export async function ensureRedis(url: string, dataDir: string, say: (line: stri
     started: child,
     stop: () =>
       new Promise<void>((done) => {
+        process.off('exit', killOnExit);
         if (child.exitCode !== null) return done();
         child.once('exit', () => done());
         child.kill('SIGTERM');
