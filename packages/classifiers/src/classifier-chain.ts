@@ -1,0 +1,128 @@
+import {
+  TierLadder,
+  promptOf,
+  type ChatRequest,
+  type RouteConfig,
+  type RoutingDecision,
+  type StrategyVerdict,
+  type SwitchyardConfig,
+} from '@switchyard/core';
+import { buildStrategies, routeStrategyNames } from './strategy-factories.ts';
+import type { ClassificationStrategy } from './strategy.ts';
+import { tierGap } from './tier-scores.ts';
+
+export interface ClassifierChain {
+  classify(request: ChatRequest): Promise<RoutingDecision>;
+}
+
+export interface ClassifierChainOptions {
+  /** Used instead of building `classifier.strategies` from the config (tests, experiments). */
+  strategies?: ClassificationStrategy[];
+}
+
+// Scores are rounded to 4 decimals; without a tolerance a gap of exactly `minGap` could fail
+// by a float rounding error.
+const gapTolerance = 1e-9;
+
+/**
+ * Runs the strategies cheapest first. The first verdict that is confident (confidence at least
+ * `confidenceThreshold`, no `unsure`, top-2 tier gap at least `minGap`) decides the tier; if none
+ * is, the tier is `defaultTier`. The route comes from the first verdict that names a non-fallback
+ * route confidently; once the tier is decided (a forced tier counts as decided) only route
+ * strategies (keywords) still run, and only until a route is found. Then `force_tier`, the
+ * route's `minTier` (not over a forced tier) and `max_tier` (over everything: a budget) apply.
+ */
+export function createClassifierChain(config: SwitchyardConfig, options: ClassifierChainOptions = {}): ClassifierChain {
+  const ladder = new TierLadder(config);
+  const strategies = options.strategies ?? buildStrategies(config);
+  const { confidenceThreshold, minGap, defaultTier, fallbackRoute } = config.classifier;
+  const routes = new Map<string, RouteConfig>(config.routes.map((route) => [route.name, route]));
+  const tierNames = ladder.names;
+
+  const decidesTier = (verdict: StrategyVerdict): boolean =>
+    verdict.unsure === undefined &&
+    verdict.confidence >= confidenceThreshold &&
+    ladder.has(verdict.tier) &&
+    tierGap(verdict.scores, tierNames) + gapTolerance >= minGap;
+
+  // A strategy's route confidence is its `route:<name>` score when it reports one, else its confidence.
+  const namesRoute = (verdict: StrategyVerdict): boolean =>
+    verdict.route !== fallbackRoute &&
+    routes.has(verdict.route) &&
+    (verdict.scores[`route:${verdict.route}`] ?? verdict.confidence) >= confidenceThreshold;
+
+  const whyUndecided = (verdict: StrategyVerdict): string => {
+    if (verdict.unsure !== undefined) return `${verdict.strategy}: ${verdict.unsure}`;
+    if (verdict.confidence < confidenceThreshold) return `${verdict.strategy}: confidence ${verdict.confidence} < ${confidenceThreshold}`;
+    if (!ladder.has(verdict.tier)) return `${verdict.strategy}: unknown tier "${verdict.tier}"`;
+    return `${verdict.strategy}: top-2 gap < ${minGap}`;
+  };
+
+  return {
+    async classify(request: ChatRequest): Promise<RoutingDecision> {
+      const started = process.hrtime.bigint();
+      // Callers validate tier names; checking before any work keeps a bad one from costing a strategy run.
+      const forcedTier = request.force_tier;
+      if (forcedTier !== undefined) ladder.indexOf(forcedTier);
+      if (request.max_tier !== undefined) ladder.indexOf(request.max_tier);
+
+      const prompt = promptOf(request);
+      const chain: StrategyVerdict[] = [];
+      let tierVerdict: StrategyVerdict | undefined;
+      let routeVerdict: StrategyVerdict | undefined;
+      for (const strategy of strategies) {
+        const tierSettled = forcedTier !== undefined || tierVerdict !== undefined;
+        if (tierSettled && (routeVerdict !== undefined || !routeStrategyNames.has(strategy.name))) continue;
+        const verdict = await strategy.classify(prompt);
+        chain.push(verdict);
+        if (!tierSettled && decidesTier(verdict)) tierVerdict = verdict;
+        if (routeVerdict === undefined && namesRoute(verdict)) routeVerdict = verdict;
+      }
+
+      const routeName = routeVerdict?.route ?? fallbackRoute;
+      const scores: Record<string, number> = {};
+      if (tierVerdict !== undefined) Object.assign(scores, tierVerdict.scores);
+      if (routeVerdict !== undefined) {
+        for (const [key, score] of Object.entries(routeVerdict.scores)) if (key.startsWith('route:')) scores[key] = score;
+      }
+
+      const adjustments: string[] = [];
+      let decision: Pick<RoutingDecision, 'tier' | 'strategy' | 'confidence' | 'unsure'>;
+      if (forcedTier !== undefined) {
+        decision = { tier: forcedTier, strategy: 'forced', confidence: 1 };
+        adjustments.push(`force_tier: tier forced to ${forcedTier}`);
+      } else if (tierVerdict !== undefined) {
+        decision = { tier: tierVerdict.tier, strategy: tierVerdict.strategy, confidence: tierVerdict.confidence };
+      } else {
+        const reasons = chain.length === 0 ? 'no strategy ran' : chain.map(whyUndecided).join('; ');
+        decision = { tier: defaultTier, strategy: 'default', confidence: 0, unsure: `no confident strategy (${reasons})` };
+      }
+
+      let tier = decision.tier;
+      const minTier = routes.get(routeName)?.minTier;
+      if (minTier !== undefined && ladder.indexOf(minTier) > ladder.indexOf(tier)) {
+        if (forcedTier !== undefined) {
+          adjustments.push(`route ${routeName} minTier ${minTier}: not applied, the tier was forced`);
+        } else {
+          adjustments.push(`route ${routeName} minTier ${minTier}: raised from ${tier} to ${minTier}`);
+          tier = minTier;
+        }
+      }
+      const maxTier = request.max_tier;
+      if (maxTier !== undefined && ladder.indexOf(maxTier) < ladder.indexOf(tier)) {
+        adjustments.push(`max_tier ${maxTier}: capped from ${tier} to ${maxTier}`);
+        tier = maxTier;
+      }
+
+      return {
+        ...decision,
+        tier,
+        route: routeName,
+        scores,
+        adjustments,
+        chain,
+        durationUs: Number(process.hrtime.bigint() - started) / 1000,
+      };
+    },
+  };
+}

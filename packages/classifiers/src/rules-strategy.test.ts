@@ -1,0 +1,78 @@
+import { loadConfig, type StrategyVerdict } from '@switchyard/core';
+import { describe, expect, it } from 'vitest';
+import { createRulesStrategy } from './rules-strategy.ts';
+import { configWithTiers } from './test-configs.ts';
+
+const config = loadConfig();
+const strategy = createRulesStrategy(config);
+const classify = (prompt: string) => strategy.classify(prompt) as StrategyVerdict;
+const tierOf = (prompt: string) => classify(prompt).tier;
+
+describe('createRulesStrategy', () => {
+  it('sends greetings, look-ups, conversions and bare arithmetic to the first tier', () => {
+    for (const prompt of [
+      'hi',
+      'Hello there!',
+      'What is the capital of Peru?',
+      'Translate "good night" into Spanish.',
+      'Convert 5 miles to kilometers.',
+      'What is 7 times 8?',
+      'Define entropy.',
+      'Give me a synonym for "fast".',
+    ]) {
+      expect(tierOf(prompt), prompt).toBe('simple');
+    }
+  });
+
+  it('sends proofs, system design, security reviews and trade-off analyses to the last tier', () => {
+    for (const prompt of [
+      'Prove that the square root of 2 is irrational.',
+      'Design a distributed architecture for a payments platform that survives a region outage.',
+      'Do a security review of our OAuth login flow and threat-model the token refresh.',
+      'Analyze the trade-offs between event sourcing and a relational schema for auditing.',
+      'Démontrez que la suite converge.',
+    ]) {
+      expect(tierOf(prompt), prompt).toBe('complex');
+    }
+  });
+
+  it('keeps ordinary work products in the middle tier', () => {
+    expect(tierOf('Write a haiku about autumn rain.')).toBe('medium');
+    expect(tierOf('Explain how vaccines train the immune system.')).toBe('medium');
+    expect(tierOf('Summarize the causes of the First World War.')).toBe('medium');
+  });
+
+  it('leans very long and multi-part prompts toward the last tier', () => {
+    const longPrompt = 'Here is the situation in our team and what we have tried so far. '.repeat(40);
+    expect(tierOf(longPrompt)).toBe('complex');
+    const multiPart = 'Help with these:\n1. the budget\n2. the hiring plan\n3. the office move\n4. the timeline';
+    expect(classify(multiPart).scores['complex']).toBeGreaterThan(classify('Help with the budget.').scores['complex'] ?? 0);
+  });
+
+  it('always names the fallback route and reports scores per tier', () => {
+    const verdict = classify('Write a Python function that parses JSON.');
+    expect(verdict.route).toBe('general');
+    expect(Object.keys(verdict.scores)).toEqual(['simple', 'medium', 'complex']);
+  });
+
+  it('is unsure when nothing matches and the length says nothing', () => {
+    const verdict = classify('The quarterly numbers came in and the team would like your view on them tomorrow.');
+    expect(verdict.unsure).toBe('no rule matched');
+  });
+
+  it('maps simple, medium and complex onto the configured tiers', () => {
+    const custom = createRulesStrategy(configWithTiers(['cheap', 'mid', 'premium', 'ultra']));
+    expect((custom.classify('hello') as StrategyVerdict).tier).toBe('cheap');
+    expect((custom.classify('Explain how tides work.') as StrategyVerdict).tier).toBe('mid');
+    expect((custom.classify('Prove that there are infinitely many primes.') as StrategyVerdict).tier).toBe('ultra');
+  });
+
+  it('classifies empty, emoji, Chinese, Arabic and mixed-language prompts without throwing', () => {
+    for (const prompt of ['', '   ', '🎉🔥👍', '你好，今天天气怎么样？', 'مرحبا، كيف حالك؟', 'Hola! 请解释 quantum ε', '\ud800']) {
+      const verdict = classify(prompt);
+      expect(config.tiers.map((tier) => tier.name)).toContain(verdict.tier);
+      expect(verdict.confidence).toBeGreaterThanOrEqual(0);
+      expect(verdict.confidence).toBeLessThanOrEqual(1);
+    }
+  });
+});

@@ -1,0 +1,69 @@
+import { TierLadder, type StrategyVerdict, type SwitchyardConfig } from '@switchyard/core';
+import { boundedText } from './bounded-text.ts';
+import { measurePrompt, type PromptShape } from './prompt-shape.ts';
+import { tierRules } from './rules-patterns.ts';
+import type { ClassificationStrategy } from './strategy.ts';
+import { levelIndexes, scoreTiers, type Level } from './tier-scores.ts';
+
+export type RulesStrategyConfig = Pick<SwitchyardConfig, 'tiers' | 'classifier'>;
+
+/** Every tier starts with this much evidence (see tier-scores.ts for what it buys). */
+const prior = 0.5;
+
+/**
+ * Length and structure leans. A prompt of a few words rarely needs a strong model; a long or
+ * multi-part prompt, or a word problem with many given quantities, usually asks for more than a
+ * look-up. Pasted code leans medium, not complex: on the labeled set, snippets mostly came with
+ * everyday questions ("why does this loop never end?"), and the hard ones carry their own
+ * signals (race conditions, security review). They are leans, not verdicts: one pattern of
+ * weight 1 outweighs any single one of them.
+ */
+const veryShortWords = 5;
+const shortWords = 10;
+const longWords = 120;
+const veryLongWords = 300;
+const multiPartItems = 3;
+const multiPartQuestions = 3;
+const manyQuantities = 6;
+// Characters per word for prompts without spaces (a 1 MB blob is long, not one short word).
+const charsPerWord = 6;
+
+function shapeEvidence(shape: PromptShape, add: (level: Level, weight: number) => void): void {
+  const words = Math.max(shape.words, shape.chars / charsPerWord);
+  if (words <= veryShortWords) add('simple', 0.8);
+  else if (words <= shortWords) add('simple', 0.3);
+  if (words >= veryLongWords) add('complex', 1);
+  else if (words >= longWords) add('complex', 0.5);
+  if (shape.listItems >= multiPartItems || shape.questions >= multiPartQuestions) add('complex', 0.5);
+  if (shape.numbers >= manyQuantities) add('complex', 0.7);
+  if (shape.hasCode) add('medium', 0.5);
+}
+
+/**
+ * Regex rules for clearly complex and clearly simple prompts (rules-patterns.ts) plus a length
+ * and structure heuristic. Decides tiers only: the route is always the fallback route.
+ */
+export function createRulesStrategy(config: RulesStrategyConfig): ClassificationStrategy {
+  const ladder = new TierLadder(config);
+  const levels = levelIndexes(ladder);
+  const route = config.classifier.fallbackRoute;
+  const scoring = { prior, minGap: config.classifier.minGap };
+
+  return {
+    name: 'rules',
+    classify(prompt: string): StrategyVerdict {
+      const text = boundedText(prompt);
+      const evidence = new Array<number>(ladder.names.length).fill(0);
+      const add = (level: Level, weight: number) => {
+        evidence[levels[level]] = (evidence[levels[level]] ?? 0) + weight;
+      };
+      for (const rule of tierRules) if (rule.pattern.test(text)) add(rule.level, rule.weight);
+      shapeEvidence(measurePrompt(prompt, text), add);
+
+      const tiers = scoreTiers(ladder, evidence, scoring, 'no rule matched');
+      const verdict: StrategyVerdict = { strategy: 'rules', tier: tiers.tier, route, confidence: tiers.confidence, scores: tiers.scores };
+      if (tiers.unsure !== undefined) verdict.unsure = tiers.unsure;
+      return verdict;
+    },
+  };
+}
