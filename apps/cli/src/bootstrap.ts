@@ -17,7 +17,7 @@ export interface Boot {
 }
 
 /** Reads the environment and the config file once; everything below receives them. */
-export function boot(flags: CommonFlags): Boot {
+export function boot(flags: CommonFlags, defaults: { logLevel?: string } = {}): Boot {
   const env = readEnvironment(process.env);
   const config = loadConfig(flags.config ?? env.configPath);
   if (env.prefix !== undefined) config.queue.prefix = env.prefix;
@@ -33,7 +33,7 @@ export function boot(flags: CommonFlags): Boot {
     config,
     env,
     simulateAll,
-    logger: (name) => createLogger({ name, level: env.logLevel }),
+    logger: (name) => createLogger({ name, level: env.logLevel ?? defaults.logLevel ?? 'info' }),
     providers() {
       registry ??= createProviderRegistry(config, { env: env.variables, simulateAll, factories: defaultAdapterFactories });
       return registry;

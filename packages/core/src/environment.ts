@@ -11,7 +11,7 @@ export const environmentSchema = z.object({
   SWITCHYARD_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/).optional(),
   /** `1`/`true`: answer every deployment with the simulated provider, even when keys are set. */
   SWITCHYARD_SIMULATE: z.enum(['0', '1', 'true', 'false']).optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   PORT: z.coerce.number().int().min(0).max(65_535).optional(),
 });
 
@@ -20,7 +20,8 @@ export interface Environment {
   configPath: string | undefined;
   prefix: string | undefined;
   simulate: boolean;
-  logLevel: string;
+  /** Unset means the command's own default (`info` for services, `warn` for the demo). */
+  logLevel: string | undefined;
   port: number | undefined;
   /** Everything else, for API keys named in the config. */
   variables: Readonly<Record<string, string | undefined>>;
