@@ -23,6 +23,7 @@ export function startClassifierWorker(options: ClassifierWorkerOptions): Running
     connection,
     keys: runtime.keys,
     concurrency: config.queue.classifierConcurrency,
+    lockDurationMs: config.queue.lockDurationMs,
   });
   worker.on('failed', (job, error) => logger.warn({ jobId: job?.id, error: error.message }, 'job-failed'));
   worker.on('error', (error) => logger.error({ error: error.message }, 'worker-error'));

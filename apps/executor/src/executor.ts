@@ -37,6 +37,7 @@ export function startExecutor(options: ExecutorOptions): RunningExecutor {
     connection,
     keys: runtime.keys,
     concurrency: options.concurrency ?? config.queue.executorConcurrency,
+    lockDurationMs: config.queue.lockDurationMs,
   });
   worker.on('failed', (job, error) => logger.warn({ jobId: job?.id, error: error.message }, 'job-failed'));
   worker.on('error', (error) => logger.error({ error: error.message }, 'worker-error'));

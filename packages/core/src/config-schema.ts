@@ -49,15 +49,48 @@ export const cascadeSchema = z.strictObject({
   qualityThreshold: z.number().min(0).max(1).default(0.7),
   judge: z.enum(['heuristic']).default('heuristic'),
   maxEscalations: z.number().int().min(0).default(2),
+  /**
+   * How long a hop waits (delayed, not failed, no attempt counted) while every deployment of its
+   * tier is unavailable (breakers open, cooling down after a 429). 2 minutes covers a few breaker
+   * reset cycles at the default 30 s; past it, `onUnavailable` decides.
+   */
+  unavailableWaitMs: z.number().int().min(0).default(120_000),
+  /** What happens when the wait is over: try the next tier up, or fail the request. */
+  onUnavailable: z.enum(['escalate', 'fail']).default('escalate'),
+});
+
+/** The circuit breaker of one provider endpoint (one per endpoint in each executor process). */
+export const breakerSchema = z.strictObject({
+  /** A call running longer is aborted and counts as a failure. Defaults to the provider's `timeoutMs`. */
+  timeoutMs: z.number().int().positive().optional(),
+  /** Share of failed calls in the rolling window, in percent, above which the breaker opens. */
+  errorThresholdPercentage: z.number().min(1).max(100).default(50),
+  /** Calls in the rolling window before the breaker may open at all (opossum's own default, 0, opens on the first failure). */
+  volumeThreshold: z.number().int().min(1).default(5),
+  /** How long an open breaker stays open before one probe call may test the provider. */
+  resetTimeoutMs: z.number().int().positive().default(30_000),
+  /** Length of the window the error share is computed over. */
+  rollingWindowMs: z.number().int().positive().default(10_000),
 });
 
 export const providerSchema = z.strictObject({
   /** Which adapter serves this endpoint. */
-  type: z.enum(['anthropic', 'openai', 'simulated']),
+  type: z.enum(['anthropic', 'openai', 'simulated', 'replay']),
   /** Name of the environment variable holding the API key; the key itself never goes in the file. */
   apiKeyEnv: z.string().optional(),
   baseURL: z.url().optional(),
   timeoutMs: z.number().int().positive().default(60_000),
+  /** Ask for a server-sent-event stream and assemble the answer from it (hosted APIs, vLLM, Ollama and llama.cpp all stream). */
+  stream: z.boolean().default(false),
+  /**
+   * `openai` only: the field that carries the output limit. OpenAI's reasoning models accept only
+   * `max_completion_tokens`; many OpenAI-compatible servers know only `max_tokens`. Default:
+   * `max_completion_tokens` without a `baseURL`, `max_tokens` with one.
+   */
+  maxTokensField: z.enum(['max_completion_tokens', 'max_tokens']).optional(),
+  /** `replay` only: the data set file of recorded answers (relative paths start at the working directory). */
+  dataset: z.string().min(1).optional(),
+  breaker: breakerSchema.default(breakerSchema.parse({})),
 });
 
 export const simulationSchema = z.strictObject({
@@ -87,6 +120,11 @@ export const queueSchema = z.strictObject({
   backoffMs: z.number().int().positive().default(1_000),
   classifierConcurrency: z.number().int().positive().default(50),
   executorConcurrency: z.number().int().positive().default(20),
+  /**
+   * How long a job stays locked to a worker between heartbeats, and how often workers look for
+   * jobs whose worker died. A killed worker's job runs again after at most about twice this.
+   */
+  lockDurationMs: z.number().int().min(1_000).default(30_000),
   /** How long request records, batches and finished jobs are kept. */
   retentionSeconds: z.number().int().positive().default(7 * 24 * 3600),
 });
@@ -134,6 +172,17 @@ export const configSchema = z
         }
       });
     });
+    for (const [providerName, provider] of Object.entries(config.providers)) {
+      if (provider.type === 'replay' && provider.dataset === undefined) {
+        issue(['providers', providerName, 'dataset'], 'required for type "replay" (the file of recorded answers)');
+      }
+      if (provider.type !== 'replay' && provider.dataset !== undefined) {
+        issue(['providers', providerName, 'dataset'], `only used by type "replay", not "${provider.type}"`);
+      }
+      if (provider.type !== 'openai' && provider.maxTokensField !== undefined) {
+        issue(['providers', providerName, 'maxTokensField'], `only used by type "openai", not "${provider.type}"`);
+      }
+    }
     for (const tierName of Object.keys(config.simulation.weakAnswerRate)) {
       if (!tierNames.includes(tierName)) issue(['simulation', 'weakAnswerRate', tierName], `unknown tier "${tierName}"`);
     }
@@ -147,4 +196,6 @@ export type TierConfig = z.infer<typeof tierSchema>;
 export type DeploymentConfig = z.infer<typeof deploymentSchema>;
 export type RouteConfig = z.infer<typeof routeSchema>;
 export type ProviderConfig = z.infer<typeof providerSchema>;
+export type BreakerConfig = z.infer<typeof breakerSchema>;
+export type CascadeConfig = z.infer<typeof cascadeSchema>;
 export type StrategyName = z.infer<typeof strategyNameSchema>;

@@ -40,10 +40,11 @@ export interface WorkerSettings {
   keys: KeySpace;
   concurrency: number;
   /**
-   * How long a job stays locked to a worker without a heartbeat. A killed worker's job is picked
-   * up again after this long; 30 s covers a slow provider call (the lock is renewed meanwhile).
+   * How long a job stays locked to a worker without a heartbeat (`queue.lockDurationMs`). The
+   * lock is renewed while the job runs, so a slow provider call keeps it; a killed worker's job
+   * is found by the stalled-job check, which runs as often.
    */
-  lockDurationMs?: number;
+  lockDurationMs: number;
 }
 
 /** BullMQ worker with the house defaults. */
@@ -56,7 +57,8 @@ export function createWorker<Data, Result>(
     connection: settings.connection,
     prefix: settings.keys.queuePrefix(queueName),
     concurrency: settings.concurrency,
-    lockDuration: settings.lockDurationMs ?? 30_000,
+    lockDuration: settings.lockDurationMs,
+    stalledInterval: settings.lockDurationMs,
     // Stalled jobs (their worker died) are retried rather than failed: delivery is at-least-once
     // and every hop is idempotent.
     maxStalledCount: 5,
