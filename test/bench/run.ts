@@ -1,0 +1,9 @@
+// `pnpm bench`: speed figures of this machine. Every benchmark stops by itself.
+import { benchPipeline } from './pipeline-throughput.ts';
+
+const requests = Number(process.env.BENCH_REQUESTS ?? 5_000);
+const pipeline = await benchPipeline(requests);
+process.stdout.write(
+  `pipeline: ${pipeline.requests} requests through api → classifier → executors: ${pipeline.requestsPerSecond} requests/s ` +
+    `(submit ${pipeline.submitMs} ms, all complete ${pipeline.completeMs} ms, results streamed in ${pipeline.resultsStreamMs} ms)\n`,
+);
