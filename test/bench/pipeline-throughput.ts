@@ -1,5 +1,5 @@
-import { loadConfig } from '@switchyard/core';
-import { redisUrlForTests, uniquePrefix } from '@switchyard/testkit';
+import { loadConfig, readEnvironment } from '@switchyard/core';
+import { uniquePrefix } from '@switchyard/testkit';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ export interface PipelineFigures {
  * Throughput of the whole request path on this machine: `switchyard start` (api, classifier and
  * three executors in one process) with a zero-latency simulated provider, one batch of
  * `requests` submitted over HTTP, timed from submission to the last completion event.
+ * Redis is the one the CLI would use (`REDIS_URL`, default 127.0.0.1:6379), under a fresh prefix.
  */
 export async function benchPipeline(requests: number): Promise<PipelineFigures> {
   const config = loadConfig();
@@ -25,7 +26,7 @@ export async function benchPipeline(requests: number): Promise<PipelineFigures> 
   config.simulation = { latencyMs: { min: 0, max: 0 }, weakAnswerRate: { simple: 0.2, medium: 0.1 }, failureRate: 0 };
   const configPath = join(mkdtempSync(join(tmpdir(), 'switchyard-bench-')), 'switchyard.json');
   writeFileSync(configPath, JSON.stringify(config));
-  const env = { REDIS_URL: await redisUrlForTests(), SWITCHYARD_CONFIG: configPath, SWITCHYARD_SIMULATE: '1', LOG_LEVEL: 'warn' };
+  const env = { REDIS_URL: readEnvironment(process.env).redisUrl, SWITCHYARD_CONFIG: configPath, SWITCHYARD_SIMULATE: '1', LOG_LEVEL: 'warn' };
   const stack = startRole('start', ['start', '--port', '0'], env);
   try {
     const apiUrl = (await stack.waitForLine(/listening on (http:\/\/\S+)/))[1] ?? '';

@@ -11,7 +11,16 @@ export async function redisUrlForTests(): Promise<string> {
   const fromEnvironment = process.env.REDIS_URL;
   if (fromEnvironment !== undefined && fromEnvironment !== '') return fromEnvironment;
   container ??= new GenericContainer('redis:7-alpine').withExposedPorts(6379).start();
-  const started = await container;
+  let started: StartedTestContainer;
+  try {
+    started = await container;
+  } catch (error) {
+    throw new Error(
+      `REDIS_URL is not set and testcontainers could not start a redis:7 container (${(error as Error).message}). ` +
+        'Start Docker, or set REDIS_URL=redis://127.0.0.1:6379 to use a running Redis.',
+      { cause: error },
+    );
+  }
   return `redis://${started.getHost()}:${started.getMappedPort(6379)}`;
 }
 
