@@ -78,11 +78,16 @@ describe('request store', () => {
     expect(heard).toEqual(['completed']);
   });
 
-  it('maps an idempotency key to the first request that claimed it', async () => {
+  it('maps an idempotency key to the first request that claimed it, while that request exists', async () => {
     const key = `client-key-{with braces}-${Date.now()}`;
     const first = newRequestId();
-    expect(await runtime.store.claimIdempotencyKey(key, first)).toBe(first);
-    expect(await runtime.store.claimIdempotencyKey(key, newRequestId())).toBe(first);
+    const exists = async (id: string) => (await runtime.store.getStatus(id)) !== undefined;
+    expect(await runtime.store.claimIdempotencyKey(key, first, exists)).toBe(first);
+    // The first claimant never wrote its record (a rolled-back submission): the key is taken over.
+    const second = newRequestId();
+    expect(await runtime.store.claimIdempotencyKey(key, second, exists)).toBe(second);
+    await runtime.store.create([{ id: second, request: { messages: [{ role: 'user', content: 'x' }] } }]);
+    expect(await runtime.store.claimIdempotencyKey(key, newRequestId(), exists)).toBe(second);
   });
 
   it('counts and streams a batch of 1,200 records in submission order', async () => {

@@ -84,6 +84,25 @@ describe('API against a real Redis', () => {
     expect(await runtime.queues.classify.getJobCountByTypes('waiting')).toBeGreaterThan(0);
   });
 
+  it('runs concurrent duplicates of one Idempotency-Key once, for requests and for batches', async () => {
+    const key = `race-${Date.now()}`;
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, () => app.inject({ method: 'POST', url: '/v1/requests', payload: chat('race'), headers: { 'idempotency-key': key } })),
+    );
+    const ids = new Set(responses.map((response) => response.json<{ id: string }>().id));
+    expect(ids.size).toBe(1);
+    expect(responses.filter((response) => response.statusCode === 202)).toHaveLength(1);
+    const [id] = [...ids];
+    expect(await runtime.queues.classify.getJob(`${id}-c`)).toBeDefined();
+
+    const batchHeaders = { 'idempotency-key': `batch-${key}` };
+    const batches = await Promise.all(
+      Array.from({ length: 4 }, () => app.inject({ method: 'POST', url: '/v1/batches', payload: [chat('a'), chat('b')], headers: batchHeaders })),
+    );
+    expect(new Set(batches.map((response) => response.json<{ id: string }>().id)).size).toBe(1);
+    expect(batches.map((response) => response.statusCode).sort()).toEqual([200, 200, 200, 202]);
+  });
+
   it('takes a batch, counts it by status and streams its results as JSONL', async () => {
     const items = [chat('hello', { custom_id: 'a' }), chat('Prove that sqrt(2) is irrational.', { custom_id: 'b' }), chat('Write a haiku')];
     const created = await app.inject({ method: 'POST', url: '/v1/batches', payload: items });

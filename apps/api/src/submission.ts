@@ -6,11 +6,17 @@ import {
   type ChatRequest,
   type TierLadder,
 } from '@switchyard/core';
-import type { NewRequest, QueueRuntime } from '@switchyard/queue';
+import type { BatchMeta, NewRequest, QueueRuntime } from '@switchyard/queue';
 import { ApiError } from './api-errors.ts';
 
 /** Jobs per `addBulk` call: one round trip each, without building one huge command. */
 const enqueueChunk = 1_000;
+
+interface IdempotencyClaim {
+  key: string;
+  ownerId: string;
+  exists: (owner: string) => Promise<boolean>;
+}
 
 export interface Submission {
   request: ChatRequest;
@@ -41,65 +47,72 @@ export class SubmissionService {
   async submitOne(submission: Submission, idempotencyKey?: string): Promise<{ id: string; created: boolean }> {
     this.requireRedis();
     const id = newRequestId();
-    if (idempotencyKey !== undefined) {
-      const owner = await this.runtime.store.claimIdempotencyKey(idempotencyKey, id);
-      if (owner !== id && (await this.runtime.store.getStatus(owner)) !== undefined) return { id: owner, created: false };
-    }
     const record: NewRequest = { id, request: submission.request };
     if (submission.customId !== undefined) record.customId = submission.customId;
     if (idempotencyKey !== undefined) record.idempotencyKey = idempotencyKey;
-    await this.writeAndEnqueue([record], undefined, idempotencyKey);
-    return { id, created: true };
+    const claim =
+      idempotencyKey === undefined
+        ? undefined
+        : { key: idempotencyKey, ownerId: id, exists: async (owner: string) => (await this.runtime.store.getStatus(owner)) !== undefined };
+    const earlier = await this.writeAndEnqueue([record], undefined, claim);
+    return earlier === undefined ? { id, created: true } : { id: earlier, created: false };
   }
 
   async submitBatch(submissions: readonly Submission[], idempotencyKey?: string): Promise<{ id: string; created: boolean }> {
     this.requireRedis();
     const batchId = newBatchId();
-    const batchKey = idempotencyKey === undefined ? undefined : `batch\n${idempotencyKey}`;
-    if (batchKey !== undefined) {
-      const owner = await this.runtime.store.claimIdempotencyKey(batchKey, batchId);
-      if (owner !== batchId && (await this.runtime.store.getBatch(owner)) !== undefined) return { id: owner, created: false };
-    }
     const records: NewRequest[] = submissions.map((submission) => ({
       id: newRequestId(),
       request: submission.request,
       batchId,
       ...(submission.customId === undefined ? {} : { customId: submission.customId }),
     }));
-    const meta = { id: batchId, total: records.length, createdAt: new Date().toISOString() };
-    await this.writeAndEnqueue(records, meta, batchKey);
-    return { id: batchId, created: true };
+    const meta: BatchMeta = { id: batchId, total: records.length, createdAt: new Date().toISOString() };
+    if (idempotencyKey !== undefined) meta.idempotencyKey = idempotencyKey;
+    const claim =
+      idempotencyKey === undefined
+        ? undefined
+        : { key: `batch\n${idempotencyKey}`, ownerId: batchId, exists: async (owner: string) => (await this.runtime.store.getBatch(owner)) !== undefined };
+    const earlier = await this.writeAndEnqueue(records, meta, claim);
+    return earlier === undefined ? { id: batchId, created: true } : { id: earlier, created: false };
   }
 
-  private async writeAndEnqueue(
-    records: readonly NewRequest[],
-    batch: { id: string; total: number; createdAt: string } | undefined,
-    idempotencyKey: string | undefined,
-  ): Promise<void> {
+  /**
+   * Writes the records, claims the idempotency key, then enqueues. The records exist before the
+   * key points at them, so a concurrent duplicate always finds a live owner and backs off; the
+   * loser deletes what it wrote. Returns the earlier owner's id when the key was taken.
+   */
+  private async writeAndEnqueue(records: readonly NewRequest[], batch: BatchMeta | undefined, claim: IdempotencyClaim | undefined): Promise<string | undefined> {
     const { store, queues } = this.runtime;
+    const ids = records.map((record) => record.id);
+    let claimed = false;
     try {
       await store.create(records);
-      if (batch !== undefined) {
-        await store.createBatch(
-          idempotencyKey === undefined ? batch : { ...batch, idempotencyKey },
-          records.map((record) => record.id),
-        );
+      if (batch !== undefined) await store.createBatch(batch, ids);
+      if (claim !== undefined) {
+        const owner = await store.claimIdempotencyKey(claim.key, claim.ownerId, claim.exists);
+        if (owner !== claim.ownerId) {
+          await store.discard(ids, batch?.id);
+          return owner;
+        }
+        claimed = true;
       }
       for (let start = 0; start < records.length; start += enqueueChunk) {
         await queues.classify.addBulk(
-          records.slice(start, start + enqueueChunk).map((record) => ({
+          ids.slice(start, start + enqueueChunk).map((requestId) => ({
             name: jobCatalog.classify.jobName,
-            data: { requestId: record.id },
-            opts: { jobId: classifyJobId(record.id) },
+            data: { requestId },
+            opts: { jobId: classifyJobId(requestId) },
           })),
         );
       }
+      return undefined;
     } catch (error) {
       // Best effort: when Redis itself is gone these fail too, and the records expire with
       // their retention; no job was enqueued for them either way.
       await Promise.allSettled([
-        store.discard(records.map((record) => record.id), batch?.id),
-        ...(idempotencyKey === undefined ? [] : [store.releaseIdempotencyKey(idempotencyKey)]),
+        store.discard(ids, batch?.id),
+        ...(claimed && claim !== undefined ? [store.releaseIdempotencyKey(claim.key, claim.ownerId)] : []),
       ]);
       throw this.redisDown() ? unavailable() : error;
     }

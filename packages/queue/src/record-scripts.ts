@@ -32,3 +32,9 @@ redis.call('PUBLISH', ARGV[1], cjson.encode({
 }))
 return 1
 `;
+
+/** KEYS[1] idempotency key; ARGV[1] owner id. Deletes the key only while it still names that owner. */
+export const releaseIfOwnerScript = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;

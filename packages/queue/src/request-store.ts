@@ -12,7 +12,7 @@ import {
 } from '@switchyard/core';
 import type { Redis } from 'ioredis';
 import type { KeySpace } from './key-space.ts';
-import { finishScript, updateUnlessTerminalScript } from './record-scripts.ts';
+import { finishScript, releaseIfOwnerScript, updateUnlessTerminalScript } from './record-scripts.ts';
 
 export interface NewRequest {
   id: string;
@@ -49,19 +49,24 @@ export class RequestStore {
   ) {}
 
   /**
-   * Claims a client idempotency key for `requestId`. Returns the id that owns the key: `requestId`
-   * when the claim succeeded, the earlier request's id when the key was used before.
+   * Claims a client idempotency key for `ownerId`. Returns the id that owns the key: `ownerId`
+   * when the claim succeeded, the earlier owner's id when the key was used before and that owner
+   * still exists (`stillExists`). A key whose owner is gone (expired, or its submission was
+   * rolled back) is taken over.
    */
-  async claimIdempotencyKey(clientKey: string, requestId: string): Promise<string> {
+  async claimIdempotencyKey(clientKey: string, ownerId: string, stillExists: (owner: string) => Promise<boolean>): Promise<string> {
     const key = this.keys.idempotency(clientKey);
-    const claimed = await this.redis.set(key, requestId, 'EX', this.retentionSeconds, 'NX');
-    if (claimed === 'OK') return requestId;
+    const claimed = await this.redis.set(key, ownerId, 'EX', this.retentionSeconds, 'NX');
+    if (claimed === 'OK') return ownerId;
     const owner = await this.redis.get(key);
-    return owner ?? requestId;
+    if (owner !== null && (await stillExists(owner))) return owner;
+    await this.redis.set(key, ownerId, 'EX', this.retentionSeconds);
+    return ownerId;
   }
 
-  async releaseIdempotencyKey(clientKey: string): Promise<void> {
-    await this.redis.del(this.keys.idempotency(clientKey));
+  /** Frees a key this owner claimed (and only if it still holds it). */
+  async releaseIdempotencyKey(clientKey: string, ownerId: string): Promise<void> {
+    await this.redis.eval(releaseIfOwnerScript, 1, this.keys.idempotency(clientKey), ownerId);
   }
 
   async create(requests: readonly NewRequest[]): Promise<void> {
