@@ -1,11 +1,12 @@
 import { ProviderError, SwitchyardError, type DeploymentRef } from '@switchyard/core';
-import type { GenerateRequest, GenerateResult, ResolvedDeployment } from '@switchyard/providers';
+import type { BreakerBoard, GenerateRequest, GenerateResult, ResolvedDeployment } from '@switchyard/providers';
+import { TierUnavailableError, type SkippedDeployment } from './tier-unavailable-error.ts';
 
 export interface TierCallResult {
   result: GenerateResult;
   deployment: ResolvedDeployment;
   latencyMs: number;
-  skipped: { deployment: DeploymentRef; error: string }[];
+  skipped: SkippedDeployment[];
 }
 
 export const deploymentRef = (resolved: ResolvedDeployment): DeploymentRef => ({
@@ -14,48 +15,57 @@ export const deploymentRef = (resolved: ResolvedDeployment): DeploymentRef => ({
 });
 
 /**
- * Calls the tier's deployments in order until one answers. A retryable failure moves on to the
- * next deployment (provider redundancy); a non-retryable one (bad request, auth) stops at once,
- * because another provider would only spend money failing the same request. When every
- * deployment failed retryably, the last error is rethrown with the list of what was tried.
+ * Calls the tier's deployments in order, each through its endpoint's breaker, until one answers.
+ * A deployment whose breaker is open or which is cooling down is skipped without a call; one
+ * that fails retryably is skipped for the next (provider redundancy). A non-retryable failure
+ * (bad request, auth) stops at once: another provider would only spend money failing the same
+ * request.
+ *
+ * When nothing answered: if every deployment is now unavailable, `TierUnavailableError` says
+ * until when (the job waits, no attempt is spent); otherwise some provider is merely failing and
+ * a retryable `tier_failed` lets BullMQ's attempts and backoff take over.
  */
 export async function callTier(
+  tier: string,
   deployments: readonly ResolvedDeployment[],
   request: Omit<GenerateRequest, 'model' | 'maxOutputTokens'> & { maxOutputTokens?: number },
-  timeoutMs: (resolved: ResolvedDeployment) => number,
+  breakers: BreakerBoard,
 ): Promise<TierCallResult> {
-  const skipped: TierCallResult['skipped'] = [];
+  const skipped: SkippedDeployment[] = [];
   let lastError: unknown;
   for (const resolved of deployments) {
+    const ref = deploymentRef(resolved);
     const started = performance.now();
     const limit = minDefined(request.maxOutputTokens, resolved.deployment.maxOutputTokens);
     try {
-      const result = await resolved.adapter.generate(
-        { ...request, model: resolved.deployment.model, ...(limit === undefined ? {} : { maxOutputTokens: limit }) },
-        { signal: AbortSignal.timeout(timeoutMs(resolved)) },
+      const result = await breakers.call(ref, (signal) =>
+        resolved.adapter.generate({ ...request, model: ref.model, ...(limit === undefined ? {} : { maxOutputTokens: limit }) }, { signal }),
       );
       return { result, deployment: resolved, latencyMs: Math.round(performance.now() - started), skipped };
     } catch (error) {
-      const mapped = asProviderError(resolved, error);
+      const mapped = asProviderError(ref, error);
       if (!mapped.retryable) throw mapped;
-      skipped.push({ deployment: deploymentRef(resolved), error: mapped.message });
+      skipped.push({ deployment: ref, error: mapped.message });
       lastError = mapped;
     }
   }
+
+  const now = Date.now();
+  const waits = deployments.map((resolved) => breakers.availability(deploymentRef(resolved), now));
+  if (waits.every((wait) => !wait.available)) {
+    const availableAt = Math.min(...waits.map((wait) => (wait.available ? now : wait.availableAt)));
+    throw new TierUnavailableError(tier, availableAt, skipped, { cause: lastError, now });
+  }
   const tried = skipped.map((entry) => `${entry.deployment.provider}/${entry.deployment.model}: ${entry.error}`).join('; ');
-  throw new SwitchyardError('tier_unavailable', `every deployment failed: ${tried}`, { retryable: true, cause: lastError });
+  throw new SwitchyardError('tier_failed', `every deployment of tier ${tier} failed: ${tried}`, { retryable: true, cause: lastError });
 }
 
-function asProviderError(resolved: ResolvedDeployment, error: unknown): ProviderError {
+function asProviderError(deployment: DeploymentRef, error: unknown): ProviderError {
   if (error instanceof ProviderError) return error;
-  const name = error instanceof Error ? error.name : '';
+  // Adapters map their own errors; anything else is a bug or an unexpected runtime failure,
+  // which a retry (bounded by the attempts) may get past.
   const message = error instanceof Error ? error.message : String(error);
-  const timedOut = name === 'TimeoutError' || name === 'AbortError';
-  return new ProviderError(resolved.deployment.provider, timedOut ? `timed out: ${message}` : message, {
-    retryable: true,
-    cause: error,
-    code: timedOut ? 'provider_timeout' : 'provider_unavailable',
-  });
+  return new ProviderError(deployment.provider, message, { retryable: true, cause: error, code: 'provider_unavailable' });
 }
 
 function minDefined(a: number | undefined, b: number | undefined): number | undefined {

@@ -1,6 +1,6 @@
 import { tierQueueName, TierLadder, type SwitchyardConfig } from '@switchyard/core';
 import type { Logger } from '@switchyard/observability';
-import type { ProviderRegistry } from '@switchyard/providers';
+import { BreakerBoard, breakerChannel, createRedisBreakerSync, type ProviderRegistry } from '@switchyard/providers';
 import { createRedis, createWorker, type QueueRuntime } from '@switchyard/queue';
 import { createTierProcessor } from './tier-processor.ts';
 
@@ -11,11 +11,48 @@ export interface ExecutorOptions {
   providers: ProviderRegistry;
   logger: Logger;
   concurrency?: number;
+  /**
+   * The process's provider breakers (`createExecutorBreakers`). Executors of several tiers in one
+   * process should share one, so that each provider endpoint has one breaker per process; when
+   * absent, the executor makes its own.
+   */
+  breakers?: ProcessBreakers;
 }
 
 export interface RunningExecutor {
   tier: string;
+  /** Resolves once the executor listens to other processes' breaker changes. */
+  ready: Promise<void>;
   close(): Promise<void>;
+}
+
+export interface ProcessBreakers {
+  board: BreakerBoard;
+  /** Resolves once the board hears other processes. */
+  ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The breakers of this process's provider endpoints, kept in step with every other executor
+ * process through Redis (same `queue.prefix`): a breaker that opens or closes anywhere opens or
+ * closes everywhere, and one process probes recovery.
+ */
+export function createExecutorBreakers(options: Pick<ExecutorOptions, 'config' | 'runtime' | 'logger'>): ProcessBreakers {
+  const { config, runtime, logger } = options;
+  const subscriber = createRedis(runtime.redisUrl, 'subscriber', 'switchyard-breakers');
+  const sync = createRedisBreakerSync({
+    redis: runtime.redis,
+    subscriber,
+    prefix: config.queue.prefix,
+    onError: (error) => logger.warn({ error: error.message }, 'breaker-sync-error'),
+  });
+  const board = new BreakerBoard(config, { logger, sync });
+  const ready = board.start().then(
+    () => logger.info({ channel: breakerChannel(config.queue.prefix) }, 'breaker-sync-ready'),
+    (error: unknown) => logger.error({ error: String(error) }, 'breaker-sync-error'),
+  );
+  return { board, ready, close: () => board.close() };
 }
 
 /** Starts the worker pool of one tier. */
@@ -23,12 +60,15 @@ export function startExecutor(options: ExecutorOptions): RunningExecutor {
   const { config, tier, runtime, logger } = options;
   const ladder = new TierLadder(config);
   ladder.indexOf(tier);
+  const ownsBreakers = options.breakers === undefined;
+  const breakers = options.breakers ?? createExecutorBreakers(options);
   const processor = createTierProcessor(tier, {
     config,
     ladder,
     store: runtime.store,
     queues: runtime.queues,
     providers: options.providers,
+    breakers: breakers.board,
     logger,
   });
   // Workers block on Redis, so they get a connection of their own with worker settings.
@@ -44,8 +84,10 @@ export function startExecutor(options: ExecutorOptions): RunningExecutor {
   logger.info({ tier, concurrency: options.concurrency ?? config.queue.executorConcurrency }, 'executor-started');
   return {
     tier,
+    ready: breakers.ready,
     async close() {
       await worker.close();
+      if (ownsBreakers) await breakers.close();
       connection.disconnect();
     },
   };

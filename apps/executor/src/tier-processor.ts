@@ -13,11 +13,13 @@ import {
   type TierLadder,
 } from '@switchyard/core';
 import type { Logger } from '@switchyard/observability';
-import type { ProviderRegistry } from '@switchyard/providers';
+import type { BreakerBoard, ProviderRegistry } from '@switchyard/providers';
 import { assessAnswer } from '@switchyard/quality';
 import { parseJobData, runHop, type QueueSet, type RequestStore } from '@switchyard/queue';
 import type { Job } from 'bullmq';
 import { callTier, deploymentRef } from './call-tier.ts';
+import { TierUnavailableError } from './tier-unavailable-error.ts';
+import { escalatePassedOver, isPassedOver, readWaitState, waitsBefore, whenTierUnavailable, type WaitState } from './unavailable-tier.ts';
 
 export interface TierProcessorDeps {
   config: SwitchyardConfig;
@@ -25,6 +27,8 @@ export interface TierProcessorDeps {
   store: RequestStore;
   queues: QueueSet;
   providers: ProviderRegistry;
+  /** The breakers of this process's provider endpoints. */
+  breakers: BreakerBoard;
   logger: Logger;
 }
 
@@ -32,12 +36,12 @@ export type TierOutcome = { outcome: 'escalated'; nextTier: string } | { outcome
 
 /** Answers one hop of a request on `tierName`, then escalates or completes it. */
 export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
-  const { config, ladder, store, queues, providers, logger } = deps;
+  const { config, ladder, store, queues, providers, breakers, logger } = deps;
   const deployments = providers.forTier(tierName);
   const premium = ladder.top.deployments[0];
   const threshold = ladder.get(tierName).qualityThreshold ?? config.cascade.qualityThreshold;
 
-  return async (job: Job): Promise<TierOutcome> =>
+  return async (job: Job, token?: string): Promise<TierOutcome> =>
     runHop(job, store, async () => {
       const payload = parseJobData(jobCatalog.tier.schema, job);
       const status = await store.getStatus(payload.requestId);
@@ -47,9 +51,19 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
       await store.markRunning(payload.requestId);
 
       // A redelivered hop (worker died after answering) reuses the stored answer instead of
-      // paying for a second call.
+      // paying for a second call, or re-enqueues the escalation of a tier it passed over.
       const existing = (await store.getAttempts(payload.requestId)).find((attempt) => attempt.hop === payload.hop);
-      const attempt = existing ?? (await answer(payload, request, decision));
+      const above = ladder.next(tierName);
+      if (existing !== undefined && isPassedOver(existing) && above !== undefined) return escalatePassedOver(deps, payload, existing, above);
+      let attempt = existing;
+      if (attempt === undefined) {
+        try {
+          attempt = await answer(payload, request, decision, readWaitState(job));
+        } catch (error) {
+          if (!(error instanceof TierUnavailableError)) throw error;
+          return whenTierUnavailable(tierName, deps, job, token, payload, request, error);
+        }
+      }
 
       const escalateTo = nextTier(payload, request, attempt.qualityScore);
       if (escalateTo !== undefined) {
@@ -82,13 +96,14 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
       return { outcome: 'completed' };
     });
 
-  async function answer(payload: TierJob, request: ChatRequest, decision: RoutingDecision | undefined): Promise<Attempt> {
+  async function answer(payload: TierJob, request: ChatRequest, decision: RoutingDecision | undefined, waited: WaitState | undefined): Promise<Attempt> {
     const route = config.routes.find((candidate) => candidate.name === decision?.route);
     const ownSystem = request.messages.filter((message) => message.role === 'system').map((message) => message.content);
     const system = ownSystem.length > 0 ? ownSystem.join('\n\n') : route?.systemPrompt;
     const temperature = request.temperature ?? route?.temperature;
     const startedAt = new Date().toISOString();
     const call = await callTier(
+      tierName,
       deployments,
       {
         messages: request.messages.filter((message) => message.role !== 'system'),
@@ -97,7 +112,7 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
         ...(request.max_tokens === undefined ? {} : { maxOutputTokens: request.max_tokens }),
         json: request.response_format?.type === 'json_object',
       },
-      (resolved) => config.providers[resolved.deployment.provider]?.timeoutMs ?? 60_000,
+      breakers,
     );
     const verdict = assessAnswer({
       prompt: promptOf(request),
@@ -119,7 +134,7 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
       simulated: call.result.simulated,
       qualityScore: verdict.score,
       qualityReasons: verdict.reasons,
-      skipped: call.skipped,
+      skipped: [...waitsBefore(waited), ...call.skipped],
     };
   }
 

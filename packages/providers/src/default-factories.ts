@@ -1,7 +1,21 @@
+import { createAnthropicAdapter } from './anthropic-adapter.ts';
+import { createOpenAIAdapter } from './openai-adapter.ts';
 import type { AdapterFactory } from './provider-registry.ts';
 
 /**
- * Adapters of the hosted providers, by provider type. The official-SDK adapters register here;
- * a type without an entry cannot be used with a key set (the registry says so at start-up).
+ * Adapters of the hosted providers, by provider type, through the official SDKs. The SDK's own
+ * timeout is the provider's `timeoutMs`; the breaker's (`breaker.timeoutMs`) usually cuts first.
  */
-export const defaultAdapterFactories: Partial<Record<'anthropic' | 'openai', AdapterFactory>> = {};
+export const defaultAdapterFactories: Partial<Record<'anthropic' | 'openai', AdapterFactory>> = {
+  anthropic: ({ name, config, apiKey }) =>
+    createAnthropicAdapter({ name, apiKey, baseURL: config.baseURL, timeoutMs: config.timeoutMs, stream: config.stream }),
+  openai: ({ name, config, apiKey }) =>
+    createOpenAIAdapter({
+      name,
+      apiKey,
+      baseURL: config.baseURL,
+      timeoutMs: config.timeoutMs,
+      stream: config.stream,
+      maxTokensField: config.maxTokensField,
+    }),
+};

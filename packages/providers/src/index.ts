@@ -1,5 +1,7 @@
 export type { FinishReason, GenerateOptions, GenerateRequest, GenerateResult, ProviderAdapter } from './contract.ts';
 export { createSimulatedAdapter, simulatedLabel, type SimulatedAdapterOptions } from './simulated-adapter.ts';
+export { createAnthropicAdapter, type AnthropicAdapterOptions } from './anthropic-adapter.ts';
+export { createOpenAIAdapter, type OpenAIAdapterOptions } from './openai-adapter.ts';
 export {
   createProviderRegistry,
   type AdapterFactory,
@@ -8,3 +10,10 @@ export {
   type ResolvedDeployment,
 } from './provider-registry.ts';
 export { defaultAdapterFactories } from './default-factories.ts';
+export { BreakerBoard, type Availability, type BoardLogger, type BreakerBoardOptions, type DeploymentCooldown } from './breaker-board.ts';
+export type { BreakerState, BreakerTransition } from './endpoint-breaker.ts';
+export { DeploymentUnavailableError, type UnavailableReason } from './deployment-unavailable-error.ts';
+export type { BreakerMessage, BreakerSync } from './breaker-sync.ts';
+export { breakerChannel, createRedisBreakerSync, probeClaimKey, type RedisBreakerSyncOptions } from './redis-breaker-sync.ts';
+export { createReplayAdapter, type ReplayAdapterOptions } from './replay-adapter.ts';
+export { loadRoutellmResponses, normalizePrompt, type ReplayDataset } from './routellm-replay-data.ts';

@@ -1,5 +1,7 @@
 import { ConfigError, type DeploymentConfig, type ProviderConfig, type SwitchyardConfig } from '@switchyard/core';
 import type { ProviderAdapter } from './contract.ts';
+import { createReplayAdapter } from './replay-adapter.ts';
+import { loadRoutellmResponses, type ReplayDataset } from './routellm-replay-data.ts';
 import { createSimulatedAdapter } from './simulated-adapter.ts';
 
 /** Builds the adapter of one provider endpoint from its config entry and its API key. */
@@ -33,17 +35,27 @@ export interface ProviderRegistry {
  * Resolves every deployment to an adapter once, at start-up. A hosted provider without its API
  * key is replaced by the simulated provider, and the replacement is reported in
  * `simulatedEndpoints` so the caller can say so loudly; it never happens when the key is set.
+ * A `replay` endpoint needs no key: it loads its data set here, and a deployment naming a model
+ * the data set has no answers of is a configuration error.
  */
 export function createProviderRegistry(config: SwitchyardConfig, options: ProviderRegistryOptions): ProviderRegistry {
   const simulatedEndpoints = new Set<string>();
   const endpointAdapters = new Map<string, ProviderAdapter | 'simulated'>();
+  const replayDatasets = new Map<string, ReplayDataset>();
 
   for (const [name, provider] of Object.entries(config.providers)) {
     const apiKey = provider.apiKeyEnv === undefined ? undefined : options.env[provider.apiKeyEnv];
-    const keyMissing = provider.apiKeyEnv !== undefined && (apiKey === undefined || apiKey === '');
+    const keyMissing = provider.type !== 'replay' && provider.apiKeyEnv !== undefined && (apiKey === undefined || apiKey === '');
     if (provider.type === 'simulated' || options.simulateAll === true || keyMissing) {
       endpointAdapters.set(name, 'simulated');
       if (provider.type !== 'simulated') simulatedEndpoints.add(name);
+      continue;
+    }
+    if (provider.type === 'replay') {
+      if (provider.dataset === undefined) throw new ConfigError(`providers.${name}.dataset: required for type "replay"`);
+      const dataset = loadRoutellmResponses(provider.dataset);
+      replayDatasets.set(name, dataset);
+      endpointAdapters.set(name, createReplayAdapter({ name, dataset }));
       continue;
     }
     const factory = options.factories?.[provider.type];
@@ -52,6 +64,16 @@ export function createProviderRegistry(config: SwitchyardConfig, options: Provid
     }
     endpointAdapters.set(name, factory({ name, config: provider, apiKey }));
   }
+
+  config.tiers.forEach((tier, tierIndex) => {
+    tier.deployments.forEach((deployment, deploymentIndex) => {
+      const dataset = replayDatasets.get(deployment.provider);
+      if (dataset === undefined || dataset.models.includes(deployment.model)) return;
+      throw new ConfigError(
+        `tiers[${tierIndex}].deployments[${deploymentIndex}].model: "${deployment.model}" has no recorded answers in ${dataset.source} (models: ${dataset.models.join(', ')})`,
+      );
+    });
+  });
 
   const byTier = new Map<string, ResolvedDeployment[]>();
   for (const tier of config.tiers) {

@@ -1,5 +1,5 @@
 import { MalformedJobError, SwitchyardError, formatIssues, type RequestError } from '@switchyard/core';
-import { UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { z } from 'zod';
 import type { RequestStore } from './request-store.ts';
 
@@ -47,6 +47,9 @@ export async function runHop<Result>(
   try {
     return await work();
   } catch (error) {
+    // The hop moved its job to the delayed set itself (`moveToDelayed`): it is waiting, not
+    // failing, and BullMQ needs this exact error to leave the job there.
+    if (error instanceof DelayedError) throw error;
     const verdict = decideFailure(error, job.attemptsMade, job.opts.attempts ?? 1);
     if (verdict.action === 'retry') throw error;
     const requestId = requestIdOf(job.data);

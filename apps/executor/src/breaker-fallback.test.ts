@@ -1,0 +1,149 @@
+import type { BreakerState, BreakerTransition } from '@switchyard/providers';
+import { startFakeAnthropic, startFakeOpenAI, type FakeProviderServer } from '@switchyard/testkit';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startTestStack, type TestStack } from './test-stack.ts';
+
+const haiku = { provider: 'anthropic', model: 'claude-haiku-4-5', inputPerMTok: 1, outputPerMTok: 5 };
+const mini = { provider: 'openai', model: 'gpt-4o-mini', inputPerMTok: 0.15, outputPerMTok: 0.6 };
+const opus = { provider: 'anthropic', model: 'claude-opus-4-1', inputPerMTok: 15, outputPerMTok: 75 };
+const breaker = { volumeThreshold: 2, errorThresholdPercentage: 50, resetTimeoutMs: 800, timeoutMs: 5_000 };
+
+function transition(stack: TestStack, endpoint: string, state: BreakerState): Promise<BreakerTransition> {
+  return new Promise((resolve) => {
+    const stop = stack.breakers.board.onTransition((change) => {
+      if (change.endpoint !== endpoint || change.state !== state) return;
+      stop();
+      resolve(change);
+    });
+  });
+}
+
+describe('breakers, fallback, cool-downs and waiting in the executor', () => {
+  let anthropic: FakeProviderServer;
+  let openai: FakeProviderServer;
+  let stack: TestStack | undefined;
+  beforeAll(async () => {
+    [anthropic, openai] = await Promise.all([startFakeAnthropic(), startFakeOpenAI()]);
+  });
+  afterEach(async () => {
+    await stack?.close();
+    stack = undefined;
+    anthropic.setBehaviour({ kind: 'answer' });
+    openai.setBehaviour({ kind: 'answer' });
+  });
+  afterAll(async () => {
+    await Promise.all([anthropic.close(), openai.close()]);
+  });
+
+  const start = (label: string, document: Record<string, unknown>) =>
+    startTestStack(label, {
+      cascade: { enabled: false },
+      providers: {
+        anthropic: { type: 'anthropic', apiKeyEnv: 'ANTHROPIC_API_KEY', baseURL: anthropic.baseURL, breaker },
+        openai: { type: 'openai', apiKeyEnv: 'OPENAI_API_KEY', baseURL: openai.baseURL, stream: true, breaker },
+      },
+      ...document,
+    });
+
+  it('a burst of 500s opens the breaker, traffic moves to the other provider, and one probe closes it', async () => {
+    stack = await start('burst', { tiers: [{ name: 'only', deployments: [haiku, mini] }], queue: { executorConcurrency: 1 } });
+    anthropic.setBehaviour({ kind: 'error', status: 500, message: 'Internal server error' });
+    const opened = transition(stack, 'anthropic', 'open');
+    const burst = [await stack.submit('one'), await stack.submit('two')];
+    await opened;
+    const duringOutage = [await stack.submit('three'), await stack.submit('four'), await stack.submit('five')];
+    const records = await stack.finished([...burst, ...duringOutage]);
+    const callsWhileOpen = anthropic.requests.length;
+
+    expect(records.every((record) => record.status === 'completed' && record.final?.deployment.provider === 'openai')).toBe(true);
+    // The burst failed over after calling Anthropic; later requests skipped it without a call.
+    expect(records[0]?.attempts[0]?.skipped[0]?.error).toBe('anthropic 500 api_error: Internal server error');
+    expect(records[4]?.attempts[0]?.skipped[0]?.error).toMatch(/^anthropic breaker open until /);
+    expect(stack.logs.find((line) => line.msg === 'breaker-open')).toMatchObject({ provider: 'anthropic', source: 'local', failures: 2 });
+
+    anthropic.setBehaviour({ kind: 'answer', text: 'Anthropic is back.' });
+    await transition(stack, 'anthropic', 'half-open');
+    const closed = transition(stack, 'anthropic', 'closed');
+    const afterReset = await stack.submit('six');
+    await closed;
+    const [recovered] = await stack.finished([afterReset]);
+    expect(recovered?.final).toMatchObject({ answer: 'Anthropic is back.', deployment: { provider: 'anthropic' } });
+    expect(anthropic.requests.length - callsWhileOpen).toBe(1);
+    expect(stack.logs.filter((line) => line.msg === 'breaker-probe')).toHaveLength(1);
+  });
+
+  it('honours a 429 Retry-After: the deployment cools down, the job waits for it instead of failing', async () => {
+    stack = await start('retry-after', { tiers: [{ name: 'only', deployments: [haiku] }], queue: { attempts: 1 } });
+    anthropic.script({ kind: 'error', status: 429, message: 'Number of request tokens has exceeded your per-minute rate limit', retryAfterMs: 500 });
+    const before = anthropic.requests.length;
+    const id = await stack.submit('Rate limited question');
+    const [record] = await stack.finished([id]);
+
+    const [limited, retried] = anthropic.requests.slice(before);
+    expect(record?.status).toBe('completed');
+    expect((retried?.receivedAt ?? 0) - (limited?.receivedAt ?? 0)).toBeGreaterThanOrEqual(500);
+    expect(record?.attempts[0]?.skipped[0]?.error).toMatch(/^tier unavailable, job delayed 1 time\(s\) over \d+ ms: anthropic 429 rate_limit_error/);
+    expect(stack.logs.find((line) => line.msg === 'deployment-cooling-down')).toMatchObject({ provider: 'anthropic', model: 'claude-haiku-4-5' });
+  });
+
+  it('every deployment down: jobs wait without spending attempts and all complete once a provider is back', async () => {
+    stack = await start('all-down', { tiers: [{ name: 'only', deployments: [haiku, mini] }], queue: { attempts: 1, executorConcurrency: 4 } });
+    anthropic.setBehaviour({ kind: 'error', status: 503, message: 'Service Unavailable' });
+    openai.setBehaviour({ kind: 'drop' });
+    const bothOpen = Promise.all([transition(stack, 'anthropic', 'open'), transition(stack, 'openai', 'open')]);
+    // Two requests meet the outage with closed breakers: they spend their one attempt and open both.
+    const tripping = [await stack.submit('trip one'), await stack.submit('trip two')];
+    await bothOpen;
+    const ids: string[] = [];
+    for (let index = 0; index < 12; index += 1) ids.push(await stack.submit(`question ${index}`));
+    openai.setBehaviour({ kind: 'answer', text: 'OpenAI is back.' });
+    const records = await stack.finished(ids);
+    await stack.finished(tripping);
+
+    // With one attempt per job, a wait counted as an attempt would have failed these requests.
+    expect(records.filter((record) => record.status !== 'completed')).toEqual([]);
+    expect(records.every((record) => record.final?.answer === 'OpenAI is back.')).toBe(true);
+    for (const record of records) expect(record.attempts[0]?.skipped[0]?.error).toMatch(/^tier unavailable, job delayed \d+ time\(s\) over \d+ ms: /);
+    const jobs = await Promise.all(ids.map((id) => stack?.runtime.queues.tier('only').getJob(`${id}-t0`)));
+    expect(jobs.map((job) => job?.attemptsMade)).toEqual(ids.map(() => 1));
+    expect(stack.logs.filter((line) => line.msg === 'tier-unavailable-delayed').length).toBeGreaterThanOrEqual(ids.length);
+  });
+
+  it('after the configured wait, an unavailable tier escalates to the next one and the record says why', async () => {
+    stack = await start('escalate', {
+      tiers: [
+        { name: 'cheap', deployments: [mini] },
+        { name: 'top', deployments: [opus] },
+      ],
+      cascade: { enabled: false, unavailableWaitMs: 300, onUnavailable: 'escalate' },
+    });
+    openai.setBehaviour({ kind: 'error', status: 503, message: 'Service Unavailable' });
+    anthropic.setBehaviour({ kind: 'answer', text: 'Answered by the top tier.' });
+    const opened = transition(stack, 'openai', 'open');
+    const ids = [await stack.submit('first', 'cheap'), await stack.submit('second', 'cheap')];
+    await opened;
+    const records = await stack.finished(ids);
+
+    for (const record of records) {
+      expect(record.status).toBe('completed');
+      expect(record.final).toMatchObject({ tier: 'top', answer: 'Answered by the top tier.' });
+    }
+    const passedOver = records.flatMap((record) => record.attempts).find((attempt) => attempt.finishReason === 'unavailable');
+    expect(passedOver?.escalationReason).toMatch(/^tier cheap unavailable for \d+ ms/);
+    expect(passedOver?.costUsd).toBe(0);
+  });
+
+  it('after the configured wait, onUnavailable: fail fails the request with the reasons', async () => {
+    stack = await start('fail', {
+      tiers: [{ name: 'only', deployments: [mini] }],
+      cascade: { enabled: false, unavailableWaitMs: 200, onUnavailable: 'fail' },
+      queue: { attempts: 1 },
+    });
+    openai.setBehaviour({ kind: 'error', status: 429, message: 'Rate limit reached', retryAfterSeconds: 30 });
+    const id = await stack.submit('never answered');
+    const [record] = await stack.finished([id]);
+    expect(record?.status).toBe('failed');
+    expect(record?.error?.code).toBe('tier_unavailable');
+    expect(record?.error?.message).toMatch(/^tier only unavailable for \d+ ms .*openai\/gpt-4o-mini: cooling down until/);
+  });
+});

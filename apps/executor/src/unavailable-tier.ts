@@ -1,0 +1,136 @@
+import {
+  jobCatalog,
+  SwitchyardError,
+  tierJobId,
+  type Attempt,
+  type ChatRequest,
+  type SwitchyardConfig,
+  type TierJob,
+  type TierLadder,
+} from '@switchyard/core';
+import type { Logger } from '@switchyard/observability';
+import type { QueueSet, RequestStore } from '@switchyard/queue';
+import { DelayedError, type Job } from 'bullmq';
+import { z } from 'zod';
+import type { SkippedDeployment, TierUnavailableError } from './tier-unavailable-error.ts';
+
+/**
+ * What a hop remembers across its delays. Kept in the job's progress: the payload schema is
+ * strict and shared with producers, and the progress survives `moveToDelayed`.
+ */
+const waitStateSchema = z.object({
+  unavailableSince: z.number(),
+  delays: z.number().int().min(0),
+  skipped: z.array(z.object({ deployment: z.object({ provider: z.string(), model: z.string() }), error: z.string() })),
+});
+export type WaitState = z.infer<typeof waitStateSchema>;
+
+/** Shortest delay: a breaker that half-opens "now" is retried on the next tick, not in a busy loop. */
+const minimumDelayMs = 100;
+
+export function readWaitState(job: Pick<Job, 'progress'>): WaitState | undefined {
+  const parsed = waitStateSchema.safeParse(job.progress);
+  return parsed.success ? parsed.data : undefined;
+}
+
+export type UnavailableVerdict = { action: 'delay'; until: number; state: WaitState } | { action: 'give-up'; waitedMs: number; state: WaitState };
+
+/** Wait until the earliest deployment may be tried again, as long as the configured wait allows. */
+export function decideUnavailable(error: TierUnavailableError, previous: WaitState | undefined, waitMs: number, now = Date.now()): UnavailableVerdict {
+  const unavailableSince = previous?.unavailableSince ?? now;
+  const deadline = unavailableSince + waitMs;
+  const state = { unavailableSince, delays: previous?.delays ?? 0, skipped: [...error.skipped] };
+  if (now >= deadline) return { action: 'give-up', waitedMs: now - unavailableSince, state };
+  const until = Math.min(Math.max(error.availableAt, now + minimumDelayMs), deadline);
+  return { action: 'delay', until, state: { ...state, delays: state.delays + 1 } };
+}
+
+/** The waits before an answer, as entries of the attempt's `skipped` list, so the record shows them. */
+export function waitsBefore(state: WaitState | undefined, now = Date.now()): SkippedDeployment[] {
+  if (state === undefined) return [];
+  const waited = `tier unavailable, job delayed ${state.delays} time(s) over ${now - state.unavailableSince} ms`;
+  return state.skipped.map((entry) => ({ deployment: entry.deployment, error: `${waited}: ${entry.error}` }));
+}
+
+export interface UnavailableDeps {
+  config: SwitchyardConfig;
+  ladder: TierLadder;
+  store: RequestStore;
+  queues: QueueSet;
+  logger: Logger;
+}
+
+export type EscalatedOutcome = { outcome: 'escalated'; nextTier: string };
+
+/**
+ * Every deployment of `tierName` is unavailable. Delays the job (BullMQ `moveToDelayed`, then
+ * `DelayedError`: no attempt is spent) until a deployment may be tried again; once
+ * `cascade.unavailableWaitMs` is used up, escalates to the next tier or fails the request, as
+ * `cascade.onUnavailable` says.
+ */
+export async function whenTierUnavailable(
+  tierName: string,
+  deps: UnavailableDeps,
+  job: Job,
+  token: string | undefined,
+  payload: TierJob,
+  request: ChatRequest,
+  error: TierUnavailableError,
+): Promise<EscalatedOutcome> {
+  const { config, ladder, store, logger } = deps;
+  const verdict = decideUnavailable(error, readWaitState(job), config.cascade.unavailableWaitMs);
+  if (verdict.action === 'delay') {
+    await job.updateProgress(verdict.state);
+    await job.moveToDelayed(verdict.until, token);
+    logger.warn(
+      { requestId: payload.requestId, tier: tierName, until: new Date(verdict.until).toISOString(), delays: verdict.state.delays, reasons: error.skipped },
+      'tier-unavailable-delayed',
+    );
+    throw new DelayedError();
+  }
+
+  const summary = `tier ${tierName} unavailable for ${verdict.waitedMs} ms (${error.message})`;
+  const next = ladder.next(tierName);
+  const capped = next !== undefined && request.max_tier !== undefined && ladder.indexOf(next) > ladder.indexOf(request.max_tier);
+  if (config.cascade.onUnavailable === 'fail' || next === undefined || capped) {
+    throw new SwitchyardError('tier_unavailable', summary, { retryable: false, cause: error });
+  }
+  const first = error.skipped[0]?.deployment ?? { provider: ladder.get(tierName).deployments[0]?.provider ?? '', model: '' };
+  // An attempt without an answer, so that the record says why this tier was passed over.
+  const passedOver: Attempt = {
+    hop: payload.hop,
+    tier: tierName,
+    deployment: first,
+    startedAt: new Date(verdict.state.unavailableSince).toISOString(),
+    latencyMs: 0,
+    usage: { inputTokens: 0, outputTokens: 0 },
+    costUsd: 0,
+    baselineCostUsd: 0,
+    finishReason: 'unavailable',
+    answer: '',
+    simulated: false,
+    qualityScore: 0,
+    qualityReasons: ['unavailable'],
+    escalationReason: summary,
+    skipped: waitsBefore(verdict.state),
+  };
+  await store.recordAttempt({ ...passedOver, requestId: payload.requestId });
+  return escalatePassedOver(deps, payload, passedOver, next);
+}
+
+/** Enqueues the next hop after a tier was passed over; also what a redelivered hop does again (same job id: no duplicate). */
+export async function escalatePassedOver(deps: Pick<UnavailableDeps, 'queues' | 'logger'>, payload: TierJob, passedOver: Attempt, next: string): Promise<EscalatedOutcome> {
+  const reason = passedOver.escalationReason ?? 'tier unavailable';
+  const nextJob: TierJob = {
+    requestId: payload.requestId,
+    hop: payload.hop + 1,
+    tier: next,
+    history: [...payload.history, { hop: payload.hop, tier: passedOver.tier, deployment: 'none', qualityScore: 0, reason, costUsd: 0, answerSummary: '' }],
+  };
+  await deps.queues.tier(next).add(jobCatalog.tier.jobName, nextJob, { jobId: tierJobId(payload.requestId, nextJob.hop) });
+  deps.logger.warn({ requestId: payload.requestId, from: passedOver.tier, to: next, reason }, 'request-escalated');
+  return { outcome: 'escalated', nextTier: next };
+}
+
+/** True for the answerless attempt `whenTierUnavailable` records when it passes a tier over. */
+export const isPassedOver = (attempt: Attempt): boolean => attempt.finishReason === 'unavailable' && attempt.answer === '';

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+/** What one process tells the others about a provider endpoint. */
+export const breakerMessageSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('open'), endpoint: z.string(), origin: z.string(), halfOpenAt: z.number() }),
+  z.object({ kind: z.literal('close'), endpoint: z.string(), origin: z.string() }),
+  z.object({ kind: z.literal('cooldown'), endpoint: z.string(), origin: z.string(), model: z.string(), until: z.number(), detail: z.string() }),
+]);
+
+export type BreakerMessage = z.infer<typeof breakerMessageSchema>;
+
+/**
+ * How the breakers of several processes act as one: state changes are broadcast, and of all the
+ * processes whose breaker half-opens, only the one holding the probe claim calls the provider.
+ */
+export interface BreakerSync {
+  /** This process's id in messages; messages carrying it are its own and are ignored. */
+  readonly origin: string;
+  /** Fire and forget: a lost message only means another process finds out by itself. */
+  publish(message: BreakerMessage): void;
+  /** Calls `listener` with every message another process published. */
+  subscribe(listener: (message: BreakerMessage) => void): Promise<void>;
+  /** True when this process may probe `endpoint`; the claim lapses after `ttlMs`. */
+  claimProbe(endpoint: string, ttlMs: number): Promise<boolean>;
+  releaseProbe(endpoint: string): Promise<void>;
+  close(): Promise<void>;
+}

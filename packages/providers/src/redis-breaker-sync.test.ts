@@ -1,0 +1,93 @@
+import { parseConfig, ProviderError } from '@switchyard/core';
+import { redisUrlForTests, uniquePrefix } from '@switchyard/testkit';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BreakerBoard } from './breaker-board.ts';
+import { DeploymentUnavailableError } from './deployment-unavailable-error.ts';
+import type { BreakerState, BreakerTransition } from './endpoint-breaker.ts';
+import { createRedisBreakerSync } from './redis-breaker-sync.ts';
+
+const config = parseConfig({
+  tiers: [{ name: 'only', deployments: [{ provider: 'alpha', model: 'a-1', inputPerMTok: 1, outputPerMTok: 1 }] }],
+  routes: [{ name: 'general' }],
+  classifier: { defaultTier: 'only' },
+  providers: { alpha: { type: 'simulated', breaker: { volumeThreshold: 2, resetTimeoutMs: 300, timeoutMs: 2_000 } } },
+});
+const alpha = { provider: 'alpha', model: 'a-1' };
+const settle = (promise: Promise<unknown>) => promise.then((value) => value, (error: unknown) => error);
+
+function nextTransition(board: BreakerBoard, state: BreakerState, source?: 'local' | 'remote'): Promise<BreakerTransition> {
+  return new Promise((resolve) => {
+    const stop = board.onTransition((transition) => {
+      if (transition.state !== state || (source !== undefined && transition.source !== source)) return;
+      stop();
+      resolve(transition);
+    });
+  });
+}
+
+describe('breaker state shared through Redis', () => {
+  const open: { close(): Promise<void> }[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((item) => item.close()));
+  });
+
+  async function boardPair() {
+    const url = await redisUrlForTests();
+    const prefix = uniquePrefix('breaker-sync');
+    const make = async () => {
+      const redis = new Redis(url);
+      const board = new BreakerBoard(config, { sync: createRedisBreakerSync({ redis, subscriber: new Redis(url), prefix }) });
+      await board.start();
+      open.push({ close: async () => (await board.close(), redis.disconnect()) });
+      return board;
+    };
+    return [await make(), await make()] as const;
+  }
+
+  it('a breaker opened in one process is honoured by the other, and one probe closes both', async () => {
+    const [first, second] = await boardPair();
+    const heard = nextTransition(second, 'open', 'remote');
+    for (let index = 0; index < 2; index += 1) {
+      await settle(first.call(alpha, async () => Promise.reject(new ProviderError('alpha', 'alpha 503', { status: 503 }))));
+    }
+    await heard;
+
+    let called = false;
+    const skipped = await settle(second.call(alpha, async () => (called = true)));
+    expect(called).toBe(false);
+    expect(skipped).toMatchObject({ reason: 'breaker-open' });
+
+    await Promise.all([nextTransition(first, 'half-open'), nextTransition(second, 'half-open')]);
+    let probes = 0;
+    let finishProbe = () => {};
+    let probeStarted = () => {};
+    const started = new Promise<void>((resolve) => (probeStarted = resolve));
+    const probe = () => {
+      probes += 1;
+      probeStarted();
+      return new Promise<string>((resolve) => (finishProbe = () => resolve('recovered')));
+    };
+    const attempts = [first.call(alpha, probe), second.call(alpha, probe)].map(settle);
+    // Exactly one of the two calls becomes the probe; the other is turned away without a call.
+    const [refused] = await Promise.all([Promise.race(attempts), started]);
+    expect(refused).toBeInstanceOf(DeploymentUnavailableError);
+    expect((refused as DeploymentUnavailableError).reason).toBe('probe-in-flight');
+    expect(probes).toBe(1);
+
+    const closedEverywhere = Promise.all([nextTransition(first, 'closed'), nextTransition(second, 'closed')]);
+    finishProbe();
+    expect(await Promise.all(attempts)).toContain('recovered');
+    await closedEverywhere;
+    expect(await second.call(alpha, async () => 'flowing')).toBe('flowing');
+  });
+
+  it('a 429 cool-down in one process is honoured by the other', async () => {
+    const [first, second] = await boardPair();
+    const limited = new ProviderError('alpha', 'alpha 429', { status: 429, retryAfterMs: 30_000 });
+    const heard = new Promise((resolve) => second.onCooldown(resolve));
+    await settle(first.call(alpha, async () => Promise.reject(limited)));
+    expect(await heard).toMatchObject({ deployment: alpha, source: 'remote' });
+    expect(second.availability(alpha)).toMatchObject({ available: false, reason: 'cooling-down' });
+  });
+});

@@ -1,0 +1,82 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Redis } from 'ioredis';
+import { breakerMessageSchema, type BreakerMessage, type BreakerSync } from './breaker-sync.ts';
+
+export interface RedisBreakerSyncOptions {
+  /** Publishes and holds probe claims; may be shared with other work. */
+  redis: Redis;
+  /** A connection of its own: a subscribed connection can do nothing else. */
+  subscriber: Redis;
+  /** The `queue.prefix`: processes of one deployment share it. */
+  prefix: string;
+  onError?: (error: Error) => void;
+}
+
+/**
+ * Redis names of the breaker state, next to the queue's (see `KeySpace`): one channel for the
+ * messages, one claim key per endpoint, hash-tagged by endpoint for Redis Cluster.
+ */
+export const breakerChannel = (prefix: string): string => `${prefix}:breakers`;
+export const probeClaimKey = (prefix: string, endpoint: string): string => `${prefix}:breaker-probe:{${endpoint}}`;
+
+/** A worker connection queues commands while Redis is away; a probe does not wait for it longer than this. */
+const claimWaitMs = 1_000;
+
+// Deletes the claim only while it is still ours: after a lapse another process may hold it.
+const releaseScript = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+/** Breaker state shared through Redis pub/sub, and the probe claimed with `SET NX PX`. */
+export function createRedisBreakerSync(options: RedisBreakerSyncOptions): BreakerSync {
+  const { redis, subscriber, prefix } = options;
+  const origin = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const channel = breakerChannel(prefix);
+  const report = (error: unknown) => options.onError?.(error instanceof Error ? error : new Error(String(error)));
+
+  return {
+    origin,
+    publish(message: BreakerMessage) {
+      redis.publish(channel, JSON.stringify(message)).catch(report);
+    },
+    async subscribe(listener) {
+      subscriber.on('message', (from: string, text: string) => {
+        if (from !== channel) return;
+        const parsed = breakerMessageSchema.safeParse(safeJson(text));
+        if (parsed.success && parsed.data.origin !== origin) listener(parsed.data);
+      });
+      await subscriber.subscribe(channel);
+    },
+    async claimProbe(endpoint, ttlMs) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), claimWaitMs)));
+      try {
+        const answer = await Promise.race([redis.set(probeClaimKey(prefix, endpoint), origin, 'PX', ttlMs, 'NX'), late]);
+        if (answer === 'late') throw new Error(`Redis did not answer the probe claim within ${claimWaitMs} ms`);
+        return answer === 'OK';
+      } catch (error) {
+        // Without Redis no process can coordinate: probing from here is better than never probing.
+        report(error);
+        return true;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    async releaseProbe(endpoint) {
+      await redis.eval(releaseScript, 1, probeClaimKey(prefix, endpoint), origin).catch(report);
+    },
+    async close() {
+      subscriber.disconnect();
+    },
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
