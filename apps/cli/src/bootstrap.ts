@@ -41,11 +41,17 @@ export function boot(flags: CommonFlags, defaults: { logLevel?: string } = {}): 
   };
 }
 
-/** The line that tells a user their answers are not from real models. */
+/** The line that tells a user their answers are not from live models, or undefined when they are. */
 export function simulationNotice(boot: Boot): string | undefined {
-  const simulated = boot.providers().simulatedEndpoints;
+  const { config } = boot;
+  const used = new Set(config.tiers.flatMap((tier) => tier.deployments.map((deployment) => deployment.provider)));
+  const replayed = Object.entries(config.providers)
+    .filter(([name, provider]) => provider.type === 'replay' && used.has(name) && !boot.simulateAll)
+    .map(([name, provider]) => `${name} replays recorded answers from ${provider.dataset ?? '?'}`);
+  const replay = replayed.length === 0 ? '' : ` REPLAY PROVIDER: ${replayed.join('; ')}; no model is called for those.`;
   if (boot.simulateAll) return 'SIMULATED PROVIDER: every answer is simulated (--simulate / SWITCHYARD_SIMULATE); no model is called.';
-  if (simulated.length === 0) return undefined;
-  const keys = simulated.map((name) => boot.config.providers[name]?.apiKeyEnv).filter((key) => key !== undefined);
-  return `SIMULATED PROVIDER: no API key for ${simulated.join(', ')} (${keys.join(', ')} unset), so those deployments answer with simulated, labelled text; no model is called.`;
+  const simulated = boot.providers().simulatedEndpoints.filter((name) => used.has(name));
+  if (simulated.length === 0) return replay === '' ? undefined : replay.trim();
+  const keys = simulated.map((name) => config.providers[name]?.apiKeyEnv).filter((key) => key !== undefined);
+  return `SIMULATED PROVIDER: no API key for ${simulated.join(', ')} (${keys.join(', ')} unset), so those deployments answer with simulated, labelled text; no model is called.${replay}`;
 }

@@ -1,7 +1,7 @@
 import { buildApp } from '@switchyard/api';
 import { startClassifierWorker } from '@switchyard/classifier';
 import { createClassifierChain } from '@switchyard/classifiers';
-import { startExecutor } from '@switchyard/executor';
+import { createExecutorBreakers, startExecutor } from '@switchyard/executor';
 import { createQueueRuntime, waitForRedis, type QueueRuntime } from '@switchyard/queue';
 import type { Boot } from './bootstrap.ts';
 
@@ -37,10 +37,16 @@ export async function startRoles(boot: Boot, roles: RoleSelection): Promise<Runn
     const worker = startClassifierWorker({ config, runtime: workerRuntime, chain: createClassifierChain(config), logger: boot.logger('classifier') });
     closers.push(() => worker.close());
   }
-  for (const tier of roles.executors ?? []) {
-    if (workerRuntime === undefined) break;
-    const executor = startExecutor({ config, tier, runtime: workerRuntime, providers: boot.providers(), logger: boot.logger(`executor.${tier}`) });
-    closers.push(() => executor.close());
+  const tiers = roles.executors ?? [];
+  if (workerRuntime !== undefined && tiers.length > 0) {
+    // One breaker per provider endpoint per process, shared by the executors of every tier here.
+    const breakers = createExecutorBreakers({ config, runtime: workerRuntime, logger: boot.logger('breakers') });
+    for (const tier of tiers) {
+      const executor = startExecutor({ config, tier, runtime: workerRuntime, providers: boot.providers(), breakers, logger: boot.logger(`executor.${tier}`) });
+      closers.push(() => executor.close());
+    }
+    closers.push(() => breakers.close());
+    await breakers.ready;
   }
   if (apiRuntime !== undefined) {
     const app = await buildApp({ config, runtime: apiRuntime, logger: boot.logger('api') });

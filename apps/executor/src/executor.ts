@@ -1,6 +1,6 @@
 import { tierQueueName, TierLadder, type SwitchyardConfig } from '@switchyard/core';
 import type { Logger } from '@switchyard/observability';
-import { BreakerBoard, breakerChannel, createRedisBreakerSync, type ProviderRegistry } from '@switchyard/providers';
+import { BreakerBoard, createRedisBreakerSync, type ProviderRegistry } from '@switchyard/providers';
 import { createRedis, createWorker, type QueueRuntime } from '@switchyard/queue';
 import { createTierProcessor } from './tier-processor.ts';
 
@@ -44,12 +44,13 @@ export function createExecutorBreakers(options: Pick<ExecutorOptions, 'config' |
   const sync = createRedisBreakerSync({
     redis: runtime.redis,
     subscriber,
-    prefix: config.queue.prefix,
+    channel: runtime.keys.breakerChannel,
+    probeKey: (endpoint) => runtime.keys.breakerProbe(endpoint),
     onError: (error) => logger.warn({ error: error.message }, 'breaker-sync-error'),
   });
   const board = new BreakerBoard(config, { logger, sync });
   const ready = board.start().then(
-    () => logger.info({ channel: breakerChannel(config.queue.prefix) }, 'breaker-sync-ready'),
+    () => logger.info({ channel: runtime.keys.breakerChannel }, 'breaker-sync-ready'),
     (error: unknown) => logger.error({ error: String(error) }, 'breaker-sync-error'),
   );
   return { board, ready, close: () => board.close() };

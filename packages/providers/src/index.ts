@@ -14,6 +14,6 @@ export { BreakerBoard, type Availability, type BoardLogger, type BreakerBoardOpt
 export type { BreakerState, BreakerTransition } from './endpoint-breaker.ts';
 export { DeploymentUnavailableError, type UnavailableReason } from './deployment-unavailable-error.ts';
 export type { BreakerMessage, BreakerSync } from './breaker-sync.ts';
-export { breakerChannel, createRedisBreakerSync, probeClaimKey, type RedisBreakerSyncOptions } from './redis-breaker-sync.ts';
+export { createRedisBreakerSync, type RedisBreakerSyncOptions } from './redis-breaker-sync.ts';
 export { createReplayAdapter, type ReplayAdapterOptions } from './replay-adapter.ts';
 export { loadRoutellmResponses, normalizePrompt, type ReplayDataset } from './routellm-replay-data.ts';

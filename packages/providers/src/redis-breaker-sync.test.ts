@@ -37,7 +37,7 @@ describe('breaker state shared through Redis', () => {
     const prefix = uniquePrefix('breaker-sync');
     const make = async () => {
       const redis = new Redis(url);
-      const board = new BreakerBoard(config, { sync: createRedisBreakerSync({ redis, subscriber: new Redis(url), prefix }) });
+      const board = new BreakerBoard(config, { sync: createRedisBreakerSync({ redis, subscriber: new Redis(url), channel: `${prefix}:breakers`, probeKey: (endpoint) => `${prefix}:probe:{${endpoint}}` }) });
       await board.start();
       open.push({ close: async () => (await board.close(), redis.disconnect()) });
       return board;

@@ -8,17 +8,12 @@ export interface RedisBreakerSyncOptions {
   redis: Redis;
   /** A connection of its own: a subscribed connection can do nothing else. */
   subscriber: Redis;
-  /** The `queue.prefix`: processes of one deployment share it. */
-  prefix: string;
+  /** Pub/sub channel of breaker changes; processes of one deployment share it (`KeySpace.breakerChannel`). */
+  channel: string;
+  /** Key of the probe claim of one endpoint (`KeySpace.breakerProbe`). */
+  probeKey: (endpoint: string) => string;
   onError?: (error: Error) => void;
 }
-
-/**
- * Redis names of the breaker state, next to the queue's (see `KeySpace`): one channel for the
- * messages, one claim key per endpoint, hash-tagged by endpoint for Redis Cluster.
- */
-export const breakerChannel = (prefix: string): string => `${prefix}:breakers`;
-export const probeClaimKey = (prefix: string, endpoint: string): string => `${prefix}:breaker-probe:{${endpoint}}`;
 
 /** A worker connection queues commands while Redis is away; a probe does not wait for it longer than this. */
 const claimWaitMs = 1_000;
@@ -31,9 +26,8 @@ return 0
 
 /** Breaker state shared through Redis pub/sub, and the probe claimed with `SET NX PX`. */
 export function createRedisBreakerSync(options: RedisBreakerSyncOptions): BreakerSync {
-  const { redis, subscriber, prefix } = options;
+  const { redis, subscriber, channel, probeKey } = options;
   const origin = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  const channel = breakerChannel(prefix);
   const report = (error: unknown) => options.onError?.(error instanceof Error ? error : new Error(String(error)));
 
   return {
@@ -53,7 +47,7 @@ export function createRedisBreakerSync(options: RedisBreakerSyncOptions): Breake
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), claimWaitMs)));
       try {
-        const answer = await Promise.race([redis.set(probeClaimKey(prefix, endpoint), origin, 'PX', ttlMs, 'NX'), late]);
+        const answer = await Promise.race([redis.set(probeKey(endpoint), origin, 'PX', ttlMs, 'NX'), late]);
         if (answer === 'late') throw new Error(`Redis did not answer the probe claim within ${claimWaitMs} ms`);
         return answer === 'OK';
       } catch (error) {
@@ -65,7 +59,7 @@ export function createRedisBreakerSync(options: RedisBreakerSyncOptions): Breake
       }
     },
     async releaseProbe(endpoint) {
-      await redis.eval(releaseScript, 1, probeClaimKey(prefix, endpoint), origin).catch(report);
+      await redis.eval(releaseScript, 1, probeKey(endpoint), origin).catch(report);
     },
     async close() {
       subscriber.disconnect();

@@ -32,6 +32,16 @@ export class KeySpace {
     return `${this.prefix}:batch:{${batchId}}:members`;
   }
 
+  /** Pub/sub channel of provider breaker changes, shared by every executor process. */
+  get breakerChannel(): string {
+    return `${this.prefix}:breakers`;
+  }
+
+  /** Claim of the single recovery probe of a provider endpoint, tagged by endpoint for Redis Cluster. */
+  breakerProbe(endpoint: string): string {
+    return `${this.prefix}:breaker-probe:{${endpoint}}`;
+  }
+
   /** Pub/sub channel of request completion events. */
   get eventsChannel(): string {
     return `${this.prefix}:events`;
