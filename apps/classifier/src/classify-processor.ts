@@ -17,12 +17,12 @@ export function createClassifyProcessor(deps: ClassifyProcessorDeps) {
   return async (job: Job): Promise<{ tier: string } | { skipped: true }> =>
     runHop(job, store, async () => {
       const { requestId } = parseJobData(jobCatalog.classify.schema, job);
-      const status = await store.getStatus(requestId);
-      if (status === 'completed' || status === 'failed') return { skipped: true };
+      const record = await store.getForWork(requestId);
+      if (record.status === 'completed' || record.status === 'failed') return { skipped: true };
       // A redelivered job keeps the decision already taken: routing must not flip between runs.
-      let decision = await store.getDecision(requestId);
+      let decision = record.decision;
       if (decision === undefined) {
-        decision = await chain.classify(await store.getRequest(requestId));
+        decision = await chain.classify(record.request);
         await store.setDecision(requestId, decision);
         logger.debug({ requestId, decision }, 'request-routed');
       }

@@ -44,15 +44,15 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
   return async (job: Job, token?: string): Promise<TierOutcome> =>
     runHop(job, store, async () => {
       const payload = parseJobData(jobCatalog.tier.schema, job);
-      const status = await store.getStatus(payload.requestId);
-      if (status === 'completed' || status === 'failed') return { outcome: 'skipped' };
-      const request = await store.getRequest(payload.requestId);
-      const decision = await store.getDecision(payload.requestId);
+      // One read for everything this hop needs: status, request, decision and earlier attempts.
+      const record = await store.getForWork(payload.requestId);
+      if (record.status === 'completed' || record.status === 'failed') return { outcome: 'skipped' };
+      const { request, decision } = record;
       await store.markRunning(payload.requestId);
 
       // A redelivered hop (worker died after answering) reuses the stored answer instead of
       // paying for a second call, or re-enqueues the escalation of a tier it passed over.
-      const existing = (await store.getAttempts(payload.requestId)).find((attempt) => attempt.hop === payload.hop);
+      const existing = record.attempts.find((attempt) => attempt.hop === payload.hop);
       const above = ladder.next(tierName);
       if (existing !== undefined && isPassedOver(existing) && above !== undefined) return escalatePassedOver(deps, payload, existing, above);
       let attempt = existing;
@@ -81,7 +81,8 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
       }
 
       await store.recordAttempt({ ...attempt, requestId: payload.requestId });
-      const attempts = await store.getAttempts(payload.requestId);
+      const answered = attempt;
+      const attempts = [...record.attempts.filter((earlier) => earlier.hop !== answered.hop), answered];
       const best = bestAttempt(attempts);
       const finished = await store.complete(payload.requestId, {
         answer: best.answer,

@@ -107,21 +107,16 @@ export class RequestStore {
     return toRecord(hash);
   }
 
-  /** The stored chat request, for workers. A missing or unreadable record cannot be processed. */
-  async getRequest(requestId: string): Promise<ChatRequest> {
-    const raw = await this.redis.hget(this.keys.request(requestId), 'request');
-    if (raw === null) throw new MalformedJobError(`request ${requestId} has no record (expired or never created)`);
-    return JSON.parse(raw) as ChatRequest;
+  /** The record a worker is about to act on, in one read. A missing record cannot be processed. */
+  async getForWork(requestId: string): Promise<RequestRecord> {
+    const record = await this.get(requestId);
+    if (record === undefined) throw new MalformedJobError(`request ${requestId} has no record (expired or never created)`);
+    return record;
   }
 
   async getStatus(requestId: string): Promise<RequestStatus | undefined> {
     const status = await this.redis.hget(this.keys.request(requestId), 'status');
     return (status ?? undefined) as RequestStatus | undefined;
-  }
-
-  async getDecision(requestId: string): Promise<RoutingDecision | undefined> {
-    const raw = await this.redis.hget(this.keys.request(requestId), 'decision');
-    return raw === null ? undefined : (JSON.parse(raw) as RoutingDecision);
   }
 
   /** Records the routing decision. Returns false when the record is already terminal or gone. */
@@ -137,10 +132,6 @@ export class RequestStore {
   async recordAttempt(attempt: Attempt & { requestId: string }): Promise<boolean> {
     const { requestId, ...stored } = attempt;
     return this.updateUnlessTerminal(requestId, { [attemptField(attempt.hop)]: JSON.stringify(stored) });
-  }
-
-  async getAttempts(requestId: string): Promise<Attempt[]> {
-    return toRecord(await this.redis.hgetall(this.keys.request(requestId))).attempts;
   }
 
   /** Completes the request with its final answer. Returns true only for the call that completed it. */
