@@ -1,5 +1,9 @@
 // `pnpm bench`: speed figures of this machine. Every benchmark stops by itself.
+import { benchClassifiers, formatClassifierSpeeds } from './classifier-speed.ts';
 import { benchPipeline } from './pipeline-throughput.ts';
+
+// Classification first: it needs no Redis, so its figures print even where the pipeline cannot run.
+process.stdout.write(`${formatClassifierSpeeds(await benchClassifiers())}\n`);
 
 const requests = Number(process.env.BENCH_REQUESTS ?? 5_000);
 const pipeline = await benchPipeline(requests);

@@ -1,3 +1,4 @@
+import type { ClassifierChain } from '@switchyard/classifiers';
 import type { SwitchyardConfig, TierLadder } from '@switchyard/core';
 import type { Logger } from '@switchyard/observability';
 import type { QueueRuntime } from '@switchyard/queue';
@@ -10,6 +11,8 @@ export interface ApiContext {
   runtime: QueueRuntime;
   submissions: SubmissionService;
   logger: Logger;
+  /** Built once per app: `POST /v1/route` explains its decisions. */
+  classifier: ClassifierChain;
   /**
    * Listens for the request's completion. The listener is registered when this resolves, so a
    * record read afterwards cannot miss the event; `done` resolves on completion or after

@@ -1,3 +1,4 @@
+import { createClassifierChain, type ClassifierChain } from '@switchyard/classifiers';
 import { TierLadder, type SwitchyardConfig } from '@switchyard/core';
 import type { Logger } from '@switchyard/observability';
 import type { QueueRuntime } from '@switchyard/queue';
@@ -7,12 +8,15 @@ import type { ApiContext } from './api-context.ts';
 import { registerBatchRoutes } from './routes/batch-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
 import { registerRequestRoutes } from './routes/request-routes.ts';
+import { registerRouteRoutes } from './routes/route-routes.ts';
 import { SubmissionService, unavailable } from './submission.ts';
 
 export interface AppOptions {
   config: SwitchyardConfig;
   runtime: QueueRuntime;
   logger: Logger;
+  /** The chain `POST /v1/route` explains; default: `createClassifierChain(config)`. */
+  classifier?: ClassifierChain;
 }
 
 /** Builds the HTTP app without listening, so tests can drive it with `app.inject()`. */
@@ -24,6 +28,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ladder,
     runtime,
     logger,
+    classifier: options.classifier ?? createClassifierChain(config),
     submissions: new SubmissionService(runtime, ladder),
     async waitForCompletion(requestId, timeoutMs) {
       const events = runtime.events();
@@ -70,6 +75,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   registerHealthRoutes(app, context);
   registerRequestRoutes(app, context);
+  registerRouteRoutes(app, context);
   registerBatchRoutes(app, context);
   return app;
 }

@@ -1,6 +1,8 @@
+import { createClassifierChain, type ClassifierChain } from '@switchyard/classifiers';
 import { loadConfig, readEnvironment, type Environment, type SwitchyardConfig } from '@switchyard/core';
 import { createLogger, type Logger } from '@switchyard/observability';
 import { createProviderRegistry, defaultAdapterFactories, type ProviderRegistry } from '@switchyard/providers';
+import { classifierOptions } from './commands/classifier-options.ts';
 
 export interface CommonFlags {
   config?: string | undefined;
@@ -14,6 +16,8 @@ export interface Boot {
   simulateAll: boolean;
   logger(name: string): Logger;
   providers(): ProviderRegistry;
+  /** The classifier chain of the config, built once (model file, embedder and llm deployment resolved here). */
+  classifier(): ClassifierChain;
 }
 
 /** Reads the environment and the config file once; everything below receives them. */
@@ -29,14 +33,20 @@ export function boot(flags: CommonFlags, defaults: { logLevel?: string } = {}): 
   }
   const simulateAll = flags.simulate === true || env.simulate;
   let registry: ProviderRegistry | undefined;
+  let chain: ClassifierChain | undefined;
+  const providers = () => {
+    registry ??= createProviderRegistry(config, { env: env.variables, simulateAll, factories: defaultAdapterFactories });
+    return registry;
+  };
   return {
     config,
     env,
     simulateAll,
     logger: (name) => createLogger({ name, level: env.logLevel ?? defaults.logLevel ?? 'info' }),
-    providers() {
-      registry ??= createProviderRegistry(config, { env: env.variables, simulateAll, factories: defaultAdapterFactories });
-      return registry;
+    providers,
+    classifier() {
+      chain ??= createClassifierChain(config, classifierOptions(config, env.variables, providers));
+      return chain;
     },
   };
 }

@@ -3,7 +3,10 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '@switchyard/core';
 import { results, report, status, submit } from './commands/client-commands.ts';
 import { demo } from './commands/demo.ts';
+import { evaluate } from './commands/eval.ts';
+import { route } from './commands/route.ts';
 import { serve } from './commands/serve.ts';
+import { train } from './commands/train.ts';
 
 const usage = `switchyard <command> [options]
 
@@ -19,6 +22,15 @@ Use a running API (--api URL, default http://127.0.0.1:<api.port>):
   status BATCH_ID        counts by status
   results BATCH_ID       results as JSONL
   report BATCH_ID        requests per tier, escalations, cost against the all-premium baseline
+
+Classification (no Redis, no job):
+  route PROMPT           the tier and route the prompt would get [--explain: every strategy's verdict and scores]
+  eval FILE              accuracy, precision/recall, confusion, under-routing and cost of each strategy and
+                         the chain on a labeled JSONL file ({"prompt", "tier"}), 5-fold cross-validated
+                         [--folds N] [--chain a,b,c] [--train-set TRAIN: learn from TRAIN, test on all of FILE]
+  eval --routellm DIR    on the RouteLLM files in DIR: accuracy against strong share, APGR, CPT(50%), CPT(80%)
+                         of each local strategy and a random router [--plot FILE.svg, default routellm-curves.svg]
+  train FILE -o MODEL    train the tier model of the trained strategy [--strong-share 0.3]
 
 Options:
   --config FILE   YAML or JSON config (default: the bundled one; env SWITCHYARD_CONFIG)
@@ -40,6 +52,14 @@ async function main(argv: string[]): Promise<void> {
       file: { type: 'string' },
       json: { type: 'boolean' },
       wait: { type: 'boolean' },
+      output: { type: 'string', short: 'o' },
+      'strong-share': { type: 'string' },
+      folds: { type: 'string' },
+      chain: { type: 'string' },
+      'train-set': { type: 'string' },
+      routellm: { type: 'string' },
+      plot: { type: 'string' },
+      explain: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -64,6 +84,12 @@ async function main(argv: string[]): Promise<void> {
       return results(argument, values);
     case 'report':
       return report(argument, values);
+    case 'eval':
+      return evaluate(argument, values);
+    case 'train':
+      return train(argument, values);
+    case 'route':
+      return route(argument, values);
     default:
       throw new Error(`unknown command "${command}"\n\n${usage}`);
   }

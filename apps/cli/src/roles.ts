@@ -1,6 +1,5 @@
 import { buildApp } from '@switchyard/api';
 import { startClassifierWorker } from '@switchyard/classifier';
-import { createClassifierChain } from '@switchyard/classifiers';
 import { createExecutorBreakers, startExecutor } from '@switchyard/executor';
 import { createQueueRuntime, waitForRedis, type QueueRuntime } from '@switchyard/queue';
 import type { Boot } from './bootstrap.ts';
@@ -22,6 +21,9 @@ export interface RunningRoles {
 /** Starts the selected roles in this process around one Redis runtime. */
 export async function startRoles(boot: Boot, roles: RoleSelection): Promise<RunningRoles> {
   const { config } = boot;
+  // Before any connection: a bad model file, or a remote embedder that cannot embed the centroid
+  // examples, stops start-up with its own message rather than failing requests later.
+  if (roles.classifier === true) await boot.classifier().ready();
   // Workers wait for Redis when it is away; the API fails fast with a 503. Each gets a runtime
   // whose connection behaves that way.
   const hasWorkers = roles.classifier === true || (roles.executors ?? []).length > 0;
@@ -34,7 +36,7 @@ export async function startRoles(boot: Boot, roles: RoleSelection): Promise<Runn
   let apiUrl: string | undefined;
 
   if (roles.classifier === true && workerRuntime !== undefined) {
-    const worker = startClassifierWorker({ config, runtime: workerRuntime, chain: createClassifierChain(config), logger: boot.logger('classifier') });
+    const worker = startClassifierWorker({ config, runtime: workerRuntime, chain: boot.classifier(), logger: boot.logger('classifier') });
     closers.push(() => worker.close());
   }
   const tiers = roles.executors ?? [];
@@ -49,7 +51,7 @@ export async function startRoles(boot: Boot, roles: RoleSelection): Promise<Runn
     await breakers.ready;
   }
   if (apiRuntime !== undefined) {
-    const app = await buildApp({ config, runtime: apiRuntime, logger: boot.logger('api') });
+    const app = await buildApp({ config, runtime: apiRuntime, logger: boot.logger('api'), classifier: boot.classifier() });
     const address = await app.listen({ host: config.api.host, port: config.api.port });
     const url = new URL(address);
     if (url.hostname === '0.0.0.0' || url.hostname === '[::]') url.hostname = '127.0.0.1';

@@ -1,4 +1,7 @@
 import { ConfigError, loadConfig, parseConfig, type ChatRequest, type StrategyName, type StrategyVerdict } from '@switchyard/core';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createClassifierChain } from './classifier-chain.ts';
 import type { ClassificationStrategy } from './strategy.ts';
@@ -168,10 +171,41 @@ describe('createClassifierChain thresholds and strategy order', () => {
     expect(decision).toMatchObject({ tier: 'medium', strategy: 'default', unsure: 'no confident strategy (no strategy ran)', chain: [] });
   });
 
-  it('refuses, at construction, a strategy this build does not have, naming it', () => {
-    const withLlm = parseConfig({ ...config, classifier: { ...config.classifier, strategies: ['rules', 'llm'] } });
-    expect(() => createClassifierChain(withLlm)).toThrow(ConfigError);
-    expect(() => createClassifierChain(withLlm)).toThrow(/strategy "llm" is not available/);
+  it('stops at construction, naming the file, when the trained model is missing or malformed', () => {
+    const withModel = (modelPath: string) =>
+      parseConfig({ ...config, classifier: { ...config.classifier, strategies: ['rules', 'trained'], trained: { modelPath } } });
+    expect(() => createClassifierChain(withModel('/nonexistent/model.json'))).toThrow(ConfigError);
+    expect(() => createClassifierChain(withModel('/nonexistent/model.json'))).toThrow(/cannot read tier model \/nonexistent\/model\.json/);
+    const notAModel = join(mkdtempSync(join(tmpdir(), 'switchyard-chain-')), 'config.json');
+    writeFileSync(notAModel, JSON.stringify({ tiers: [] }));
+    expect(() => createClassifierChain(withModel(notAModel))).toThrow(/is not a Switchyard tier model/);
+  });
+});
+
+describe('createClassifierChain explain, ready and counters', () => {
+  it('explains with the decision classify gives plus every strategy, marking those classify skipped', async () => {
+    const rules = fixed('rules', { tier: 'complex', route: 'legal', scores: { simple: 0, medium: 0.1, complex: 0.9 } });
+    const llm = { ...fixed('llm', { tier: 'simple' }), counters: { calls: 3, invalid: 1 } };
+    const explained = createClassifierChain(config, { strategies: [rules, llm] });
+    const explanation = await explained.explain(ask('anything'));
+    const { durationUs: _classifyDuration, ...decision } = await explained.classify(ask('anything'));
+    expect(explanation.decision).toMatchObject(decision);
+    expect(explanation.strategies.map((verdict) => [verdict.strategy, verdict.inChain, verdict.tier])).toEqual([
+      ['rules', true, 'complex'],
+      ['llm', false, 'simple'],
+    ]);
+    expect(explanation.strategies.every((verdict) => verdict.durationUs >= 0)).toBe(true);
+    expect(explanation.counters).toEqual({ llm: { calls: 3, invalid: 1 } });
+    expect(explained.counters()).toEqual({ llm: { calls: 3, invalid: 1 } });
+  });
+
+  it('ready() waits for every strategy to prepare and rejects with the first failure', async () => {
+    const prepared: string[] = [];
+    const slow = { ...fixed('centroid', {}), prepare: async () => void prepared.push('centroid') };
+    await createClassifierChain(config, { strategies: [fixed('rules', {}), slow] }).ready();
+    expect(prepared).toEqual(['centroid']);
+    const failing = { ...fixed('centroid', {}), prepare: () => Promise.reject(new Error('embedder down')) };
+    await expect(createClassifierChain(config, { strategies: [failing] }).ready()).rejects.toThrow('embedder down');
   });
 });
 

@@ -7,18 +7,39 @@ import {
   type StrategyVerdict,
   type SwitchyardConfig,
 } from '@switchyard/core';
-import { buildStrategies, routeStrategyNames } from './strategy-factories.ts';
+import { buildStrategies, routeStrategyNames, type StrategyContext } from './strategy-factories.ts';
 import type { ClassificationStrategy } from './strategy.ts';
 import { tierGap } from './tier-scores.ts';
 
 export interface ClassifierChain {
   classify(request: ChatRequest): Promise<RoutingDecision>;
+  /** The same decision as `classify`, plus the verdict of every strategy, also those the chain skipped. */
+  explain(request: ChatRequest): Promise<RouteExplanation>;
+  /** Resolves once every strategy has finished its start-up I/O; rejects with the first failure. */
+  ready(): Promise<void>;
+  /** Per strategy that counts events (the llm strategy's invalid answers, failures...). */
+  counters(): Record<string, Readonly<Record<string, number>>>;
 }
 
-export interface ClassifierChainOptions {
+export interface ExplainedVerdict extends StrategyVerdict {
+  /** Whether `classify` ran this strategy (false: it ran only for the explanation). */
+  inChain: boolean;
+  durationUs: number;
+}
+
+export interface RouteExplanation {
+  decision: RoutingDecision;
+  /** Every configured strategy, in chain order. */
+  strategies: ExplainedVerdict[];
+  counters: Record<string, Readonly<Record<string, number>>>;
+}
+
+export interface ClassifierChainOptions extends StrategyContext {
   /** Used instead of building `classifier.strategies` from the config (tests, experiments). */
   strategies?: ClassificationStrategy[];
 }
+
+type VerdictSource = (strategy: ClassificationStrategy, prompt: string) => StrategyVerdict | Promise<StrategyVerdict>;
 
 // Scores are rounded to 4 decimals; without a tolerance a gap of exactly `minGap` could fail
 // by a float rounding error.
@@ -34,7 +55,7 @@ const gapTolerance = 1e-9;
  */
 export function createClassifierChain(config: SwitchyardConfig, options: ClassifierChainOptions = {}): ClassifierChain {
   const ladder = new TierLadder(config);
-  const strategies = options.strategies ?? buildStrategies(config);
+  const strategies = options.strategies ?? buildStrategies(config, options);
   const { confidenceThreshold, minGap, defaultTier, fallbackRoute } = config.classifier;
   const routes = new Map<string, RouteConfig>(config.routes.map((route) => [route.name, route]));
   const tierNames = ladder.names;
@@ -58,71 +79,104 @@ export function createClassifierChain(config: SwitchyardConfig, options: Classif
     return `${verdict.strategy}: top-2 gap < ${minGap}`;
   };
 
-  return {
-    async classify(request: ChatRequest): Promise<RoutingDecision> {
-      const started = process.hrtime.bigint();
-      // Callers validate tier names; checking before any work keeps a bad one from costing a strategy run.
-      const forcedTier = request.force_tier;
-      if (forcedTier !== undefined) ladder.indexOf(forcedTier);
-      if (request.max_tier !== undefined) ladder.indexOf(request.max_tier);
+  async function decide(request: ChatRequest, verdictOf: VerdictSource): Promise<RoutingDecision> {
+    const started = process.hrtime.bigint();
+    // Callers validate tier names; checking before any work keeps a bad one from costing a strategy run.
+    const forcedTier = request.force_tier;
+    if (forcedTier !== undefined) ladder.indexOf(forcedTier);
+    if (request.max_tier !== undefined) ladder.indexOf(request.max_tier);
 
-      const prompt = promptOf(request);
-      const chain: StrategyVerdict[] = [];
-      let tierVerdict: StrategyVerdict | undefined;
-      let routeVerdict: StrategyVerdict | undefined;
-      for (const strategy of strategies) {
-        const tierSettled = forcedTier !== undefined || tierVerdict !== undefined;
-        if (tierSettled && (routeVerdict !== undefined || !routeStrategyNames.has(strategy.name))) continue;
-        const verdict = await strategy.classify(prompt);
-        chain.push(verdict);
-        if (!tierSettled && decidesTier(verdict)) tierVerdict = verdict;
-        if (routeVerdict === undefined && namesRoute(verdict)) routeVerdict = verdict;
-      }
+    const prompt = promptOf(request);
+    const chain: StrategyVerdict[] = [];
+    let tierVerdict: StrategyVerdict | undefined;
+    let routeVerdict: StrategyVerdict | undefined;
+    for (const strategy of strategies) {
+      const tierSettled = forcedTier !== undefined || tierVerdict !== undefined;
+      if (tierSettled && (routeVerdict !== undefined || !routeStrategyNames.has(strategy.name))) continue;
+      const verdict = await verdictOf(strategy, prompt);
+      chain.push(verdict);
+      if (!tierSettled && decidesTier(verdict)) tierVerdict = verdict;
+      if (routeVerdict === undefined && namesRoute(verdict)) routeVerdict = verdict;
+    }
 
-      const routeName = routeVerdict?.route ?? fallbackRoute;
-      const scores: Record<string, number> = {};
-      if (tierVerdict !== undefined) Object.assign(scores, tierVerdict.scores);
-      if (routeVerdict !== undefined) {
-        for (const [key, score] of Object.entries(routeVerdict.scores)) if (key.startsWith('route:')) scores[key] = score;
-      }
+    const routeName = routeVerdict?.route ?? fallbackRoute;
+    const scores: Record<string, number> = {};
+    if (tierVerdict !== undefined) Object.assign(scores, tierVerdict.scores);
+    if (routeVerdict !== undefined) {
+      for (const [key, score] of Object.entries(routeVerdict.scores)) if (key.startsWith('route:')) scores[key] = score;
+    }
 
-      const adjustments: string[] = [];
-      let decision: Pick<RoutingDecision, 'tier' | 'strategy' | 'confidence' | 'unsure'>;
+    const adjustments: string[] = [];
+    let decision: Pick<RoutingDecision, 'tier' | 'strategy' | 'confidence' | 'unsure'>;
+    if (forcedTier !== undefined) {
+      decision = { tier: forcedTier, strategy: 'forced', confidence: 1 };
+      adjustments.push(`force_tier: tier forced to ${forcedTier}`);
+    } else if (tierVerdict !== undefined) {
+      decision = { tier: tierVerdict.tier, strategy: tierVerdict.strategy, confidence: tierVerdict.confidence };
+    } else {
+      const reasons = chain.length === 0 ? 'no strategy ran' : chain.map(whyUndecided).join('; ');
+      decision = { tier: defaultTier, strategy: 'default', confidence: 0, unsure: `no confident strategy (${reasons})` };
+    }
+
+    let tier = decision.tier;
+    const minTier = routes.get(routeName)?.minTier;
+    if (minTier !== undefined && ladder.indexOf(minTier) > ladder.indexOf(tier)) {
       if (forcedTier !== undefined) {
-        decision = { tier: forcedTier, strategy: 'forced', confidence: 1 };
-        adjustments.push(`force_tier: tier forced to ${forcedTier}`);
-      } else if (tierVerdict !== undefined) {
-        decision = { tier: tierVerdict.tier, strategy: tierVerdict.strategy, confidence: tierVerdict.confidence };
+        adjustments.push(`route ${routeName} minTier ${minTier}: not applied, the tier was forced`);
       } else {
-        const reasons = chain.length === 0 ? 'no strategy ran' : chain.map(whyUndecided).join('; ');
-        decision = { tier: defaultTier, strategy: 'default', confidence: 0, unsure: `no confident strategy (${reasons})` };
+        adjustments.push(`route ${routeName} minTier ${minTier}: raised from ${tier} to ${minTier}`);
+        tier = minTier;
       }
+    }
+    const maxTier = request.max_tier;
+    if (maxTier !== undefined && ladder.indexOf(maxTier) < ladder.indexOf(tier)) {
+      adjustments.push(`max_tier ${maxTier}: capped from ${tier} to ${maxTier}`);
+      tier = maxTier;
+    }
 
-      let tier = decision.tier;
-      const minTier = routes.get(routeName)?.minTier;
-      if (minTier !== undefined && ladder.indexOf(minTier) > ladder.indexOf(tier)) {
-        if (forcedTier !== undefined) {
-          adjustments.push(`route ${routeName} minTier ${minTier}: not applied, the tier was forced`);
-        } else {
-          adjustments.push(`route ${routeName} minTier ${minTier}: raised from ${tier} to ${minTier}`);
-          tier = minTier;
-        }
-      }
-      const maxTier = request.max_tier;
-      if (maxTier !== undefined && ladder.indexOf(maxTier) < ladder.indexOf(tier)) {
-        adjustments.push(`max_tier ${maxTier}: capped from ${tier} to ${maxTier}`);
-        tier = maxTier;
-      }
+    return {
+      ...decision,
+      tier,
+      route: routeName,
+      scores,
+      adjustments,
+      chain,
+      durationUs: Number(process.hrtime.bigint() - started) / 1000,
+    };
+  }
 
+  const counters = () => {
+    const all: Record<string, Readonly<Record<string, number>>> = {};
+    for (const strategy of strategies) if (strategy.counters !== undefined) all[strategy.name] = { ...strategy.counters };
+    return all;
+  };
+
+  return {
+    classify: (request) => decide(request, (strategy, prompt) => strategy.classify(prompt)),
+    async explain(request: ChatRequest): Promise<RouteExplanation> {
+      const timed = new Map<ClassificationStrategy, { verdict: StrategyVerdict; durationUs: number }>();
+      const run = async (strategy: ClassificationStrategy, prompt: string) => {
+        const started = process.hrtime.bigint();
+        const verdict = await strategy.classify(prompt);
+        timed.set(strategy, { verdict, durationUs: Number(process.hrtime.bigint() - started) / 1000 });
+        return verdict;
+      };
+      const decision = await decide(request, run);
+      const inChain = new Set(timed.keys());
+      const prompt = promptOf(request);
+      for (const strategy of strategies) if (!timed.has(strategy)) await run(strategy, prompt);
       return {
-        ...decision,
-        tier,
-        route: routeName,
-        scores,
-        adjustments,
-        chain,
-        durationUs: Number(process.hrtime.bigint() - started) / 1000,
+        decision,
+        strategies: strategies.map((strategy) => {
+          const { verdict, durationUs } = timed.get(strategy) as { verdict: StrategyVerdict; durationUs: number };
+          return { ...verdict, inChain: inChain.has(strategy), durationUs };
+        }),
+        counters: counters(),
       };
     },
+    async ready() {
+      await Promise.all(strategies.map((strategy) => strategy.prepare?.()));
+    },
+    counters,
   };
 }

@@ -43,11 +43,15 @@ export const tierRules: readonly TierRule[] = [
   rule('complex', 0.5, /in (?:depth|detail)|comprehensive|thorough\w*|exhaustive|precisely/),
   // Complex, weaker: one task chained onto another ("write the story, then explain the mapping").
   rule('complex', 0.5, /(?:[,;]|\band)\s+then\s+\w+/),
+  // Complex: a large piece of work that must hold together across its parts (a branching plot,
+  // an alternate history, a season of episodes).
+  rule('complex', 0.6, /consistent|coherent|interlocking|branching/),
+  rule('complex', 0.6, /^\W*(?:plan|develop|worldbuild)/),
 
   // Medium: ordinary work products.
   rule('medium', 0.8, /^\W*(?:(?:please|can you|could you)\s+)?(?:write|draft|compose|create|come up with|rewrite|describe|recommend|generate|solve|calculate|schreib\w*|escrib\w*|écri[rsv]\w*|scriv\w*)/),
   rule('medium', 1, /explain\w*|expli\w+|erkl[äa]r\w*|spiega\w*|summari[sz]\w*|walk me through|how (?:does|do) [^.?!\n]{1,40} work|differences? between|differenza|diferencia|unterschied/),
-  rule('medium', 0.6, /why (?:do|does|did|is|are|am)|what'?s wrong|what are (?:some|the likely)|any (?:tips|advice|suggestions)|consejos?|how (?:can|should) (?:i|we)|help me/),
+  rule('medium', 0.6, /why (?:do|does|did|is|are|am)|what'?s wrong|what are (?:some|the likely)|any (?:tips|advice|suggestions)|consejos?|how (?:can|should|do) (?:i|we)|what should (?:i|we)|help me/),
 
   // Simple: small talk (anchored: "thanks" at the start is chit-chat, in the middle it is not).
   rule('simple', 1.2, /^\W*(?:hi|hiya|hello|hey|yo|thanks|thank you|cheers|good (?:morning|afternoon|evening|night|luck)|bye|goodbye|how are you|happy \w+|merry \w+|bonjour|hola|ciao|hallo)/),

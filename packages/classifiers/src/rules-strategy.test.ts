@@ -42,6 +42,19 @@ describe('createRulesStrategy', () => {
     expect(tierOf('Summarize the causes of the First World War.')).toBe('medium');
   });
 
+  it('sends word problems and requests for advice to the middle tier', () => {
+    expect(tierOf('A bike costs $300 and is discounted by 15% this week. How much do I pay?')).toBe('medium');
+    expect(tierOf('What should I bring to a job interview at a bank?')).toBe('medium');
+    expect(tierOf('How do I get better at public speaking?')).toBe('medium');
+    // Two quantities in a short question are a look-up, not a word problem.
+    expect(tierOf('What is 15% of 80?')).toBe('simple');
+  });
+
+  it('sends large works that must hold together to the last tier', () => {
+    expect(tierOf('Plan a six-book saga with two rival families and the secrets each one keeps.')).toBe('complex');
+    expect(tierOf('Outline a branching adventure game script where the choices change the ending.')).toBe('complex');
+  });
+
   it('leans very long and multi-part prompts toward the last tier', () => {
     const longPrompt = 'Here is the situation in our team and what we have tried so far. '.repeat(40);
     expect(tierOf(longPrompt)).toBe('complex');

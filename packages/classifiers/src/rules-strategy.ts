@@ -15,8 +15,10 @@ const prior = 0.5;
  * multi-part prompt, or a word problem with many given quantities, usually asks for more than a
  * look-up. Pasted code leans medium, not complex: on the labeled set, snippets mostly came with
  * everyday questions ("why does this loop never end?"), and the hard ones carry their own
- * signals (race conditions, security review). They are leans, not verdicts: one pattern of
- * weight 1 outweighs any single one of them.
+ * signals (race conditions, security review). A question over two or more given quantities in
+ * a longer prompt is a word problem ("a jacket costs $120 and is 35% off: the sale price?"):
+ * worked steps, more than a look-up. They are leans, not verdicts: one pattern of weight 1
+ * outweighs any single one of them.
  */
 const veryShortWords = 5;
 const shortWords = 10;
@@ -25,6 +27,7 @@ const veryLongWords = 300;
 const multiPartItems = 3;
 const multiPartQuestions = 3;
 const manyQuantities = 6;
+const wordProblemQuantities = 2;
 // Characters per word for prompts without spaces (a 1 MB blob is long, not one short word).
 const charsPerWord = 6;
 
@@ -36,6 +39,7 @@ function shapeEvidence(shape: PromptShape, add: (level: Level, weight: number) =
   else if (words >= longWords) add('complex', 0.5);
   if (shape.listItems >= multiPartItems || shape.questions >= multiPartQuestions) add('complex', 0.5);
   if (shape.numbers >= manyQuantities) add('complex', 0.7);
+  else if (shape.numbers >= wordProblemQuantities && shape.questions > 0 && words > shortWords) add('medium', 0.5);
   if (shape.hasCode) add('medium', 0.5);
 }
 

@@ -7,4 +7,8 @@ import type { StrategyName, StrategyVerdict } from '@switchyard/core';
 export interface ClassificationStrategy {
   readonly name: StrategyName;
   classify(prompt: string): StrategyVerdict | Promise<StrategyVerdict>;
+  /** Finishes start-up work that needs I/O (embedding the centroid examples with a remote embedder). */
+  prepare?(): Promise<void>;
+  /** Event counts worth watching (e.g. the llm strategy's invalid answers). */
+  readonly counters?: Readonly<Record<string, number>>;
 }

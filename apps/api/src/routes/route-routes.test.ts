@@ -1,0 +1,85 @@
+import { createClassifierChain } from '@switchyard/classifiers';
+import { loadConfig, parseConfig, type SwitchyardConfig } from '@switchyard/core';
+import { createLogger } from '@switchyard/observability';
+import { createQueueRuntime, type QueueRuntime } from '@switchyard/queue';
+import { redisUrlForTests, uniquePrefix } from '@switchyard/testkit';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../app.ts';
+
+const logger = createLogger({ name: 'route-test', level: 'silent' });
+const chat = (content: string, extra: Record<string, unknown> = {}) => ({ messages: [{ role: 'user', content }], ...extra });
+
+interface RouteBody {
+  object: string;
+  tier: string;
+  route: string;
+  deployment: { provider: string; model: string };
+  decision: { tier: string; strategy: string; adjustments: string[]; chain: { strategy: string }[] };
+  strategies: { strategy: string; inChain: boolean; tier: string; unsure?: string; durationUs: number; scores: Record<string, number> }[];
+  counters: Record<string, Record<string, number>>;
+}
+
+describe('POST /v1/route', () => {
+  let runtime: QueueRuntime;
+  let app: FastifyInstance;
+  let config: SwitchyardConfig;
+
+  beforeAll(async () => {
+    const base = loadConfig();
+    config = parseConfig({ ...base, classifier: { ...base.classifier, strategies: ['rules', 'keywords', 'centroid', 'llm'] }, queue: { ...base.queue, prefix: uniquePrefix('route') } });
+    runtime = createQueueRuntime(config, await redisUrlForTests(), 'producer');
+    // No llm deployment is given, as when no provider has a key: the strategy must say it is unavailable.
+    app = await buildApp({ config, runtime, logger, classifier: createClassifierChain(config) });
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await runtime.close();
+  });
+
+  it('explains the decision with every strategy, also those the chain skipped, without writing or enqueuing anything', async () => {
+    const before = await runtime.queues.classify.getJobCounts();
+    const response = await app.inject({ method: 'POST', url: '/v1/route', payload: chat('Prove that there are infinitely many primes.') });
+    expect(response.statusCode).toBe(200);
+    const body = response.json<RouteBody>();
+    expect(body).toMatchObject({ object: 'switchyard.route', tier: 'complex', route: 'general', deployment: { provider: 'anthropic', model: 'claude-opus-4-1' } });
+    expect(body.decision).toMatchObject({ tier: 'complex', strategy: 'rules' });
+    expect(body.strategies.map((verdict) => [verdict.strategy, verdict.inChain])).toEqual([
+      ['rules', true],
+      ['keywords', true],
+      ['centroid', false],
+      ['llm', false],
+    ]);
+    expect(body.strategies.every((verdict) => verdict.durationUs >= 0)).toBe(true);
+    expect(Object.keys(body.strategies[2]?.scores ?? {})).toEqual(expect.arrayContaining(['simple', 'medium', 'complex', 'route:legal']));
+    expect(body.strategies[3]?.unsure).toBe('unavailable: no model was given to the llm strategy');
+    expect(body.counters).toEqual({ llm: { calls: 0, answered: 0, invalid: 0, failed: 0, unavailable: 1 } });
+    expect(await runtime.queues.classify.getJobCounts()).toEqual(before);
+  });
+
+  it('applies force_tier, max_tier and route minimums as a real request would', async () => {
+    const capped = (await app.inject({ method: 'POST', url: '/v1/route', payload: chat('What does SQL stand for?', { max_tier: 'simple' }) })).json<RouteBody>();
+    expect(capped).toMatchObject({ tier: 'simple', route: 'code' });
+    expect(capped.decision.adjustments).toEqual(['route code minTier medium: raised from simple to medium', 'max_tier simple: capped from medium to simple']);
+    const forced = (await app.inject({ method: 'POST', url: '/v1/route', payload: chat('hi', { force_tier: 'complex' }) })).json<RouteBody>();
+    expect(forced).toMatchObject({ tier: 'complex', decision: { strategy: 'forced' } });
+  });
+
+  it('classifies empty, non-Latin and mixed-language prompts', async () => {
+    for (const content of ['', '请用Python写一个函数，判断一个字符串是否是回文。', 'مرحبا، ما هي عاصمة مصر؟', 'Bonjour! 请 explain this 関数 🙂']) {
+      const response = await app.inject({ method: 'POST', url: '/v1/route', payload: chat(content) });
+      expect(response.statusCode, content).toBe(200);
+      expect(['simple', 'medium', 'complex']).toContain(response.json<RouteBody>().tier);
+    }
+  });
+
+  it('rejects a body that is not a chat request, and unknown tiers, like POST /v1/requests', async () => {
+    const invalid = await app.inject({ method: 'POST', url: '/v1/route', payload: { prompt: 'hi' } });
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.json()).toMatchObject({ error: { code: 'invalid_body' } });
+    const unknownTier = await app.inject({ method: 'POST', url: '/v1/route', payload: chat('hi', { max_tier: 'gold' }) });
+    expect(unknownTier.statusCode).toBe(400);
+    expect(unknownTier.json()).toMatchObject({ error: { code: 'unknown_tier', param: 'max_tier' } });
+  });
+});

@@ -1,0 +1,68 @@
+import { checkLabeledTiers, evaluateLabeledSet, readLabeledSet, type Candidate } from '@switchyard/classifiers';
+import { parseConfig, type StrategyName, type SwitchyardConfig } from '@switchyard/core';
+import { boot, type CommonFlags } from '../bootstrap.ts';
+import { llmDeployment } from './classifier-options.ts';
+import { formatLabeledEvaluation } from './eval-labeled-output.ts';
+import { evaluateRouteLlmCommand } from './eval-routellm.ts';
+import { parseShare } from './figures.ts';
+
+export interface EvalFlags extends CommonFlags {
+  json?: boolean | undefined;
+  folds?: string | undefined;
+  chain?: string | undefined;
+  'strong-share'?: string | undefined;
+  'train-set'?: string | undefined;
+  routellm?: string | undefined;
+  plot?: string | undefined;
+}
+
+const localStrategies: StrategyName[] = ['keywords', 'rules', 'centroid', 'trained'];
+
+/**
+ * `switchyard eval <labeled.jsonl>`: every local strategy alone and the configured chain (or
+ * `--chain a,b,c`), cross-validated on the file (or trained on `--train-set` and tested on the
+ * file). The llm strategy is measured too when its deployment has a real model behind it.
+ */
+export async function evaluate(file: string | undefined, flags: EvalFlags): Promise<void> {
+  const context = boot(flags);
+  const folds = flags.folds === undefined ? undefined : parseFolds(flags.folds);
+  if (flags.routellm !== undefined) return evaluateRouteLlmCommand(context.config, flags.routellm, { plot: flags.plot, folds, json: flags.json });
+  if (file === undefined) throw new Error('eval needs a labeled file: switchyard eval <labeled.jsonl> (or --routellm <dir>)');
+  const chainStrategies = flags.chain === undefined ? context.config.classifier.strategies : parseChain(flags.chain, context.config);
+  const tiers = context.config.tiers.map((tier) => tier.name);
+  const examples = readLabeledSet(file);
+  checkLabeledTiers(examples, tiers, file);
+  const trainingSet = flags['train-set'] === undefined ? undefined : readLabeledSet(flags['train-set']);
+  if (trainingSet !== undefined) checkLabeledTiers(trainingSet, tiers, flags['train-set'] as string);
+
+  const notes: string[] = [];
+  const candidates: Candidate[] = localStrategies.map((name) => ({ name, strategies: [name] }));
+  // The llm strategy costs a model call per prompt: measured only when the chain lists it.
+  const llm = chainStrategies.includes('llm') ? llmDeployment(context.config, context.providers()) : undefined;
+  if (llm === undefined) notes.push('llm: not measured (not in the chain; add it with --chain, e.g. --chain rules,keywords,llm)');
+  else if (llm.simulated) notes.push(`llm: unavailable, ${llm.adapter.name}/${llm.model} is answered by the simulated provider (no API key); in the chain it falls through`);
+  else candidates.push({ name: 'llm', strategies: ['llm'] });
+  candidates.push({ name: 'chain', strategies: chainStrategies });
+
+  const evaluation = await evaluateLabeledSet(context.config, examples, {
+    candidates,
+    folds,
+    strongShare: parseShare(flags['strong-share'], '--strong-share'),
+    trainingSet,
+    env: context.env.variables,
+    ...(llm === undefined || llm.simulated ? {} : { llm }),
+  });
+  const report = { labeledSet: file, trainingSet: flags['train-set'] ?? null, ...evaluation, notes };
+  process.stdout.write(`${flags.json === true ? JSON.stringify(report) : formatLabeledEvaluation(report, tiers)}\n`);
+}
+
+function parseChain(value: string, config: SwitchyardConfig): StrategyName[] {
+  const names = value.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  return parseConfig({ ...config, classifier: { ...config.classifier, strategies: names } }, `--chain "${value}"`).classifier.strategies;
+}
+
+function parseFolds(value: string): number {
+  const folds = Number(value);
+  if (!Number.isInteger(folds) || folds < 2) throw new Error(`--folds: "${value}" is not an integer of at least 2`);
+  return folds;
+}

@@ -1,0 +1,125 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { ConfigError, formatIssues } from '@switchyard/core';
+import { z } from 'zod';
+import type { FeatureOptions } from '../embedding/text-features.ts';
+import type { SoftmaxModel } from './softmax-regression.ts';
+
+/** What `switchyard train` writes and the trained strategy loads. Version 1. */
+export const tierModelFormat = 'switchyard.tier-model';
+
+const featuresSchema = z.strictObject({
+  type: z.literal('hashed-ngrams'),
+  dimensions: z
+    .number()
+    .int()
+    .min(2)
+    .refine((value) => (value & (value - 1)) === 0, 'must be a power of two'),
+  charNgrams: z.tuple([z.number().int().min(1), z.number().int().min(1)]),
+  wordNgrams: z.tuple([z.number().int().min(1), z.number().int().min(1)]),
+  shape: z.boolean(),
+});
+
+export const tierModelSchema = z
+  .strictObject({
+    format: z.literal(tierModelFormat),
+    version: z.literal(1),
+    features: featuresSchema,
+    /** Class order of `bias` and `weights`, cheapest tier first. */
+    tiers: z.array(z.string().min(1)).min(2),
+    bias: z.array(z.number()),
+    /** Only the feature buckets training touched: `values` holds one row of `tiers.length` numbers per index. */
+    weights: z.strictObject({ indices: z.array(z.number().int().min(0)), values: z.array(z.number()) }),
+    calibration: z.strictObject({
+      /** The tier whose share is calibrated: the last (strongest) one. */
+      strongTier: z.string(),
+      targetStrongShare: z.number().min(0).max(1),
+      /** Added to the strong tier's logit. */
+      logitOffset: z.number(),
+      /** Share sent to the strong tier on held-out predictions of the training data with the offset. */
+      crossValidatedStrongShare: z.number().min(0).max(1),
+    }),
+    /** How it was made, for the record; not used to predict. */
+    training: z.strictObject({
+      examples: z.number().int().positive(),
+      byTier: z.record(z.string(), z.number().int().min(0)),
+      epochs: z.number().int().positive(),
+      l2: z.number().min(0),
+      learningRate: z.number().positive(),
+      seed: z.number().int(),
+      crossValidatedAccuracy: z.number().min(0).max(1),
+    }),
+  })
+  .superRefine((model, context) => {
+    const issue = (path: (string | number)[], message: string) => context.addIssue({ code: 'custom', path, message });
+    if (model.bias.length !== model.tiers.length) issue(['bias'], `has ${model.bias.length} entries for ${model.tiers.length} tiers`);
+    if (model.weights.values.length !== model.weights.indices.length * model.tiers.length) {
+      issue(['weights', 'values'], `has ${model.weights.values.length} numbers; expected ${model.weights.indices.length} indices × ${model.tiers.length} tiers`);
+    }
+    const outOfRange = model.weights.indices.findIndex((index) => index >= model.features.dimensions);
+    if (outOfRange >= 0) issue(['weights', 'indices', outOfRange], `is not below dimensions ${model.features.dimensions}`);
+    if (model.calibration.strongTier !== model.tiers[model.tiers.length - 1]) issue(['calibration', 'strongTier'], 'must be the last tier');
+  });
+
+export type TierModelFile = z.infer<typeof tierModelSchema>;
+
+export interface TierModel {
+  tiers: readonly string[];
+  features: FeatureOptions;
+  softmax: SoftmaxModel;
+  /** Per class, added to the logits: the calibration offset on the strong tier, 0 elsewhere. */
+  offsets: Float64Array;
+  file: TierModelFile;
+}
+
+/** Checks shape and consistency; errors list each bad field by path, naming the source. */
+export function parseTierModel(document: unknown, source: string): TierModel {
+  const head = z.object({ format: z.unknown(), version: z.unknown() }).safeParse(document);
+  if (!head.success || head.data.format !== tierModelFormat) {
+    throw new ConfigError(`${source} is not a Switchyard tier model (expected "format": "${tierModelFormat}"; write one with: switchyard train <labeled.jsonl> -o <model.json>)`);
+  }
+  if (head.data.version !== 1) throw new ConfigError(`${source} is tier model version ${JSON.stringify(head.data.version)}; this build reads version 1`);
+  const parsed = tierModelSchema.safeParse(document);
+  if (!parsed.success) throw new ConfigError(`${source} is not a valid tier model:`, formatIssues(parsed.error.issues));
+  const file = parsed.data;
+  const classes = file.tiers.length;
+  const weights = new Float32Array(file.features.dimensions * classes);
+  file.weights.indices.forEach((index, row) => {
+    for (let k = 0; k < classes; k += 1) weights[index * classes + k] = file.weights.values[row * classes + k] as number;
+  });
+  const offsets = new Float64Array(classes);
+  offsets[classes - 1] = file.calibration.logitOffset;
+  return {
+    tiers: file.tiers,
+    features: { dimensions: file.features.dimensions, charNgrams: file.features.charNgrams, wordNgrams: file.features.wordNgrams, shape: file.features.shape },
+    softmax: { classes, dimensions: file.features.dimensions, weights, bias: Float64Array.from(file.bias) },
+    offsets,
+    file,
+  };
+}
+
+export function readTierModel(path: string): TierModel {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read tier model ${path}: ${(error as Error).message}`, [], { cause: error });
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`tier model ${path} is not valid JSON: ${(error as Error).message}`, [], { cause: error });
+  }
+  return parseTierModel(document, `tier model ${path}`);
+}
+
+/** One line per weight row keeps diffs of retrained models readable and the file easy to inspect. */
+export function writeTierModel(path: string, file: TierModelFile): void {
+  const { weights, ...rest } = file;
+  const classes = file.tiers.length;
+  const rows: string[] = [];
+  for (let row = 0; row < weights.indices.length; row += 1) rows.push(JSON.stringify(weights.values.slice(row * classes, (row + 1) * classes)));
+  const head = JSON.stringify(rest, null, 2).replace(/\n}$/, '');
+  const text = `${head},\n  "weights": {\n    "indices": ${JSON.stringify(weights.indices)},\n    "values": [\n${rows.map((row) => `      ${row.slice(1, -1)}`).join(',\n')}\n    ]\n  }\n}\n`;
+  writeFileSync(path, text);
+}
