@@ -26,7 +26,6 @@ export {
   type LabeledEvaluationOptions,
 } from './evaluation/evaluate-labeled-set.ts';
 export { tierMetrics, type RoutedExample, type TierClassMetrics, type TierMetrics } from './evaluation/tier-metrics.ts';
-export { parseCsv } from './routellm/csv.ts';
 export { loadRouteLlm, routeLlmModels, type Benchmark, type RecordedOutcome, type RouteLlmData, type RouteLlmModels } from './routellm/routellm-data.ts';
 export {
   evaluateRouteLlm,

@@ -37,3 +37,4 @@ export {
   type TierJob,
 } from './job-catalog.ts';
 export { environmentSchema, readEnvironment, type Environment } from './environment.ts';
+export { parseCsv } from './csv.ts';

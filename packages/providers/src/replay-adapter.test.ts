@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, parseConfig, ProviderError } from '@switchyard/core';
+import { ConfigError, parseConfig, parseCsv, ProviderError } from '@switchyard/core';
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from './csv-records.ts';
 import { createProviderRegistry } from './provider-registry.ts';
 import { createReplayAdapter } from './replay-adapter.ts';
 import { loadRoutellmResponses } from './routellm-replay-data.ts';
@@ -13,21 +12,6 @@ const weak = 'mistralai/Mixtral-8x7B-Instruct-v0.1';
 const strong = 'gpt-4-1106-preview';
 const robe = 'A robe takes 2 bolts of blue fiber and half that much white fiber.  How many bolts in total does it take?';
 const ask = (model: string, content: string) => ({ model, system: 'You are a helpful assistant.', messages: [{ role: 'user' as const, content }] });
-
-describe('csv records', () => {
-  it('reads quoted fields with commas, doubled quotes and line breaks, LF or CRLF', () => {
-    const text = 'prompt,a_response\r\n"Say ""hi"", then stop",plain\n"two\nlines",\n';
-    expect(parseCsv(text)).toEqual([
-      ['prompt', 'a_response'],
-      ['Say "hi", then stop', 'plain'],
-      ['two\nlines', ''],
-    ]);
-  });
-
-  it('refuses an unterminated quoted field', () => {
-    expect(() => parseCsv('a\n"open')).toThrow(SyntaxError);
-  });
-});
 
 describe('RouteLLM replay data', () => {
   it('loads every GSM8K prompt with the weak and the strong model\'s recorded answers', () => {
@@ -48,7 +32,7 @@ describe('replay adapter', () => {
   const adapter = createReplayAdapter({ name: 'routellm', dataset });
 
   it('answers a known prompt with the recorded answer of the deployment\'s model, byte for byte', async () => {
-    const csv = parseCsv(readFileSync(gsm8k, 'utf8'));
+    const csv = parseCsv(readFileSync(gsm8k, 'utf8'), gsm8k);
     const row = csv.find((cells) => cells[0] === robe);
     const weakAnswer = await adapter.generate(ask(weak, robe));
     const strongAnswer = await adapter.generate(ask(strong, `  ${robe.replace('  ', ' ')}\n`));

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ConfigError } from '@switchyard/core';
-import { parseCsv } from './csv-records.ts';
+import { ConfigError, parseCsv } from '@switchyard/core';
 
 /** Recorded answers of real models, by prompt. */
 export interface ReplayDataset {
@@ -33,7 +32,7 @@ export function loadRoutellmResponses(path: string): ReplayDataset {
   } catch (error) {
     throw new ConfigError(`replay data set ${source} cannot be read: ${(error as Error).message}`, [], { cause: error });
   }
-  const [header, ...rows] = parseCsv(text);
+  const [header, ...rows] = parseCsv(text, source);
   const promptColumn = header?.indexOf('prompt') ?? -1;
   const responseColumns = (header ?? [])
     .map((name, column) => ({ model: name.slice(0, -responseSuffix.length), column, isResponse: name.endsWith(responseSuffix) }))

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { parseCsv } from './csv.ts';
+import { parseCsv } from '@switchyard/core';
 
 /** What the weak and the strong model achieved on one prompt (1/0 for right/wrong, or a judge score). */
 export interface RecordedOutcome {
