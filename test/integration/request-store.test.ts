@@ -90,6 +90,18 @@ describe('request store', () => {
     expect(await runtime.store.claimIdempotencyKey(key, newRequestId(), exists)).toBe(second);
   });
 
+  it('lets exactly one of several concurrent claimants take over a key whose owner vanished', async () => {
+    const key = `vanished-${Date.now()}`;
+    const vanished = newRequestId();
+    expect(await runtime.store.claimIdempotencyKey(key, vanished, async () => true)).toBe(vanished);
+    const claimants = Array.from({ length: 6 }, () => newRequestId());
+    const owners = await Promise.all(
+      claimants.map((id) => runtime.store.claimIdempotencyKey(key, id, async (owner) => owner !== vanished)),
+    );
+    expect(new Set(owners).size).toBe(1);
+    expect(claimants).toContain(owners[0]);
+  });
+
   it('counts and streams a batch of 1,200 records in submission order', async () => {
     const batchId = `batch_${Date.now()}`;
     const ids = Array.from({ length: 1_200 }, () => newRequestId());

@@ -1,7 +1,7 @@
 import { classifyQueueName, type SwitchyardConfig } from '@switchyard/core';
 import type { ClassifierChain } from '@switchyard/classifiers';
 import type { Logger } from '@switchyard/observability';
-import { createRedis, createWorker, type QueueRuntime } from '@switchyard/queue';
+import { createRedis, createWorker, failRequestsOfFailedJobs, type QueueRuntime } from '@switchyard/queue';
 import { createClassifyProcessor } from './classify-processor.ts';
 
 export interface ClassifierWorkerOptions {
@@ -26,6 +26,7 @@ export function startClassifierWorker(options: ClassifierWorkerOptions): Running
     lockDurationMs: config.queue.lockDurationMs,
   });
   worker.on('failed', (job, error) => logger.warn({ jobId: job?.id, error: error.message }, 'job-failed'));
+  failRequestsOfFailedJobs(worker, runtime.store, (error, jobId) => logger.error({ jobId, error: error.message }, 'request-fail-error'));
   worker.on('error', (error) => logger.error({ error: error.message }, 'worker-error'));
   logger.info({ concurrency: config.queue.classifierConcurrency }, 'classifier-started');
   return {

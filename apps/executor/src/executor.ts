@@ -1,7 +1,7 @@
 import { tierQueueName, TierLadder, type SwitchyardConfig } from '@switchyard/core';
 import type { Logger } from '@switchyard/observability';
 import { BreakerBoard, createRedisBreakerSync, type ProviderRegistry } from '@switchyard/providers';
-import { createRedis, createWorker, type QueueRuntime } from '@switchyard/queue';
+import { createRedis, createWorker, failRequestsOfFailedJobs, type QueueRuntime } from '@switchyard/queue';
 import { createTierProcessor } from './tier-processor.ts';
 
 export interface ExecutorOptions {
@@ -81,6 +81,7 @@ export function startExecutor(options: ExecutorOptions): RunningExecutor {
     lockDurationMs: config.queue.lockDurationMs,
   });
   worker.on('failed', (job, error) => logger.warn({ jobId: job?.id, error: error.message }, 'job-failed'));
+  failRequestsOfFailedJobs(worker, runtime.store, (error, jobId) => logger.error({ jobId, error: error.message }, 'request-fail-error'));
   worker.on('error', (error) => logger.error({ error: error.message }, 'worker-error'));
   logger.info({ tier, concurrency: options.concurrency ?? config.queue.executorConcurrency }, 'executor-started');
   return {

@@ -1,5 +1,5 @@
 import { MalformedJobError, SwitchyardError, formatIssues, type RequestError } from '@switchyard/core';
-import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job, type Worker } from 'bullmq';
 import type { z } from 'zod';
 import type { RequestStore } from './request-store.ts';
 
@@ -56,6 +56,28 @@ export async function runHop<Result>(
     if (requestId !== undefined) await store.fail(requestId, verdict.error);
     throw new UnrecoverableError(verdict.error.message);
   }
+}
+
+/**
+ * A safety net for failures that never reach `runHop`: BullMQ fails a job that stalled too often
+ * (its worker died `maxStalledCount` times) without calling the processor, and `store.fail`
+ * inside `runHop` can itself fail. Whenever a job ends up failed for good, its request is failed
+ * too (a no-op when `runHop` already did), so no request waits forever on a dead job.
+ */
+export function failRequestsOfFailedJobs<Data, Result>(
+  worker: Worker<Data, Result>,
+  store: RequestStore,
+  onError: (error: Error, jobId: string | undefined) => void,
+): void {
+  worker.on('failed', (job: Job<Data, Result> | undefined, error: Error) => {
+    const requestId = job === undefined ? undefined : requestIdOf(job.data);
+    if (job === undefined || requestId === undefined) return;
+    void (async () => {
+      // 'failed' also fires for attempts BullMQ will retry; only a job left in the failed set is final.
+      if ((await job.getState()) !== 'failed') return;
+      await store.fail(requestId, { code: 'job_failed', message: job.failedReason || error.message });
+    })().catch((caught: unknown) => onError(caught instanceof Error ? caught : new Error(String(caught)), job.id));
+  });
 }
 
 function requestIdOf(data: unknown): string | undefined {

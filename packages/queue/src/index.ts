@@ -3,5 +3,5 @@ export { KeySpace } from './key-space.ts';
 export { RequestStore, type BatchMeta, type NewRequest, type StatusCounts } from './request-store.ts';
 export { CompletionEvents, completionEventSchema, type CompletionEvent } from './completion-events.ts';
 export { QueueSet, createWorker, type WorkerSettings } from './queue-factory.ts';
-export { decideFailure, parseJobData, runHop, type FailureVerdict } from './failure-policy.ts';
+export { decideFailure, failRequestsOfFailedJobs, parseJobData, runHop, type FailureVerdict } from './failure-policy.ts';
 export { createQueueRuntime, type QueueRuntime } from './queue-runtime.ts';

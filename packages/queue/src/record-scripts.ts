@@ -38,3 +38,10 @@ export const releaseIfOwnerScript = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 `;
+
+/** KEYS[1] idempotency key; ARGV[1] expected owner, ARGV[2] new owner, ARGV[3] TTL seconds. Compare-and-set. */
+export const swapOwnerScript = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', tonumber(ARGV[3]))
+return 1
+`;

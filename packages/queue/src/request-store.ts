@@ -12,7 +12,7 @@ import {
 } from '@switchyard/core';
 import type { Redis } from 'ioredis';
 import type { KeySpace } from './key-space.ts';
-import { finishScript, releaseIfOwnerScript, updateUnlessTerminalScript } from './record-scripts.ts';
+import { finishScript, releaseIfOwnerScript, swapOwnerScript, updateUnlessTerminalScript } from './record-scripts.ts';
 
 export interface NewRequest {
   id: string;
@@ -56,12 +56,18 @@ export class RequestStore {
    */
   async claimIdempotencyKey(clientKey: string, ownerId: string, stillExists: (owner: string) => Promise<boolean>): Promise<string> {
     const key = this.keys.idempotency(clientKey);
-    const claimed = await this.redis.set(key, ownerId, 'EX', this.retentionSeconds, 'NX');
-    if (claimed === 'OK') return ownerId;
-    const owner = await this.redis.get(key);
-    if (owner !== null && (await stillExists(owner))) return owner;
-    await this.redis.set(key, ownerId, 'EX', this.retentionSeconds);
-    return ownerId;
+    // Bounded: each round either returns or lost a race to another claimant that just wrote.
+    for (let round = 0; round < 5; round += 1) {
+      const claimed = await this.redis.set(key, ownerId, 'EX', this.retentionSeconds, 'NX');
+      if (claimed === 'OK') return ownerId;
+      const owner = await this.redis.get(key);
+      if (owner === null) continue;
+      if (await stillExists(owner)) return owner;
+      // Take the key over from the vanished owner only if nobody else did in the meantime.
+      const swapped = await this.redis.eval(swapOwnerScript, 1, key, owner, ownerId, String(this.retentionSeconds));
+      if (swapped === 1) return ownerId;
+    }
+    throw new Error(`idempotency key ${JSON.stringify(clientKey)} is contended; retry the request`);
   }
 
   /** Frees a key this owner claimed (and only if it still holds it). */

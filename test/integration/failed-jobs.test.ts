@@ -1,0 +1,62 @@
+import { loadConfig, newRequestId } from '@switchyard/core';
+import { createQueueRuntime, createWorker, failRequestsOfFailedJobs, type QueueRuntime } from '@switchyard/queue';
+import { redisUrlForTests, uniquePrefix } from '@switchyard/testkit';
+import { Queue, QueueEvents } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+describe('jobs that fail outside the hop runner', () => {
+  let runtime: QueueRuntime;
+
+  beforeAll(async () => {
+    const config = loadConfig();
+    config.queue.prefix = uniquePrefix('failed-jobs');
+    config.queue.retentionSeconds = 600;
+    runtime = createQueueRuntime(config, await redisUrlForTests(), 'worker');
+  });
+
+  afterAll(() => runtime.close());
+
+  it('fail their request once BullMQ gives up, and not on an attempt it will retry', async () => {
+    const queueName = 'raw';
+    const prefix = runtime.keys.queuePrefix(queueName);
+    const queue = new Queue(queueName, { connection: runtime.redis, prefix });
+    const events = new QueueEvents(queueName, { connection: runtime.redis.duplicate(), prefix });
+    await events.waitUntilReady();
+    const requestId = newRequestId();
+    await runtime.store.create([{ id: requestId, request: { messages: [{ role: 'user', content: 'hi' }] } }]);
+
+    let calls = 0;
+    const statusesSeen: (string | undefined)[] = [];
+    // A processor that does not go through runHop, as when BullMQ fails a job on its own.
+    const worker = createWorker(
+      queueName,
+      async () => {
+        calls += 1;
+        statusesSeen.push(await runtime.store.getStatus(requestId));
+        throw new Error(`boom ${calls}`);
+      },
+      { connection: runtime.redis.duplicate({ maxRetriesPerRequest: null }), keys: runtime.keys, concurrency: 1, lockDurationMs: 5_000 },
+    );
+    const errors: Error[] = [];
+    const completion = runtime.events();
+    await completion.start();
+    const failedEvent = new Promise<void>((resolve) => completion.onRequest(requestId, () => resolve()));
+    failRequestsOfFailedJobs(worker, runtime.store, (error) => errors.push(error));
+    try {
+      const job = await queue.add('x', { requestId }, { attempts: 2, backoff: { type: 'fixed', delay: 50 } });
+      await expect(job.waitUntilFinished(events)).rejects.toThrow('boom 2');
+      await failedEvent;
+      expect(calls).toBe(2);
+      // The first failure was retried: the request was still open when the second attempt ran.
+      expect(statusesSeen).toEqual(['queued', 'queued']);
+      const record = await runtime.store.get(requestId);
+      expect(record?.status).toBe('failed');
+      expect(record?.error).toEqual({ code: 'job_failed', message: 'boom 2' });
+      expect(errors).toEqual([]);
+    } finally {
+      await worker.close();
+      await events.close();
+      await queue.close();
+    }
+  });
+});
