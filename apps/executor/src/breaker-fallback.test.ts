@@ -133,6 +133,70 @@ describe('breakers, fallback, cool-downs and waiting in the executor', () => {
     expect(passedOver?.costUsd).toBe(0);
   });
 
+  it('passing an unavailable tier over counts as an escalation: with maxEscalations used up, the request fails', async () => {
+    stack = await start('escalations-used-up', {
+      tiers: [
+        { name: 'cheap', deployments: [mini] },
+        { name: 'top', deployments: [opus] },
+      ],
+      cascade: { enabled: false, unavailableWaitMs: 200, onUnavailable: 'escalate', maxEscalations: 0 },
+      queue: { attempts: 1 },
+    });
+    openai.script({ kind: 'error', status: 429, message: 'Rate limit reached', retryAfterSeconds: 30 });
+    const topCalls = anthropic.requests.length;
+    const [record] = await stack.finished([await stack.submit('never escalated', 'cheap')]);
+
+    expect(record).toMatchObject({ status: 'failed', error: { code: 'tier_unavailable' } });
+    expect(record?.attempts.filter((attempt) => attempt.tier === 'top')).toEqual([]);
+    expect(anthropic.requests.length).toBe(topCalls);
+  });
+
+  it('a deployment skipped only because it was cooling down is waited for: the next one failing spends no attempt', async () => {
+    stack = await start('skipped-not-failed', { tiers: [{ name: 'only', deployments: [haiku, mini] }], queue: { attempts: 1 } });
+    // The first request puts Haiku in a cool-down and is answered by OpenAI.
+    anthropic.script({ kind: 'error', status: 429, message: 'Number of requests has exceeded your rate limit', retryAfterMs: 600 });
+    const [first] = await stack.finished([await stack.submit('first')]);
+    expect(first?.final?.deployment.provider).toBe('openai');
+
+    // The second finds Haiku cooling down (not called) and OpenAI failing: Haiku is only a wait away.
+    openai.script({ kind: 'error', status: 500, message: 'The server had an error' });
+    anthropic.script({ kind: 'answer', text: 'Haiku, after its cool-down.' });
+    const id = await stack.submit('second');
+    const [record] = await stack.finished([id]);
+
+    expect(record).toMatchObject({ status: 'completed', final: { answer: 'Haiku, after its cool-down.' } });
+    expect(record?.attempts[0]?.skipped.map((entry) => entry.error)).toEqual([
+      expect.stringMatching(/^tier unavailable, job delayed 1 time\(s\) over \d+ ms: anthropic breaker|^tier unavailable, job delayed 1 time\(s\) over \d+ ms: cooling down until/),
+      expect.stringMatching(/^tier unavailable, job delayed 1 time\(s\) over \d+ ms: openai 500 server_error: The server had an error$/),
+    ]);
+    // With one attempt allowed, a wait that spent it would have failed the request.
+    expect(stack.logs.filter((line) => line.msg === 'job-failed')).toEqual([]);
+  });
+
+  it('a wait ends once a provider was called: after a retry, a new outage gets the whole wait again', async () => {
+    stack = await start('fresh-wait', {
+      tiers: [{ name: 'only', deployments: [mini] }],
+      cascade: { enabled: false, unavailableWaitMs: 1_000, onUnavailable: 'fail' },
+      queue: { attempts: 2, backoffMs: 200 },
+    });
+    openai.script(
+      // Outage one: a cool-down of 900 ms of the 1 s wait.
+      { kind: 'error', status: 429, message: 'Rate limit reached', retryAfterMs: 900 },
+      // Called, and failing: BullMQ's retry (200 ms later) takes over, past the first wait's end.
+      { kind: 'error', status: 500, message: 'The server had an error' },
+      // Outage two, short: the retry must wait it out, not give up on the first outage's clock.
+      { kind: 'error', status: 429, message: 'Rate limit reached', retryAfterMs: 300 },
+      { kind: 'answer', text: 'Finally.' },
+    );
+    const id = await stack.submit('patience');
+    const [record] = await stack.finished([id]);
+
+    expect(record).toMatchObject({ status: 'completed', final: { answer: 'Finally.' } });
+    expect(record?.attempts[0]?.skipped[0]?.error).toMatch(/^tier unavailable, job delayed 1 time\(s\) over \d+ ms: openai 429 /);
+    expect(stack.logs.filter((line) => line.msg === 'job-failed')).toHaveLength(1);
+    expect(stack.logs.filter((line) => line.msg === 'tier-unavailable-delayed')).toHaveLength(2);
+  });
+
   it('after the configured wait, onUnavailable: fail fails the request with the reasons', async () => {
     stack = await start('fail', {
       tiers: [{ name: 'only', deployments: [mini] }],

@@ -88,6 +88,10 @@ export function startExecutor(options: ExecutorOptions): RunningExecutor {
     tier,
     ready: breakers.ready,
     async close() {
+      // BullMQ hands the processor's abort signal only to cancelled jobs, not to a closing worker:
+      // cancel them so in-flight provider calls stop and their hops go back to the queue unpaid
+      // for, instead of holding shutdown open until the provider answers.
+      worker.cancelAllJobs('worker closing');
       await worker.close();
       if (ownsBreakers) await breakers.close();
       connection.disconnect();

@@ -82,6 +82,68 @@ describe('executor with the Anthropic and OpenAI adapters', () => {
     expect(job?.attemptsMade).toBe(1);
   });
 
+  it('moves on to the next deployment when one refuses its key (401) or does not know its model (404)', async () => {
+    stack = await startTestStack('sdk-401', { tiers: [{ name: 'only', deployments: [haiku, mini] }], cascade: { enabled: false }, providers: providers(), queue: { attempts: 1 } });
+    anthropic.script(
+      { kind: 'error', status: 401, message: 'invalid x-api-key' },
+      { kind: 'error', status: 404, type: 'not_found_error', message: 'model: claude-haiku-4-5' },
+    );
+    openai.script({ kind: 'answer', text: 'OpenAI answers.' }, { kind: 'answer', text: 'OpenAI answers again.' });
+    const [revoked, retired] = await stack.finished([await stack.submit('First question'), await stack.submit('Second question')]);
+
+    expect(revoked).toMatchObject({ status: 'completed', final: { answer: 'OpenAI answers.', deployment: { provider: 'openai' } } });
+    expect(revoked?.attempts[0]?.skipped).toEqual([
+      { deployment: { provider: 'anthropic', model: 'claude-haiku-4-5' }, error: 'anthropic 401 authentication_error: invalid x-api-key' },
+    ]);
+    expect(retired).toMatchObject({ status: 'completed', final: { answer: 'OpenAI answers again.' } });
+    expect(retired?.attempts[0]?.skipped[0]?.error).toBe('anthropic 404 not_found_error: model: claude-haiku-4-5');
+    expect(stack.breakers.board.states()).toEqual({ anthropic: 'closed', openai: 'closed' });
+  });
+
+  it('fails without retries, with the provider\'s message, when every deployment refuses its key or model', async () => {
+    stack = await startTestStack('sdk-all-refused', { tiers: [{ name: 'only', deployments: [haiku, mini] }], cascade: { enabled: false }, providers: providers() });
+    const [anthropicBefore, openaiBefore] = [anthropic.requests.length, openai.requests.length];
+    anthropic.setBehaviour({ kind: 'error', status: 401, message: 'invalid x-api-key' });
+    openai.setBehaviour({ kind: 'error', status: 404, message: 'The model `gpt-4o-mini` does not exist' });
+    const id = await stack.submit('Anyone?');
+    const [record] = await stack.finished([id]);
+
+    expect(record?.status).toBe('failed');
+    expect(record?.error).toEqual({ code: 'provider_auth_failed', message: 'anthropic 401 authentication_error: invalid x-api-key' });
+    // Queue attempts: 3, yet one call each: a retryable failure would have been retried before failing the request.
+    expect([anthropic.requests.length - anthropicBefore, openai.requests.length - openaiBefore]).toEqual([1, 1]);
+  });
+
+  it('closing a worker aborts its in-flight provider call; another worker picks the hop up and answers it once', async () => {
+    stack = await startTestStack(
+      'sdk-shutdown',
+      { tiers: [{ name: 'only', deployments: [haiku] }], cascade: { enabled: false }, providers: providers({ anthropic: { breaker: { timeoutMs: 20_000 } } }), queue: { attempts: 1 } },
+      { executors: false },
+    );
+    const closing = stack.startWorker('only');
+    const before = anthropic.requests.length;
+    const aborts = anthropic.requests.filter((request) => request.aborted).length;
+    anthropic.script({ kind: 'answer', text: 'Too late.', delayMs: 20_000 }, { kind: 'answer', text: 'Answered after the hand-over.' });
+    const id = await stack.submit('Still there?');
+    await anthropic.waitForRequests(before + 1);
+
+    const closeStarted = performance.now();
+    await closing.close();
+    // Without the abort, close() waits for the 20 s answer.
+    expect(performance.now() - closeStarted).toBeLessThan(2_000);
+    await anthropic.waitForAborts(aborts + 1);
+
+    stack.startWorker('only');
+    const [record] = await stack.finished([id]);
+    // Queue attempts: 1, so a hand-over that spent it would have failed the request.
+    expect(record).toMatchObject({ status: 'completed', final: { answer: 'Answered after the hand-over.' } });
+    expect(record?.attempts).toHaveLength(1);
+    expect(anthropic.requests.length - before).toBe(2);
+    expect(stack.breakers.board.stats('anthropic')).toMatchObject({ failures: 0, timeouts: 0 });
+    expect(stack.logs.filter((line) => line.msg === 'hop-handed-back')).toHaveLength(1);
+    expect(stack.logs.filter((line) => line.msg === 'request-completed')).toHaveLength(1);
+  });
+
   it('aborts a call that runs past the breaker timeout, counts it, and answers from the next deployment', async () => {
     stack = await startTestStack('sdk-timeout', {
       tiers: [{ name: 'only', deployments: [haiku, mini] }],

@@ -1,10 +1,11 @@
 import { Writable } from 'node:stream';
-import { newRequestId, parseConfig, tierJobId, jobCatalog, type RequestRecord, type SwitchyardConfig } from '@switchyard/core';
+import { newRequestId, parseConfig, tierJobId, tierQueueName, jobCatalog, TierLadder, type RequestRecord, type SwitchyardConfig } from '@switchyard/core';
 import { createLogger } from '@switchyard/observability';
 import { createProviderRegistry, defaultAdapterFactories } from '@switchyard/providers';
-import { createQueueRuntime, type QueueRuntime } from '@switchyard/queue';
+import { createQueueRuntime, createRedis, createWorker, type QueueRuntime } from '@switchyard/queue';
 import { redisUrlForTests, uniquePrefix } from '@switchyard/testkit';
 import { createExecutorBreakers, startExecutor, type ProcessBreakers, type RunningExecutor } from './executor.ts';
+import { createTierProcessor } from './tier-processor.ts';
 
 /** One JSON log line the stack's executors wrote. */
 export type LogLine = Record<string, unknown> & { msg: string };
@@ -18,7 +19,18 @@ export interface TestStack {
   submit(prompt: string, tier?: string): Promise<string>;
   /** Resolves with the records once every request has completed or failed (pushed, not polled). */
   finished(requestIds: readonly string[]): Promise<RequestRecord[]>;
+  /**
+   * One more worker of `tier` (the real tier processor), whose `close()` cancels its jobs first:
+   * BullMQ aborts a processor's signal only on `cancelJob`/`cancelAllJobs`, never on `close()`,
+   * and `startExecutor`'s close does not cancel, so its in-flight calls run to their end.
+   */
+  startWorker(tier: string): { close(): Promise<void> };
   close(): Promise<void>;
+}
+
+export interface TestStackOptions {
+  /** Start an executor for every tier (default); without them, jobs wait for `startWorker`. */
+  executors?: boolean;
 }
 
 /**
@@ -26,7 +38,7 @@ export interface TestStack {
  * config document, for integration tests against the fake provider servers. API keys are
  * `test-key`; everything the config leaves out gets the schema's defaults.
  */
-export async function startTestStack(label: string, document: Record<string, unknown>): Promise<TestStack> {
+export async function startTestStack(label: string, document: Record<string, unknown>, options: TestStackOptions = {}): Promise<TestStack> {
   const redisUrl = await redisUrlForTests();
   const config = parseConfig({
     routes: [{ name: 'general' }],
@@ -48,7 +60,9 @@ export async function startTestStack(label: string, document: Record<string, unk
     factories: defaultAdapterFactories,
   });
   const breakers = createExecutorBreakers({ config, runtime, logger });
-  const executors: RunningExecutor[] = config.tiers.map((tier) => startExecutor({ config, tier: tier.name, runtime, providers, logger, breakers }));
+  const executors: RunningExecutor[] =
+    options.executors === false ? [] : config.tiers.map((tier) => startExecutor({ config, tier: tier.name, runtime, providers, logger, breakers }));
+  const workers: { close(): Promise<void> }[] = [];
   const events = runtime.events();
   await Promise.all([events.start(), breakers.ready]);
 
@@ -80,8 +94,27 @@ export async function startTestStack(label: string, document: Record<string, unk
       });
       return Promise.all(requestIds.map(async (id) => (await runtime.store.get(id)) as RequestRecord));
     },
+    startWorker(tier) {
+      const processor = createTierProcessor(tier, { config, ladder: new TierLadder(config), store: runtime.store, queues: runtime.queues, providers, breakers: breakers.board, logger });
+      const connection = createRedis(redisUrl, 'worker', `switchyard-test-worker-${tier}`);
+      const worker = createWorker(tierQueueName(tier), processor, {
+        connection,
+        keys: runtime.keys,
+        concurrency: config.queue.executorConcurrency,
+        lockDurationMs: config.queue.lockDurationMs,
+      });
+      const handle = {
+        async close() {
+          worker.cancelAllJobs('worker closing');
+          await worker.close();
+          connection.disconnect();
+        },
+      };
+      workers.push(handle);
+      return handle;
+    },
     async close() {
-      await Promise.all(executors.map((executor) => executor.close()));
+      await Promise.all([...executors, ...workers].map((running) => running.close()));
       await breakers.close();
       await runtime.close();
     },

@@ -16,10 +16,10 @@ import type { Logger } from '@switchyard/observability';
 import type { BreakerBoard, ProviderRegistry } from '@switchyard/providers';
 import { assessAnswer } from '@switchyard/quality';
 import { parseJobData, runHop, type QueueSet, type RequestStore } from '@switchyard/queue';
-import type { Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
 import { callTier, deploymentRef } from './call-tier.ts';
 import { TierUnavailableError } from './tier-unavailable-error.ts';
-import { escalatePassedOver, isPassedOver, readWaitState, waitsBefore, whenTierUnavailable, type WaitState } from './unavailable-tier.ts';
+import { escalatePassedOver, forgetWait, isPassedOver, readWaitState, waitsBefore, whenTierUnavailable, type WaitState } from './unavailable-tier.ts';
 
 export interface TierProcessorDeps {
   config: SwitchyardConfig;
@@ -34,14 +34,21 @@ export interface TierProcessorDeps {
 
 export type TierOutcome = { outcome: 'escalated'; nextTier: string } | { outcome: 'completed' | 'skipped' };
 
-/** Answers one hop of a request on `tierName`, then escalates or completes it. */
+/**
+ * Answers one hop of a request on `tierName`, then escalates or completes it.
+ *
+ * The processor takes BullMQ's abort signal as its third parameter: BullMQ passes one only to a
+ * processor declared with three (`processor.length >= 3`), and fires it on `worker.cancelJob` /
+ * `cancelAllJobs`, never by itself (not on `close()`, not on a lost lock). A worker that cancels
+ * its jobs before closing has the in-flight provider calls aborted, and the hops handed back.
+ */
 export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
   const { config, ladder, store, queues, providers, breakers, logger } = deps;
   const deployments = providers.forTier(tierName);
   const premium = ladder.top.deployments[0];
   const threshold = ladder.get(tierName).qualityThreshold ?? config.cascade.qualityThreshold;
 
-  return async (job: Job, token?: string): Promise<TierOutcome> =>
+  return async (job: Job, token?: string, signal?: AbortSignal): Promise<TierOutcome> =>
     runHop(job, store, async () => {
       const payload = parseJobData(jobCatalog.tier.schema, job);
       // One read for everything this hop needs: status, request, decision and earlier attempts.
@@ -57,12 +64,16 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
       if (existing !== undefined && isPassedOver(existing) && above !== undefined) return escalatePassedOver(deps, payload, existing, above);
       let attempt = existing;
       if (attempt === undefined) {
+        const waited = readWaitState(job);
         try {
-          attempt = await answer(payload, request, decision, readWaitState(job));
+          attempt = await answer(payload, request, decision, waited, signal);
         } catch (error) {
-          if (!(error instanceof TierUnavailableError)) throw error;
-          return whenTierUnavailable(tierName, deps, job, token, payload, request, error);
+          if (signal?.aborted === true) return handBack(job, token, payload);
+          if (error instanceof TierUnavailableError) return whenTierUnavailable(tierName, deps, job, token, payload, request, error);
+          await forgetWait(job, waited);
+          throw error;
         }
+        await forgetWait(job, waited);
       }
 
       const escalateTo = nextTier(payload, request, attempt.qualityScore);
@@ -97,7 +108,23 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
       return { outcome: 'completed' };
     });
 
-  async function answer(payload: TierJob, request: ChatRequest, decision: RoutingDecision | undefined, waited: WaitState | undefined): Promise<Attempt> {
+  /**
+   * The worker is closing and aborted the provider call: the hop goes back to the queue at once,
+   * for another worker, without spending an attempt (the call was not the provider's failure).
+   */
+  async function handBack(job: Job, token: string | undefined, payload: TierJob): Promise<never> {
+    await job.moveToDelayed(Date.now(), token);
+    logger.info({ requestId: payload.requestId, tier: tierName, hop: payload.hop }, 'hop-handed-back');
+    throw new DelayedError();
+  }
+
+  async function answer(
+    payload: TierJob,
+    request: ChatRequest,
+    decision: RoutingDecision | undefined,
+    waited: WaitState | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<Attempt> {
     const route = config.routes.find((candidate) => candidate.name === decision?.route);
     const ownSystem = request.messages.filter((message) => message.role === 'system').map((message) => message.content);
     const system = ownSystem.length > 0 ? ownSystem.join('\n\n') : route?.systemPrompt;
@@ -114,6 +141,7 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
         json: request.response_format?.type === 'json_object',
       },
       breakers,
+      signal,
     );
     const verdict = assessAnswer({
       prompt: promptOf(request),

@@ -27,6 +27,13 @@ export type WaitState = z.infer<typeof waitStateSchema>;
 
 /** Shortest delay: a breaker that half-opens "now" is retried on the next tick, not in a busy loop. */
 const minimumDelayMs = 100;
+/**
+ * While a probe is out the job cannot know when it ends (at the latest, its timeout). It looks
+ * again after 250 ms, then twice as long at each delay, up to 8 s: a quick probe is followed
+ * quickly, and a hanging one wakes each waiting job a handful of times, not every second.
+ */
+const probeRecheckFirstMs = 250;
+const probeRecheckMaxMs = 8_000;
 
 export function readWaitState(job: Pick<Job, 'progress'>): WaitState | undefined {
   const parsed = waitStateSchema.safeParse(job.progress);
@@ -35,14 +42,31 @@ export function readWaitState(job: Pick<Job, 'progress'>): WaitState | undefined
 
 export type UnavailableVerdict = { action: 'delay'; until: number; state: WaitState } | { action: 'give-up'; waitedMs: number; state: WaitState };
 
-/** Wait until the earliest deployment may be tried again, as long as the configured wait allows. */
+/**
+ * Wait until the earliest deployment may be tried again (a known time: a breaker half-opening, a
+ * cool-down ending), or while a probe is out, back off per job; as long as the configured wait
+ * allows.
+ */
 export function decideUnavailable(error: TierUnavailableError, previous: WaitState | undefined, waitMs: number, now = Date.now()): UnavailableVerdict {
   const unavailableSince = previous?.unavailableSince ?? now;
   const deadline = unavailableSince + waitMs;
   const state = { unavailableSince, delays: previous?.delays ?? 0, skipped: [...error.skipped] };
   if (now >= deadline) return { action: 'give-up', waitedMs: now - unavailableSince, state };
-  const until = Math.min(Math.max(error.availableAt, now + minimumDelayMs), deadline);
+  const recheck = error.probing ? now + Math.min(probeRecheckFirstMs * 2 ** state.delays, probeRecheckMaxMs) : Number.POSITIVE_INFINITY;
+  const until = Math.min(Math.max(Math.min(error.availableAt, recheck), now + minimumDelayMs), deadline);
   return { action: 'delay', until, state: { ...state, delays: state.delays + 1 } };
+}
+
+/** What a hop's progress holds when it is not waiting: BullMQ's own initial value. */
+const notWaiting = 0;
+
+/**
+ * Forgets the hop's wait once a deployment was actually called and the pass ended other than in
+ * a wait: a later outage (after a BullMQ retry, say) starts its own wait instead of inheriting
+ * this one's start and giving up at once.
+ */
+export async function forgetWait(job: Pick<Job, 'updateProgress'>, state: WaitState | undefined): Promise<void> {
+  if (state !== undefined) await job.updateProgress(notWaiting);
 }
 
 /** The waits before an answer, as entries of the attempt's `skipped` list, so the record shows them. */
@@ -92,7 +116,9 @@ export async function whenTierUnavailable(
   const summary = `tier ${tierName} unavailable for ${verdict.waitedMs} ms (${error.message})`;
   const next = ladder.next(tierName);
   const capped = next !== undefined && request.max_tier !== undefined && ladder.indexOf(next) > ladder.indexOf(request.max_tier);
-  if (config.cascade.onUnavailable === 'fail' || next === undefined || capped) {
+  // Passing a tier over is an escalation like any other: it counts against the same limit.
+  const exhausted = payload.hop >= config.cascade.maxEscalations;
+  if (config.cascade.onUnavailable === 'fail' || next === undefined || capped || exhausted) {
     throw new SwitchyardError('tier_unavailable', summary, { retryable: false, cause: error });
   }
   const first = error.skipped[0]?.deployment ?? { provider: ladder.get(tierName).deployments[0]?.provider ?? '', model: '' };

@@ -3,6 +3,7 @@ import { startFakeAnthropic, type FakeProviderServer } from '@switchyard/testkit
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAnthropicAdapter } from './anthropic-adapter.ts';
 import type { GenerateRequest } from './contract.ts';
+import { sseFetch, sseFrame } from './sse-test-fetch.ts';
 
 const request: GenerateRequest = {
   model: 'claude-haiku-4-5',
@@ -83,6 +84,23 @@ describe('anthropic adapter against an Anthropic-compatible server', () => {
     expect(await failure(adapter.generate(request))).toMatchObject({ status: 529, retryable: true, code: 'provider_unavailable' });
     expect(await failure(adapter.generate(request))).toMatchObject({ status: undefined, retryable: true, code: 'provider_unavailable' });
     expect(await failure(adapter.generate(request))).toMatchObject({ retryable: true });
+  });
+
+  it('maps an error event inside the stream by its type: overloaded_error retries, invalid_request_error does not', async () => {
+    const started = sseFrame(
+      {
+        type: 'message_start',
+        message: { id: 'msg_raw', type: 'message', role: 'assistant', model: 'claude-haiku-4-5', content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 5, output_tokens: 1 } },
+      },
+      'message_start',
+    );
+    for (const [type, retryable] of [['overloaded_error', true], ['invalid_request_error', false]] as const) {
+      const frames = [started, sseFrame({ type: 'error', error: { type, message: `${type} mid-stream` } }, 'error')];
+      const adapter = createAnthropicAdapter({ name: 'anthropic', apiKey: 'test-key', timeoutMs: 5_000, stream: true, fetch: sseFetch({ frames }) });
+      const error = await failure(adapter.generate(request));
+      expect(error).toBeInstanceOf(ProviderError);
+      expect(error).toMatchObject({ retryable, message: `anthropic ${type} (sent in the stream): ${type} mid-stream` });
+    }
   });
 
   it('aborts the HTTP request when the signal fires, and reports the abort reason', async () => {

@@ -3,7 +3,7 @@ import { ConfigError } from '@switchyard/core';
 import type { GenerateOptions, GenerateRequest, GenerateResult, ProviderAdapter } from './contract.ts';
 import { convertAnthropicUsage } from './convert-usage.ts';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.ts';
-import { abortReason, badResponseError, connectionError, providerErrorFromHttp, timeoutError } from './provider-error-mapping.ts';
+import { abortReason, badResponseError, connectionError, providerErrorFromHttp, providerErrorFromStream, timeoutError } from './provider-error-mapping.ts';
 
 export interface AnthropicAdapterOptions {
   /** Endpoint name from the config's `providers` section. */
@@ -100,6 +100,10 @@ function mapAnthropicError(name: string, error: unknown, signal: AbortSignal | u
       type: error.type ?? undefined,
       cause: error,
     });
+  }
+  if (error instanceof Anthropic.APIError) {
+    // An `event: error` inside a stream that had begun as a 200 (e.g. `overloaded_error`).
+    return providerErrorFromStream(name, { type: error.type ?? undefined, providerMessage: error.apiMessage ?? error.message, cause: error });
   }
   // A stream that broke mid-answer surfaces as a plain error from the SDK's stream reader.
   if (signal?.aborted === true) return abortReason(name, signal, error);

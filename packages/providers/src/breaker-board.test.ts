@@ -15,6 +15,8 @@ const alpha = { provider: 'alpha', model: 'a-1' };
 const alphaOther = { provider: 'alpha', model: 'a-2' };
 
 const serverError = () => new ProviderError('alpha', 'alpha 500 api_error: boom', { status: 500 });
+/** A call that never answers until its signal aborts (a hanging provider). */
+const hanging = (signal: AbortSignal) => new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
 const settle = (promise: Promise<unknown>) => promise.then((value) => value, (error: unknown) => error);
 
 function nextTransition(board: BreakerBoard, state: BreakerState): Promise<BreakerTransition> {
@@ -99,5 +101,74 @@ describe('breaker board', () => {
     if (!availability.available) expect(availability.availableAt).toBeGreaterThanOrEqual(before + 60_000);
     expect(board.availability(alphaOther)).toEqual({ available: true });
     expect(board.availability(alpha, Date.now() + 61_000)).toEqual({ available: true });
+  });
+
+  it('leaves the endpoint closed on a burst of 429s for one model: the provider\'s other models still answer', async () => {
+    board = new BreakerBoard(config);
+    const limited = () => new ProviderError('alpha', 'alpha 429: slow down', { status: 429, retryAfterMs: 60_000 });
+    const burst = await Promise.all([1, 2, 3, 4, 5].map(() => settle(board.call(alpha, async () => Promise.reject(limited())))));
+    expect(burst.every((error) => error instanceof ProviderError && error.status === 429)).toBe(true);
+
+    expect(board.states().alpha).toBe('closed');
+    expect(board.availability(alpha)).toMatchObject({ available: false, reason: 'cooling-down' });
+    expect(await board.call(alphaOther, async () => 'a-2 answers')).toBe('a-2 answers');
+  });
+
+  it('does not close a half-open breaker on a probe the provider refused (401): only a real answer closes it', async () => {
+    board = new BreakerBoard(config);
+    for (let index = 0; index < 3; index += 1) await settle(board.call(alpha, async () => Promise.reject(serverError())));
+    await nextTransition(board, 'half-open');
+    const transitions: BreakerState[] = [];
+    board.onTransition((transition) => transitions.push(transition.state));
+
+    const refused = new ProviderError('alpha', 'alpha 401 authentication_error: invalid x-api-key', { status: 401 });
+    expect(await settle(board.call(alpha, async () => Promise.reject(refused)))).toBe(refused);
+    expect(board.states().alpha).toBe('open');
+    expect(transitions).toEqual(['open']);
+  });
+
+  it('tells a waiting caller the latest a local probe can end (its timeout), not to look again every second', async () => {
+    const slowConfig = parseConfig({ ...config, providers: { alpha: { type: 'simulated', breaker: { ...breaker, timeoutMs: 5_000 } } } });
+    board = new BreakerBoard(slowConfig);
+    for (let index = 0; index < 3; index += 1) await settle(board.call(alpha, async () => Promise.reject(serverError())));
+    await nextTransition(board, 'half-open');
+    const probeStarted = Date.now();
+    const probe = settle(board.call(alpha, hanging));
+
+    const availability = board.availability(alpha);
+    expect(availability).toMatchObject({ available: false, reason: 'probe-in-flight' });
+    // The probe's timeout plus the claim's margin: it cannot be out any longer than that.
+    if (!availability.available) expect(availability.availableAt).toBeGreaterThanOrEqual(probeStarted + 5_000);
+    await board.close();
+    await probe;
+  });
+
+  it('reports the later of a cool-down and the breaker\'s half-open time', async () => {
+    const longReset = parseConfig({ ...config, providers: { alpha: { type: 'simulated', breaker: { ...breaker, resetTimeoutMs: 10_000 } } } });
+    board = new BreakerBoard(longReset);
+    const limited = new ProviderError('alpha', 'alpha 429: slow down', { status: 429, retryAfterMs: 5_000 });
+    await settle(board.call(alpha, async () => Promise.reject(limited)));
+    const opened = nextTransition(board, 'open');
+    for (let index = 0; index < 3; index += 1) await settle(board.call(alphaOther, async () => Promise.reject(serverError())));
+    const { halfOpenAt } = await opened;
+
+    // a-1 cools down for 5 s, but its endpoint stays open for 10 s.
+    expect(board.availability(alpha)).toMatchObject({ available: false, reason: 'breaker-open', availableAt: halfOpenAt });
+  });
+
+  it('does not hold a call its caller aborted against the provider, and cancels it', async () => {
+    board = new BreakerBoard(config);
+    for (let index = 0; index < 4; index += 1) {
+      const controller = new AbortController();
+      const reason = new ProviderError('alpha', 'worker closing', { code: 'provider_aborted' });
+      const call = (signal: AbortSignal) => {
+        const answer = hanging(signal);
+        controller.abort(reason);
+        return answer;
+      };
+      expect(await settle(board.call(alpha, call, { signal: controller.signal }))).toBe(reason);
+    }
+    expect(board.states().alpha).toBe('closed');
+    expect(board.stats('alpha')).toMatchObject({ failures: 0, timeouts: 0 });
   });
 });

@@ -2,7 +2,7 @@ import { ProviderError, type DeploymentRef, type SwitchyardConfig } from '@switc
 import type { BreakerMessage, BreakerSync } from './breaker-sync.ts';
 import { DeploymentUnavailableError, type UnavailableReason } from './deployment-unavailable-error.ts';
 import { EndpointBreaker, type BreakerState, type BreakerTransition } from './endpoint-breaker.ts';
-import { timeoutError } from './provider-error-mapping.ts';
+import { abortReason, timeoutError } from './provider-error-mapping.ts';
 
 /** The part of a pino logger the board uses. */
 export interface BoardLogger {
@@ -28,10 +28,22 @@ export interface DeploymentCooldown extends Cooldown {
   source: 'local' | 'remote';
 }
 
+export interface BoardCallOptions {
+  /** The caller's own abort (its worker is closing): the call is cancelled and held against nobody. */
+  signal?: AbortSignal | undefined;
+}
+
+type Wait = Extract<Availability, { available: false }>;
+
 const cooldownKey = (deployment: DeploymentRef) => `${deployment.provider}\u0000${deployment.model}`;
 const iso = (epochMs: number) => new Date(epochMs).toISOString();
-/** While another call probes a half-open breaker, look again this often (bounded by the probe's own timeout). */
-const probeRecheckMs = 1_000;
+// A function, not an inline test: TypeScript would keep the first test's narrowing across awaits.
+const aborted = (signal: AbortSignal | undefined): boolean => signal?.aborted === true;
+/**
+ * A probe claim outlives the probe's timeout by this much: claiming it may itself take up to a
+ * second (`claimWaitMs` of the Redis sync) before the call starts.
+ */
+const probeClaimMarginMs = 1_000;
 
 /**
  * One breaker per provider endpoint (for this process) and the cool-downs of single deployments
@@ -55,8 +67,10 @@ export class BreakerBoard {
       const settings = {
         ...provider.breaker,
         timeoutMs: provider.breaker.timeoutMs ?? provider.timeoutMs,
-        // A request the provider refused as wrong (400, 401, 404...) says nothing about its health.
-        isHarmless: (error: unknown) => error instanceof ProviderError && !error.retryable,
+        // A request the provider refused as wrong (400, 401, 404...) says nothing about its
+        // health, and a 429 is one deployment's limit: its cool-down handles it, while counting it
+        // here would let a burst on one model block every model of the endpoint.
+        isHarmless: (error: unknown) => error instanceof ProviderError && (!error.retryable || error.status === 429),
       };
       this.breakers.set(endpoint, new EndpointBreaker(endpoint, settings, (transition) => this.announce(transition)));
     }
@@ -67,23 +81,27 @@ export class BreakerBoard {
     await this.sync?.subscribe((message) => this.onMessage(message));
   }
 
-  /** Whether `deployment` may be called now, and if not, from when. */
+  /**
+   * Whether `deployment` may be called now, and if not, from when: the latest of what holds it
+   * back (a cool-down, an open breaker, a probe out). For a probe, `availableAt` is the latest it
+   * can end (its timeout); it usually ends sooner.
+   */
   availability(deployment: DeploymentRef, now = Date.now()): Availability {
+    const waits: Wait[] = [];
     const cooldown = this.cooldowns.get(cooldownKey(deployment));
     if (cooldown !== undefined && cooldown.until > now) {
-      return { available: false, reason: 'cooling-down', availableAt: cooldown.until, detail: `cooling down until ${iso(cooldown.until)} (${cooldown.detail})` };
+      waits.push({ available: false, reason: 'cooling-down', availableAt: cooldown.until, detail: `cooling down until ${iso(cooldown.until)} (${cooldown.detail})` });
     }
     const breaker = this.breaker(deployment.provider);
     if (breaker.state === 'open') {
       const availableAt = breaker.halfOpenAt ?? now + breaker.settings.resetTimeoutMs;
-      return { available: false, reason: 'breaker-open', availableAt, detail: `${deployment.provider} breaker open until ${iso(availableAt)}` };
+      waits.push({ available: false, reason: 'breaker-open', availableAt, detail: `${deployment.provider} breaker open until ${iso(availableAt)}` });
     }
-    const remoteProbe = this.remoteProbes.get(deployment.provider) ?? 0;
-    if (breaker.probeInFlight || (breaker.state === 'half-open' && remoteProbe > now)) {
-      const availableAt = Math.max(remoteProbe, now + Math.min(probeRecheckMs, breaker.settings.timeoutMs));
-      return { available: false, reason: 'probe-in-flight', availableAt, detail: `${deployment.provider} breaker half-open, a probe is testing it` };
+    const probeEnd = this.probeEnd(deployment.provider, breaker, now);
+    if (probeEnd !== undefined) {
+      waits.push({ available: false, reason: 'probe-in-flight', availableAt: probeEnd, detail: `${deployment.provider} breaker half-open, a probe is testing it` });
     }
-    return { available: true };
+    return waits.reduce<Availability>((latest, wait) => (latest.available || wait.availableAt > latest.availableAt ? wait : latest), { available: true });
   }
 
   /**
@@ -91,25 +109,36 @@ export class BreakerBoard {
    * `DeploymentUnavailableError` without calling. The one call let through a half-open breaker
    * is the probe; with a sync it is the only probe across processes.
    */
-  async call<T>(deployment: DeploymentRef, action: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  async call<T>(deployment: DeploymentRef, action: (signal: AbortSignal) => Promise<T>, options: BoardCallOptions = {}): Promise<T> {
+    const { signal } = options;
+    if (aborted(signal)) throw abortReason(deployment.provider, signal, undefined);
     const availability = this.availability(deployment);
     if (!availability.available) throw this.unavailable(deployment, availability);
     const breaker = this.breaker(deployment.provider);
-    if (breaker.state !== 'half-open') return this.fire(breaker, deployment, action);
+    if (breaker.state !== 'half-open') return this.fire(breaker, deployment, action, signal);
 
     if (!breaker.beginProbe()) throw this.unavailable(deployment, this.availability(deployment));
     let claimed = false;
+    let probeFailed = false;
     try {
-      claimed = (await this.sync?.claimProbe(deployment.provider, breaker.settings.timeoutMs + probeRecheckMs)) ?? true;
-      if (!claimed) {
-        this.remoteProbes.set(deployment.provider, Date.now() + Math.min(probeRecheckMs, breaker.settings.timeoutMs));
+      const claim = (await this.sync?.claimProbe(deployment.provider, breaker.settings.timeoutMs + probeClaimMarginMs)) ?? { claimed: true };
+      if (!claim.claimed) {
+        this.remoteProbes.set(deployment.provider, claim.heldUntil);
+        breaker.endProbe();
         throw this.unavailable(deployment, this.availability(deployment));
       }
+      claimed = true;
       this.logger?.info({ provider: deployment.provider, model: deployment.model }, 'breaker-probe');
-      return await this.fire(breaker, deployment, action);
+      return await this.fire(breaker, deployment, action, signal);
+    } catch (error) {
+      // Turned away before a call, or abandoned by the caller: the provider was not judged.
+      probeFailed = !(error instanceof DeploymentUnavailableError) && !aborted(signal);
+      throw error;
     } finally {
       breaker.endProbe();
-      if (claimed) void this.sync?.releaseProbe(deployment.provider);
+      // After a failure the claim stays until the breakers may half-open again: released now,
+      // another process could claim it before hearing `open` and probe a provider just found down.
+      if (claimed) void this.sync?.releaseProbe(deployment.provider, probeFailed ? breaker.settings.resetTimeoutMs : 0);
     }
   }
 
@@ -141,9 +170,18 @@ export class BreakerBoard {
     await this.sync?.close();
   }
 
-  private async fire<T>(breaker: EndpointBreaker, deployment: DeploymentRef, action: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  /** The latest a probe testing `endpoint` can still be out, while one is (here or in another process). */
+  private probeEnd(endpoint: string, breaker: EndpointBreaker, now: number): number | undefined {
+    if (breaker.state !== 'half-open') return undefined;
+    const localSince = breaker.probeSince;
+    if (localSince !== undefined) return localSince + breaker.settings.timeoutMs + probeClaimMarginMs;
+    const remoteUntil = this.remoteProbes.get(endpoint) ?? 0;
+    return remoteUntil > now ? remoteUntil : undefined;
+  }
+
+  private async fire<T>(breaker: EndpointBreaker, deployment: DeploymentRef, action: (signal: AbortSignal) => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
     try {
-      return await breaker.fire(action, () => timeoutError(deployment.provider, breaker.settings.timeoutMs));
+      return await breaker.fire(action, () => timeoutError(deployment.provider, breaker.settings.timeoutMs), signal);
     } catch (error) {
       if (EndpointBreaker.isRejection(error)) throw this.unavailable(deployment, this.availability(deployment));
       if (error instanceof ProviderError && error.retryable && error.retryAfterMs !== undefined && error.retryAfterMs > 0) {
@@ -176,12 +214,15 @@ export class BreakerBoard {
   private announce(transition: BreakerTransition): void {
     const fields = { provider: transition.endpoint, source: transition.source, fires: transition.fires, failures: transition.failures, timeouts: transition.timeouts };
     if (transition.state === 'open') {
-      this.logger?.warn({ ...fields, halfOpenAt: iso(transition.halfOpenAt ?? transition.at) }, 'breaker-open');
+      const abandoned = transition.probeAbandoned === true ? { probeAbandoned: true } : {};
+      this.logger?.warn({ ...fields, ...abandoned, halfOpenAt: iso(transition.halfOpenAt ?? transition.at) }, 'breaker-open');
     } else {
       this.logger?.info(fields, transition.state === 'closed' ? 'breaker-closed' : 'breaker-half-open');
     }
     if (transition.state === 'closed') this.remoteProbes.delete(transition.endpoint);
-    if (transition.source === 'local' && this.sync !== undefined && transition.state !== 'half-open') {
+    // An abandoned probe reopened only this process's breaker: the provider was not judged.
+    const judged = transition.probeAbandoned !== true;
+    if (transition.source === 'local' && judged && this.sync !== undefined && transition.state !== 'half-open') {
       const { origin } = this.sync;
       this.sync.publish(
         transition.state === 'open'

@@ -9,6 +9,9 @@ export const breakerMessageSchema = z.discriminatedUnion('kind', [
 
 export type BreakerMessage = z.infer<typeof breakerMessageSchema>;
 
+/** The answer to a probe claim: granted, or held by another process until when (epoch ms). */
+export type ProbeClaim = { claimed: true } | { claimed: false; heldUntil: number };
+
 /**
  * How the breakers of several processes act as one: state changes are broadcast, and of all the
  * processes whose breaker half-opens, only the one holding the probe claim calls the provider.
@@ -20,8 +23,9 @@ export interface BreakerSync {
   publish(message: BreakerMessage): void;
   /** Calls `listener` with every message another process published. */
   subscribe(listener: (message: BreakerMessage) => void): Promise<void>;
-  /** True when this process may probe `endpoint`; the claim lapses after `ttlMs`. */
-  claimProbe(endpoint: string, ttlMs: number): Promise<boolean>;
-  releaseProbe(endpoint: string): Promise<void>;
+  /** Whether this process may probe `endpoint`; the claim lapses after `ttlMs`. */
+  claimProbe(endpoint: string, ttlMs: number): Promise<ProbeClaim>;
+  /** Gives this process's claim up now, or lets it lapse `afterMs` from now (after a failed probe). */
+  releaseProbe(endpoint: string, afterMs?: number): Promise<void>;
   close(): Promise<void>;
 }

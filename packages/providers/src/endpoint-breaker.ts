@@ -10,6 +10,12 @@ export interface BreakerTransition {
   at: number;
   /** For `open`: when a probe may test the provider again (epoch ms). */
   halfOpenAt?: number;
+  /**
+   * For `open`: the caller gave up on the probe (its worker is closing), so the provider was not
+   * judged. opossum has no "no verdict" and reopens the breaker here, but other processes are
+   * not told.
+   */
+  probeAbandoned?: true;
   /** Calls and failures in the rolling window when it moved. */
   fires: number;
   failures: number;
@@ -28,6 +34,9 @@ export interface EndpointBreakerSettings {
 
 type Task = () => Promise<unknown>;
 
+/** The caller aborted the call (not the breaker's timeout): says nothing about the provider. */
+class AbandonedCall extends Error {}
+
 /** opossum's marker on the errors it raises itself. */
 const opossumCode = (error: unknown): string | undefined =>
   error instanceof Error && CircuitBreaker.isOurError(error) ? (error as Error & { code?: string }).code : undefined;
@@ -42,8 +51,9 @@ export class EndpointBreaker {
   readonly settings: EndpointBreakerSettings;
   private readonly breaker: CircuitBreaker<[Task], unknown>;
   private openUntil: number | undefined;
-  private probing = false;
+  private probeStartedAt: number | undefined;
   private applyingRemote = false;
+  private probeAbandoned = false;
 
   constructor(endpoint: string, settings: EndpointBreakerSettings, onTransition: (transition: BreakerTransition) => void) {
     this.endpoint = endpoint;
@@ -59,16 +69,18 @@ export class EndpointBreaker {
       // Only the counts are used: no latency percentiles, no snapshot timer per breaker.
       rollingPercentilesEnabled: false,
       enableSnapshots: false,
-      errorFilter: settings.isHarmless,
+      errorFilter: (error: unknown) => this.isHarmless(error),
     });
-    const announce = (state: BreakerState, halfOpenAt?: number) => {
+    const announce = (state: BreakerState, extra: Pick<BreakerTransition, 'halfOpenAt' | 'probeAbandoned'> = {}) => {
       const { fires, failures, timeouts } = this.breaker.stats;
       const source = this.applyingRemote ? 'remote' : 'local';
-      onTransition({ endpoint, state, source, at: Date.now(), fires, failures, timeouts, ...(halfOpenAt === undefined ? {} : { halfOpenAt }) });
+      onTransition({ endpoint, state, source, at: Date.now(), fires, failures, timeouts, ...extra });
     };
     this.breaker.on('open', () => {
       this.openUntil = Date.now() + settings.resetTimeoutMs;
-      announce('open', this.openUntil);
+      const abandoned = this.probeAbandoned;
+      this.probeAbandoned = false;
+      announce('open', { halfOpenAt: this.openUntil, ...(abandoned ? { probeAbandoned: true as const } : {}) });
     });
     this.breaker.on('halfOpen', () => announce('half-open'));
     this.breaker.on('close', () => {
@@ -89,33 +101,49 @@ export class EndpointBreaker {
 
   /** True while the one probe of a half-open breaker is out. */
   get probeInFlight(): boolean {
-    return this.state === 'half-open' && (this.probing || !this.breaker.pendingClose);
+    return this.state === 'half-open' && (this.probeStartedAt !== undefined || !this.breaker.pendingClose);
+  }
+
+  /** When the probe now out started (epoch ms); undefined while none is. */
+  get probeSince(): number | undefined {
+    return this.probeInFlight ? (this.probeStartedAt ?? Date.now()) : undefined;
   }
 
   /** Claims the probe of a half-open breaker for the caller; false when it is taken. */
   beginProbe(): boolean {
     if (this.probeInFlight) return false;
-    this.probing = true;
+    this.probeStartedAt = Date.now();
     return true;
   }
 
   endProbe(): void {
-    this.probing = false;
+    this.probeStartedAt = undefined;
   }
 
   /**
    * Runs `action` through the breaker. A call running past `timeoutMs` is aborted through its
-   * signal (so the HTTP request is cancelled, not left running) and counts as a failure.
+   * signal (so the HTTP request is cancelled, not left running) and counts as a failure. A call
+   * the caller aborts through `callerSignal` is not held against the provider.
    */
-  async fire<T>(action: (signal: AbortSignal) => Promise<T>, onTimeout: () => Error): Promise<T> {
-    const controller = new AbortController();
+  async fire<T>(action: (signal: AbortSignal) => Promise<T>, onTimeout: () => Error, callerSignal?: AbortSignal): Promise<T> {
+    const timeout = new AbortController();
+    const signal = callerSignal === undefined ? timeout.signal : AbortSignal.any([timeout.signal, callerSignal]);
+    const task = async () => {
+      try {
+        return await action(signal);
+      } catch (error) {
+        if (callerSignal?.aborted === true && !timeout.signal.aborted) throw new AbandonedCall('call abandoned by its caller', { cause: error });
+        throw error;
+      }
+    };
     try {
-      return (await this.breaker.fire(() => action(controller.signal))) as T;
+      return (await this.breaker.fire(task)) as T;
     } catch (error) {
+      if (error instanceof AbandonedCall) throw error.cause;
       const code = opossumCode(error);
       if (code !== 'ETIMEDOUT') throw error;
       const timedOut = onTimeout();
-      controller.abort(timedOut);
+      timeout.abort(timedOut);
       throw timedOut;
     }
   }
@@ -144,6 +172,21 @@ export class EndpointBreaker {
 
   shutdown(): void {
     this.breaker.shutdown();
+  }
+
+  /**
+   * Whether opossum may let `error` pass as harmless (it then counts as a success). Never while
+   * half-open: the call then is the probe, and opossum closes a half-open breaker on any success,
+   * so a 401 probe would close it (everywhere, once announced); only a real answer may. An
+   * abandoned probe therefore reopens it too (opossum knows no "no verdict"), but is marked so
+   * that the reopening stays in this process.
+   */
+  private isHarmless(error: unknown): boolean {
+    if (this.breaker.halfOpen) {
+      if (error instanceof AbandonedCall) this.probeAbandoned = true;
+      return false;
+    }
+    return error instanceof AbandonedCall || this.settings.isHarmless(error);
   }
 
   private asRemote(change: () => void): void {

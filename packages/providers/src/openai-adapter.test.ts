@@ -3,6 +3,7 @@ import { startFakeOpenAI, type FakeProviderServer } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GenerateRequest } from './contract.ts';
 import { createOpenAIAdapter, type OpenAIAdapterOptions } from './openai-adapter.ts';
+import { sseFetch, sseFrame } from './sse-test-fetch.ts';
 
 const request: GenerateRequest = {
   model: 'gpt-4o-mini',
@@ -98,5 +99,28 @@ describe('openai adapter against an OpenAI-compatible server', () => {
     controller.abort(reason);
     expect(await pending).toBe(reason);
     await server.waitForAborts(aborts + 1);
+  });
+
+  const chunk = (choices: unknown[]) => sseFrame({ id: 'chatcmpl-raw', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices });
+
+  it('maps an error sent inside the stream by its type: server_error retries, invalid_request_error does not', async () => {
+    const started = chunk([{ index: 0, delta: { role: 'assistant', content: 'Eleven' }, finish_reason: null }]);
+    for (const [type, retryable] of [['server_error', true], ['invalid_request_error', false]] as const) {
+      const frames = [started, sseFrame({ error: { message: `${type} mid-stream`, type, param: null, code: null } })];
+      const error = await failure(createOpenAIAdapter({ ...options, stream: true, fetch: sseFetch({ frames }) }).generate(request));
+      expect(error).toBeInstanceOf(ProviderError);
+      expect(error).toMatchObject({ retryable, message: `openai ${type} (sent in the stream): ${type} mid-stream` });
+    }
+  });
+
+  it('fails with the abort reason when the signal fires mid-stream, even after the finish reason arrived', async () => {
+    // The usage chunk never comes; the SDK ends its loop quietly on the abort, leaving what looks
+    // like a finished answer.
+    const frames = [chunk([{ index: 0, delta: { role: 'assistant', content: 'Elev' }, finish_reason: null }]), chunk([{ index: 0, delta: {}, finish_reason: 'stop' }])];
+    const controller = new AbortController();
+    const reason = new ProviderError('openai', 'worker closing', { code: 'provider_aborted' });
+    const fetch = sseFetch({ frames, onStalled: () => controller.abort(reason) });
+    const error = await failure(createOpenAIAdapter({ ...options, stream: true, fetch }).generate(request, { signal: controller.signal }));
+    expect(error).toBe(reason);
   });
 });

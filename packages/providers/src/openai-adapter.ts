@@ -3,7 +3,7 @@ import OpenAI from 'openai';
 import type { GenerateOptions, GenerateRequest, GenerateResult, ProviderAdapter } from './contract.ts';
 import { convertOpenAIUsage } from './convert-usage.ts';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.ts';
-import { abortReason, badResponseError, connectionError, providerErrorFromHttp, timeoutError } from './provider-error-mapping.ts';
+import { abortReason, badResponseError, connectionError, providerErrorFromHttp, providerErrorFromStream, timeoutError } from './provider-error-mapping.ts';
 
 export interface OpenAIAdapterOptions {
   /** Endpoint name from the config's `providers` section. */
@@ -74,6 +74,9 @@ export function createOpenAIAdapter(options: OpenAIAdapterOptions): ProviderAdap
       finishReason = choice?.finish_reason ?? finishReason;
       usage = chunk.usage ?? usage;
     }
+    // SDK 7.x ends the loop without an error when the signal aborts mid-stream: what arrived
+    // until then is not an answer.
+    signal?.throwIfAborted();
     // A stream that ends without a finish reason was cut off, not finished.
     if (finishReason === undefined || finishReason === null) throw badResponseError(name, 'the stream ended without a finish reason');
     const result: GenerateResult = {
@@ -124,6 +127,11 @@ function mapOpenAIError(name: string, error: unknown, signal: AbortSignal | unde
       type: error.type,
       cause: error,
     });
+  }
+  if (error instanceof OpenAI.APIError) {
+    // An `error` the server sent inside a stream that had begun as a 200.
+    const body = error.error as { message?: unknown } | undefined;
+    return providerErrorFromStream(name, { type: error.type, providerMessage: typeof body?.message === 'string' ? body.message : error.message, cause: error });
   }
   if (signal?.aborted === true) return abortReason(name, signal, error);
   return connectionError(name, error);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.ts';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.ts';
-import { maxRetryAfterMs, providerErrorFromHttp, retryAfterFrom } from './provider-error-mapping.ts';
+import { maxRetryAfterMs, providerErrorFromHttp, providerErrorFromStream, retryAfterFrom } from './provider-error-mapping.ts';
 
 const failure = (status: number, headers: Record<string, string> = {}) => ({
   status,
@@ -12,6 +12,24 @@ const failure = (status: number, headers: Record<string, string> = {}) => ({
 });
 
 describe('provider error mapping', () => {
+  it('decides errors sent inside a stream by their type, as the status the type stands for', () => {
+    const verdicts = ['invalid_request_error', 'authentication_error', 'not_found_error', 'rate_limit_error', 'tokens', 'overloaded_error', 'server_error', 'never_heard_of'].map((type) => {
+      const error = providerErrorFromStream('p', { type, providerMessage: 'said mid-stream', cause: undefined });
+      return [type, error.status, error.retryable, error.code];
+    });
+    expect(verdicts).toEqual([
+      ['invalid_request_error', 400, false, 'provider_rejected'],
+      ['authentication_error', 401, false, 'provider_auth_failed'],
+      ['not_found_error', 404, false, 'provider_rejected'],
+      ['rate_limit_error', 429, true, 'provider_rate_limited'],
+      ['tokens', 429, true, 'provider_rate_limited'],
+      ['overloaded_error', 529, true, 'provider_unavailable'],
+      ['server_error', 500, true, 'provider_unavailable'],
+      // An unknown type: the stream broke in a way we do not know, which another try may get past.
+      ['never_heard_of', undefined, true, 'provider_unavailable'],
+    ]);
+  });
+
   it('decides the retry verdict and code from the status alone', () => {
     const verdicts = [400, 401, 403, 404, 408, 409, 422, 429, 500, 503, 529].map((status) => {
       const error = providerErrorFromHttp('p', failure(status));

@@ -30,6 +30,40 @@ export function providerErrorFromHttp(provider: string, failure: HttpFailure, no
   });
 }
 
+/**
+ * What each error type a provider sends inside a stream (Anthropic `event: error`, an OpenAI
+ * chunk with `error`) stands for as an HTTP status. The response itself was a 200, so the type is
+ * all there is to decide on; the status it stands for then gets the same verdict as over HTTP.
+ */
+const statusOfStreamErrorType: Readonly<Record<string, number>> = {
+  invalid_request_error: 400,
+  authentication_error: 401,
+  permission_error: 403,
+  not_found_error: 404,
+  request_too_large: 413,
+  rate_limit_error: 429,
+  // OpenAI's rate-limit types name the limit that was hit.
+  requests: 429,
+  tokens: 429,
+  api_error: 500,
+  server_error: 500,
+  timeout_error: 504,
+  overloaded_error: 529,
+};
+
+/**
+ * An error the provider sent inside a stream that had begun as a 200. Known types map through
+ * the status they stand for (kept in `status`, so every rule keyed on statuses applies alike);
+ * an unknown type is a broken stream, which another try may get past.
+ */
+export function providerErrorFromStream(provider: string, failure: Pick<HttpFailure, 'type' | 'providerMessage' | 'cause'>): ProviderError {
+  const status = failure.type === undefined ? undefined : statusOfStreamErrorType[failure.type];
+  const label = failure.type ?? 'error';
+  const message = `${provider} ${label} (sent in the stream): ${failure.providerMessage}`;
+  if (status === undefined) return new ProviderError(provider, message, { retryable: true, code: 'provider_unavailable', cause: failure.cause });
+  return new ProviderError(provider, message, { status, code: codeForStatus(status), cause: failure.cause });
+}
+
 /** The connection failed or broke before a complete answer arrived: another try may work. */
 export function connectionError(provider: string, error: unknown): ProviderError {
   const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';

@@ -35,18 +35,31 @@ describe('breaker state shared through Redis', () => {
   async function boardPair() {
     const url = await redisUrlForTests();
     const prefix = uniquePrefix('breaker-sync');
+    const probeKey = (endpoint: string) => `${prefix}:probe:{${endpoint}}`;
     const make = async () => {
       const redis = new Redis(url);
-      const board = new BreakerBoard(config, { sync: createRedisBreakerSync({ redis, subscriber: new Redis(url), channel: `${prefix}:breakers`, probeKey: (endpoint) => `${prefix}:probe:{${endpoint}}` }) });
+      const board = new BreakerBoard(config, { sync: createRedisBreakerSync({ redis, subscriber: new Redis(url), channel: `${prefix}:breakers`, probeKey }) });
       await board.start();
       open.push({ close: async () => (await board.close(), redis.disconnect()) });
-      return board;
+      return { board, redis };
     };
-    return [await make(), await make()] as const;
+    const [first, second] = [await make(), await make()];
+    // A board's claim commands go out on its own connection before its call settles, and Redis
+    // answers one connection's commands in order: reading the claim there sees what the call did.
+    return { first: first.board, second: second.board, firstRedis: first.redis, probeKey: probeKey('alpha') };
+  }
+
+  async function openThenHalfOpen(first: BreakerBoard, second: BreakerBoard) {
+    const heard = nextTransition(second, 'open', 'remote');
+    for (let index = 0; index < 2; index += 1) {
+      await settle(first.call(alpha, async () => Promise.reject(new ProviderError('alpha', 'alpha 503', { status: 503 }))));
+    }
+    await heard;
+    await Promise.all([nextTransition(first, 'half-open'), nextTransition(second, 'half-open')]);
   }
 
   it('a breaker opened in one process is honoured by the other, and one probe closes both', async () => {
-    const [first, second] = await boardPair();
+    const { first, second } = await boardPair();
     const heard = nextTransition(second, 'open', 'remote');
     for (let index = 0; index < 2; index += 1) {
       await settle(first.call(alpha, async () => Promise.reject(new ProviderError('alpha', 'alpha 503', { status: 503 }))));
@@ -83,11 +96,72 @@ describe('breaker state shared through Redis', () => {
   });
 
   it('a 429 cool-down in one process is honoured by the other', async () => {
-    const [first, second] = await boardPair();
+    const { first, second } = await boardPair();
     const limited = new ProviderError('alpha', 'alpha 429', { status: 429, retryAfterMs: 30_000 });
     const heard = new Promise((resolve) => second.onCooldown(resolve));
     await settle(first.call(alpha, async () => Promise.reject(limited)));
     expect(await heard).toMatchObject({ deployment: alpha, source: 'remote' });
     expect(second.availability(alpha)).toMatchObject({ available: false, reason: 'cooling-down' });
   });
+
+  it('keeps the claim of a failed probe until the breakers may half-open again, so no other process probes meanwhile', async () => {
+    const { first, second, firstRedis, probeKey } = await boardPair();
+    await openThenHalfOpen(first, second);
+    const failed = new ProviderError('alpha', 'alpha 503', { status: 503 });
+    expect(await settle(first.call(alpha, async () => Promise.reject(failed)))).toBe(failed);
+
+    // Still held, now until the breakers' reset time (300 ms) instead of the probe's timeout.
+    const remainingMs = await firstRedis.pttl(probeKey);
+    expect(remainingMs).toBeGreaterThan(0);
+    expect(remainingMs).toBeLessThanOrEqual(300);
+    // A process that has not heard the `open` yet cannot take it.
+    expect(await firstRedis.set(probeKey, 'another process', 'PX', 1_000, 'NX')).toBeNull();
+  });
+
+  it('tells a process that lost the probe claim to wait until the claim can expire, not to look again every second', async () => {
+    const { first, second, firstRedis, probeKey } = await boardPair();
+    await openThenHalfOpen(first, second);
+    let finishProbe = () => {};
+    let probeStarted = () => {};
+    const started = new Promise<void>((resolve) => (probeStarted = resolve));
+    const probe = first.call(alpha, () => {
+      probeStarted();
+      return new Promise<string>((resolve) => (finishProbe = () => resolve('recovered')));
+    });
+    await started;
+
+    const turnedAway = await settle(second.call(alpha, async () => 'not the probe'));
+    const claimExpiry = Date.now() + (await firstRedis.pttl(probeKey));
+    expect(turnedAway).toBeInstanceOf(DeploymentUnavailableError);
+    expect(turnedAway).toMatchObject({ reason: 'probe-in-flight' });
+    // The claim lasts the probe's timeout (2 s) plus a second's margin.
+    expect((turnedAway as DeploymentUnavailableError).availableAt).toBeGreaterThan(claimExpiry - 200);
+    finishProbe();
+    expect(await probe).toBe('recovered');
+  });
+
+  it('an abandoned probe (its worker closing) is not announced as a failure and frees the claim at once', async () => {
+    const { first, second, firstRedis, probeKey } = await boardPair();
+    await openThenHalfOpen(first, second);
+    const reopened = nextTransition(first, 'open');
+    const controller = new AbortController();
+    const probe = (signal: AbortSignal) =>
+      new Promise<never>((_, reject) => {
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+        controller.abort(new ProviderError('alpha', 'worker closing', { code: 'provider_aborted' }));
+      });
+    expect(await settle(first.call(alpha, probe, { signal: controller.signal }))).toMatchObject({ code: 'provider_aborted' });
+
+    expect(await reopened).toMatchObject({ probeAbandoned: true });
+    expect(await firstRedis.exists(probeKey)).toBe(0);
+    // The other process heard nothing, is still half-open and probes right away.
+    expect(second.states().alpha).toBe('half-open');
+    expect(await second.call(alpha, async () => 'probed by the other process')).toBe('probed by the other process');
+    expect(second.states().alpha).toBe('closed');
+  });
 });
+
+/** Resolves once `check` holds; Redis state written by another connection shows up a moment later. */
+async function waitFor(check: () => Promise<boolean>): Promise<void> {
+  while (!(await check())) await new Promise((resolve) => setImmediate(resolve));
+}

@@ -18,10 +18,18 @@ export interface RedisBreakerSyncOptions {
 /** A worker connection queues commands while Redis is away; a probe does not wait for it longer than this. */
 const claimWaitMs = 1_000;
 
-// Deletes the claim only while it is still ours: after a lapse another process may hold it.
+// Takes the claim if it is free; otherwise says for how much longer (ms) its holder has it.
+const claimScript = `
+if redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return 'claimed' end
+return redis.call('PTTL', KEYS[1])
+`;
+
+// Deletes the claim, or sets it to lapse in ARGV[2] ms, only while it is still ours: after a
+// lapse another process may hold it.
 const releaseScript = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if tonumber(ARGV[2]) > 0 then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return redis.call('DEL', KEYS[1])
 `;
 
 /** Breaker state shared through Redis pub/sub, and the probe claimed with `SET NX PX`. */
@@ -47,19 +55,19 @@ export function createRedisBreakerSync(options: RedisBreakerSyncOptions): Breake
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), claimWaitMs)));
       try {
-        const answer = await Promise.race([redis.set(probeKey(endpoint), origin, 'PX', ttlMs, 'NX'), late]);
+        const answer = await Promise.race([redis.eval(claimScript, 1, probeKey(endpoint), origin, ttlMs), late]);
         if (answer === 'late') throw new Error(`Redis did not answer the probe claim within ${claimWaitMs} ms`);
-        return answer === 'OK';
+        return answer === 'claimed' ? { claimed: true } : { claimed: false, heldUntil: Date.now() + Math.max(0, Number(answer)) };
       } catch (error) {
         // Without Redis no process can coordinate: probing from here is better than never probing.
         report(error);
-        return true;
+        return { claimed: true };
       } finally {
         clearTimeout(timer);
       }
     },
-    async releaseProbe(endpoint) {
-      await redis.eval(releaseScript, 1, probeKey(endpoint), origin).catch(report);
+    async releaseProbe(endpoint, afterMs = 0) {
+      await redis.eval(releaseScript, 1, probeKey(endpoint), origin, Math.max(0, Math.round(afterMs))).catch(report);
     },
     async close() {
       subscriber.disconnect();
