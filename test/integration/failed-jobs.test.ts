@@ -20,7 +20,7 @@ describe('jobs that fail outside the hop runner', () => {
     const queueName = 'raw';
     const prefix = runtime.keys.queuePrefix(queueName);
     const queue = new Queue(queueName, { connection: runtime.redis, prefix });
-    const events = new QueueEvents(queueName, { connection: runtime.redis.duplicate(), prefix });
+    const events = new QueueEvents(queueName, { connection: { url: runtime.redisUrl }, prefix });
     await events.waitUntilReady();
     const requestId = newRequestId();
     await runtime.store.create([{ id: requestId, request: { messages: [{ role: 'user', content: 'hi' }] } }]);
@@ -28,6 +28,7 @@ describe('jobs that fail outside the hop runner', () => {
     let calls = 0;
     const statusesSeen: (string | undefined)[] = [];
     // A processor that does not go through runHop, as when BullMQ fails a job on its own.
+    const workerConnection = runtime.redis.duplicate({ maxRetriesPerRequest: null });
     const worker = createWorker(
       queueName,
       async () => {
@@ -35,7 +36,7 @@ describe('jobs that fail outside the hop runner', () => {
         statusesSeen.push(await runtime.store.getStatus(requestId));
         throw new Error(`boom ${calls}`);
       },
-      { connection: runtime.redis.duplicate({ maxRetriesPerRequest: null }), keys: runtime.keys, concurrency: 1, lockDurationMs: 5_000 },
+      { connection: workerConnection, keys: runtime.keys, concurrency: 1, lockDurationMs: 5_000 },
     );
     const errors: Error[] = [];
     const completion = runtime.events();
@@ -55,6 +56,7 @@ describe('jobs that fail outside the hop runner', () => {
       expect(errors).toEqual([]);
     } finally {
       await worker.close();
+      workerConnection.disconnect();
       await events.close();
       await queue.close();
     }

@@ -27,7 +27,7 @@ describe('malformed jobs', () => {
     classifier = startClassifierWorker({ config, runtime, chain: createClassifierChain(config), logger });
     const providers = createProviderRegistry(config, { env: {}, simulateAll: true });
     executor = startExecutor({ config, tier: 'simple', runtime, providers, logger });
-    tierEvents = new QueueEvents(tierQueueName('simple'), { connection: runtime.redis.duplicate(), prefix: runtime.keys.queuePrefix(tierQueueName('simple')) });
+    tierEvents = new QueueEvents(tierQueueName('simple'), { connection: { url: runtime.redisUrl }, prefix: runtime.keys.queuePrefix(tierQueueName('simple')) });
     await tierEvents.waitUntilReady();
   });
 
@@ -56,7 +56,7 @@ describe('malformed jobs', () => {
 
   it('fails a classify job whose request record does not exist, without retries', async () => {
     const requestId = newRequestId();
-    const classifyEvents = new QueueEvents('classify', { connection: runtime.redis.duplicate(), prefix: runtime.keys.queuePrefix('classify') });
+    const classifyEvents = new QueueEvents('classify', { connection: { url: runtime.redisUrl }, prefix: runtime.keys.queuePrefix('classify') });
     await classifyEvents.waitUntilReady();
     try {
       const job = await runtime.queues.classify.add('classify', { requestId }, { jobId: `${requestId}-c` });

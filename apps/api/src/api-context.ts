@@ -1,7 +1,7 @@
 import type { ClassifierChain } from '@switchyard/classifiers';
 import type { SwitchyardConfig, TierLadder } from '@switchyard/core';
 import type { Logger } from '@switchyard/observability';
-import type { QueueRuntime } from '@switchyard/queue';
+import type { CompletionEvents, QueueRuntime } from '@switchyard/queue';
 import type { SubmissionService } from './submission.ts';
 
 /** What the route plugins share. */
@@ -13,6 +13,13 @@ export interface ApiContext {
   logger: Logger;
   /** Built once per app: `POST /v1/route` explains its decisions. */
   classifier: ClassifierChain;
+  /**
+   * The process's completion events, subscribed. Fails with a 503 (`redis_unavailable`) instead of
+   * waiting when Redis is away or the subscription does not come up within 2 s.
+   */
+  completionEvents(): Promise<CompletionEvents>;
+  /** Ends every open event stream; called when the server closes, so shutdown is not held open. */
+  readonly openStreams: Set<() => void>;
   /**
    * Listens for the request's completion. The listener is registered when this resolves, so a
    * record read afterwards cannot miss the event; `done` resolves on completion or after

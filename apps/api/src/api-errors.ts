@@ -9,6 +9,7 @@ export const apiErrorCodes = {
   unknown_tier: { status: 400, type: 'invalid_request_error', description: '`force_tier` or `max_tier` names a tier that is not configured.' },
   batch_too_large: { status: 400, type: 'invalid_request_error', description: 'The batch has more requests than `api.maxBatchSize`.' },
   duplicate_custom_id: { status: 400, type: 'invalid_request_error', description: 'Two requests of one batch share a `custom_id`.' },
+  bad_request: { status: 400, type: 'invalid_request_error', description: 'The HTTP request itself is malformed (URL, headers, body length).' },
   invalid_idempotency_key: { status: 400, type: 'invalid_request_error', description: 'The `Idempotency-Key` header is empty, too long or not printable ASCII.' },
   not_found: { status: 404, type: 'not_found_error', description: 'No request or batch with that id (or it expired).' },
   payload_too_large: { status: 413, type: 'invalid_request_error', description: 'The body is larger than the configured limit.' },

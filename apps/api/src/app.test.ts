@@ -80,8 +80,12 @@ describe('API against a real Redis', () => {
     const second = await app.inject({ method: 'POST', url: '/v1/requests', payload: chat('once'), headers });
     expect(first.statusCode).toBe(202);
     expect(second.statusCode).toBe(200);
-    expect(second.json<{ id: string }>().id).toBe(first.json<{ id: string }>().id);
-    expect(await runtime.queues.classify.getJobCountByTypes('waiting')).toBeGreaterThan(0);
+    const id = first.json<{ id: string }>().id;
+    expect(second.json<{ id: string }>().id).toBe(id);
+    expect(second.json()).toMatchObject({ id, status: 'queued' });
+    // One classification job, not two: the second submission wrote nothing.
+    const jobs = await runtime.queues.classify.getJobs(['waiting']);
+    expect(jobs.filter((job) => job.data.requestId === id)).toHaveLength(1);
   });
 
   it('runs concurrent duplicates of one Idempotency-Key once, for requests and for batches', async () => {
@@ -129,6 +133,17 @@ describe('API against a real Redis', () => {
     const tooMany = await app.inject({ method: 'POST', url: '/v1/batches', payload: Array.from({ length: 51 }, () => chat('hi')) });
     expect(tooMany.statusCode).toBe(400);
     expect(tooMany.json()).toMatchObject({ error: { code: 'batch_too_large' } });
+  });
+
+  it('answers with the OpenAI error shape for framework-level errors and non-JSON bodies', async () => {
+    const badUrl = await app.inject({ method: 'GET', url: '/v1/requests/%E0%A4%A' });
+    expect(badUrl.statusCode).toBe(400);
+    expect(badUrl.json()).toMatchObject({ error: { code: 'bad_request', type: 'invalid_request_error' } });
+    const text = await app.inject({ method: 'POST', url: '/v1/requests', payload: 'hello', headers: { 'content-type': 'text/plain' } });
+    expect(text.statusCode).toBe(415);
+    expect(text.json()).toMatchObject({ error: { code: 'unsupported_media_type' } });
+    const wrapped = await app.inject({ method: 'POST', url: '/v1/batches', payload: { requests: [chat('ok'), { messages: 'x' }] } });
+    expect(wrapped.json()).toMatchObject({ error: { code: 'invalid_body', param: 'requests[1].messages' } });
   });
 
   it('answers 404 for unknown requests, batches and routes, and reports health', async () => {

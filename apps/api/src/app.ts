@@ -19,6 +19,9 @@ export interface AppOptions {
   classifier?: ClassifierChain;
 }
 
+/** A subscription that takes longer means Redis is not really there: answer 503 rather than hang. */
+const subscribeTimeoutMs = 2_000;
+
 /** Builds the HTTP app without listening, so tests can drive it with `app.inject()`. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, runtime, logger } = options;
@@ -30,9 +33,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger,
     classifier: options.classifier ?? createClassifierChain(config),
     submissions: new SubmissionService(runtime, ladder),
-    async waitForCompletion(requestId, timeoutMs) {
+    openStreams: new Set(),
+    async completionEvents() {
+      if (runtime.redis.status !== 'ready') throw unavailable();
       const events = runtime.events();
-      await events.start();
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(unavailable()), subscribeTimeoutMs);
+      });
+      try {
+        await Promise.race([events.start(), late]);
+      } finally {
+        clearTimeout(timer);
+      }
+      return events;
+    },
+    async waitForCompletion(requestId, timeoutMs) {
+      const events = await context.completionEvents();
       let stop = () => {};
       const done = new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, timeoutMs);
@@ -52,6 +69,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: config.api.bodyLimitBytes,
     // One log line per HTTP request would drown the workers' lines during a 10,000-request batch.
     logController: new LogController({ disableRequestLogging: true }),
+    // Errors Fastify raises before a route runs (a malformed URL, say) get our error shape too.
+    frameworkErrors: (error, _request, reply) => sendError(reply, new ApiError('bad_request', error.message)),
+    // A request that is not even valid HTTP has no route and no reply object: answer on the socket.
+    clientErrorHandler: (error, socket) => {
+      if (!socket.writable) return;
+      const body = JSON.stringify(new ApiError('bad_request', `malformed HTTP request: ${error.message}`).toBody());
+      socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    },
+  });
+  // Only JSON is accepted: without this, Fastify's built-in text/plain parser would turn a 415 into a 400.
+  app.removeContentTypeParser('text/plain');
+  // Open event streams would keep `close()` (and so SIGTERM) waiting for their clients.
+  app.addHook('preClose', async () => {
+    for (const end of context.openStreams) end();
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -66,6 +97,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return sendError(reply, new ApiError('invalid_json', `the body is not valid JSON: ${error.message}`));
     }
     if (runtime.redis.status !== 'ready') return sendError(reply, unavailable());
+    // Any other error Fastify marks as the client's (a body shorter than its Content-Length, an
+    // aborted upload) is a 400, not a server fault.
+    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+      logger.debug({ err: error, url: request.url }, 'client-error');
+      return sendError(reply, new ApiError('bad_request', error.message));
+    }
     logger.error({ err: error, url: request.url }, 'unhandled-error');
     return sendError(reply, new ApiError('internal_error', error.message));
   });

@@ -86,6 +86,7 @@ export class SubmissionService {
     const { store, queues } = this.runtime;
     const ids = records.map((record) => record.id);
     let claimed = false;
+    const enqueued: string[] = [];
     try {
       await store.create(records);
       if (batch !== undefined) await store.createBatch(batch, ids);
@@ -98,19 +99,24 @@ export class SubmissionService {
         claimed = true;
       }
       for (let start = 0; start < records.length; start += enqueueChunk) {
+        const chunk = ids.slice(start, start + enqueueChunk);
         await queues.classify.addBulk(
-          ids.slice(start, start + enqueueChunk).map((requestId) => ({
+          chunk.map((requestId) => ({
             name: jobCatalog.classify.jobName,
             data: { requestId },
             opts: { jobId: classifyJobId(requestId) },
           })),
         );
+        enqueued.push(...chunk);
       }
       return undefined;
     } catch (error) {
       // Best effort: when Redis itself is gone these fail too, and the records expire with
       // their retention; no job was enqueued for them either way.
       await Promise.allSettled([
+        // Jobs of chunks enqueued before the failure go too; one a worker already picked up finds
+        // no record and fails without running.
+        ...enqueued.map((requestId) => queues.classify.remove(classifyJobId(requestId))),
         store.discard(ids, batch?.id),
         ...(claimed && claim !== undefined ? [store.releaseIdempotencyKey(claim.key, claim.ownerId)] : []),
       ]);

@@ -6,6 +6,7 @@ import { demo } from './commands/demo.ts';
 import { evaluate } from './commands/eval.ts';
 import { route } from './commands/route.ts';
 import { serve } from './commands/serve.ts';
+import { installSignalHandlers } from './shutdown.ts';
 import { train } from './commands/train.ts';
 
 const usage = `switchyard <command> [options]
@@ -95,6 +96,7 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+installSignalHandlers();
 main(process.argv.slice(2)).then(
   () => process.exit(0),
   (error: unknown) => {

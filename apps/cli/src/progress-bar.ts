@@ -15,7 +15,8 @@ export function createProgressBar(stream: NodeJS.WriteStream) {
       const filled = Math.round(share * width);
       const line = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${status.total} done (${status.counts.failed} failed, ${status.counts.running} running)`;
       if (stream.isTTY) {
-        stream.write(`\r${line}`);
+        // `\x1b[K` clears what a longer previous line left behind.
+        stream.write(`\r${line}\x1b[K`);
         return;
       }
       const decile = Math.floor(share * 10);

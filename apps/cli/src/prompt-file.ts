@@ -14,7 +14,8 @@ export interface BatchItem {
 export function readBatchFile(path: string): BatchItem[] {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    // Editors on some systems start UTF-8 files with a byte-order mark; JSON.parse rejects it.
+    text = readFileSync(path, 'utf8').replace(/^\ufeff/, '');
   } catch (error) {
     throw new Error(`cannot read ${path}: ${(error as Error).message}`);
   }

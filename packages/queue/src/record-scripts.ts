@@ -4,6 +4,13 @@
  * changed again: a redelivered job (at-least-once delivery) cannot reopen or rewrite it.
  */
 
+/** KEYS[1] record; ARGV[1] retention seconds, ARGV[2..] field/value pairs. A new record and its TTL in one step. */
+export const createRecordScript = `
+redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1]))
+return 1
+`;
+
 /** KEYS[1] record; ARGV field/value pairs. Returns 1 written, 0 already terminal, -1 missing. */
 export const updateUnlessTerminalScript = `
 local status = redis.call('HGET', KEYS[1], 'status')

@@ -21,13 +21,17 @@ const retryStrategy = (times: number): number => Math.min(50 * 2 ** times, 2_000
 
 /** The one place Switchyard opens Redis connections. */
 export function createRedis(url: string, role: RedisRole, connectionName?: string): Redis {
-  return new Redis(url, {
+  const redis = new Redis(url, {
     ...roleOptions[role],
     retryStrategy,
     connectionName: connectionName ?? `switchyard-${role}`,
     // Lots of small independent commands (batch status reads) share round trips.
     enableAutoPipelining: true,
   });
+  // Connection errors surface where they matter (503s, /readyz, workers waiting) and ioredis
+  // reconnects by itself; without a listener each one would also be printed as an unhandled event.
+  redis.on('error', () => {});
+  return redis;
 }
 
 /** Resolves once the connection is ready, rejects after `timeoutMs`. */

@@ -12,7 +12,7 @@ import {
 } from '@switchyard/core';
 import type { Redis } from 'ioredis';
 import type { KeySpace } from './key-space.ts';
-import { finishScript, releaseIfOwnerScript, swapOwnerScript, updateUnlessTerminalScript } from './record-scripts.ts';
+import { createRecordScript, finishScript, releaseIfOwnerScript, swapOwnerScript, updateUnlessTerminalScript } from './record-scripts.ts';
 
 export interface NewRequest {
   id: string;
@@ -75,27 +75,29 @@ export class RequestStore {
     await this.redis.eval(releaseIfOwnerScript, 1, this.keys.idempotency(clientKey), ownerId);
   }
 
+  /**
+   * Writes new records, each with its retention TTL in the same step (one small script per
+   * record, so no record can outlive its retention, and records of different slots can be
+   * written on Redis Cluster). Many are sent at once; auto-pipelining batches the round trips.
+   */
   async create(requests: readonly NewRequest[]): Promise<void> {
     const now = new Date().toISOString();
     for (let start = 0; start < requests.length; start += chunkSize) {
-      const pipeline = this.redis.pipeline();
-      for (const request of requests.slice(start, start + chunkSize)) {
-        const key = this.keys.request(request.id);
-        const fields: Record<string, string> = {
-          id: request.id,
-          status: 'queued',
-          request: JSON.stringify(request.request),
-          createdAt: now,
-          updatedAt: now,
-        };
-        if (request.batchId !== undefined) fields.batchId = request.batchId;
-        if (request.customId !== undefined) fields.customId = request.customId;
-        if (request.idempotencyKey !== undefined) fields.idempotencyKey = request.idempotencyKey;
-        pipeline.hset(key, fields).expire(key, this.retentionSeconds);
-      }
-      const results = (await pipeline.exec()) ?? [];
-      const failure = results.find(([error]) => error !== null);
-      if (failure) throw failure[0];
+      await Promise.all(
+        requests.slice(start, start + chunkSize).map((request) => {
+          const fields: Record<string, string> = {
+            id: request.id,
+            status: 'queued',
+            request: JSON.stringify(request.request),
+            createdAt: now,
+            updatedAt: now,
+          };
+          if (request.batchId !== undefined) fields.batchId = request.batchId;
+          if (request.customId !== undefined) fields.customId = request.customId;
+          if (request.idempotencyKey !== undefined) fields.idempotencyKey = request.idempotencyKey;
+          return this.redis.eval(createRecordScript, 1, this.keys.request(request.id), String(this.retentionSeconds), ...Object.entries(fields).flat());
+        }),
+      );
     }
   }
 
@@ -152,17 +154,19 @@ export class RequestStore {
 
   async createBatch(meta: BatchMeta, requestIds: readonly string[]): Promise<void> {
     const membersKey = this.keys.batchMembers(meta.id);
+    const batchKey = this.keys.batch(meta.id);
+    // Both keys share the batch's hash tag, so each step is one transaction that sets the TTL
+    // with the write: a failure half-way leaves nothing that never expires.
     for (let start = 0; start < requestIds.length; start += chunkSize * 10) {
-      await this.redis.rpush(membersKey, ...requestIds.slice(start, start + chunkSize * 10));
+      await this.redis
+        .multi()
+        .rpush(membersKey, ...requestIds.slice(start, start + chunkSize * 10))
+        .expire(membersKey, this.retentionSeconds)
+        .exec();
     }
     const fields: Record<string, string> = { id: meta.id, total: String(meta.total), createdAt: meta.createdAt };
     if (meta.idempotencyKey !== undefined) fields.idempotencyKey = meta.idempotencyKey;
-    await this.redis
-      .multi()
-      .hset(this.keys.batch(meta.id), fields)
-      .expire(this.keys.batch(meta.id), this.retentionSeconds)
-      .exec();
-    await this.redis.expire(membersKey, this.retentionSeconds);
+    await this.redis.multi().hset(batchKey, fields).expire(batchKey, this.retentionSeconds).exec();
   }
 
   async getBatch(batchId: string): Promise<BatchMeta | undefined> {

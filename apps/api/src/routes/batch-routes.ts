@@ -25,13 +25,16 @@ export function registerBatchRoutes(app: FastifyInstance, context: ApiContext): 
     if (items.length > config.api.maxBatchSize) {
       throw new ApiError('batch_too_large', `the batch has ${items.length} requests; at most ${config.api.maxBatchSize} are accepted`, 'requests');
     }
+    // Paths name the item as the client wrote it: `[3].messages` or `requests[3].messages`.
+    const pathPrefix = Array.isArray(body) ? [] : ['requests'];
     const parsed = z.array(batchItemSchema).safeParse(items);
-    if (!parsed.success) throw validationError(parsed.error.issues);
+    if (!parsed.success) throw validationError(parsed.error.issues, pathPrefix);
+    const where = (index: number) => `${pathPrefix.join('')}[${index}]`;
     const seen = new Set<string>();
     const submissions: Submission[] = parsed.data.map(({ custom_id, ...chat }, index) => {
-      context.submissions.checkTiers(chat, `[${index}].`);
+      context.submissions.checkTiers(chat, `${where(index)}.`);
       if (custom_id !== undefined) {
-        if (seen.has(custom_id)) throw new ApiError('duplicate_custom_id', `[${index}].custom_id: "${custom_id}" is used twice`, `[${index}].custom_id`);
+        if (seen.has(custom_id)) throw new ApiError('duplicate_custom_id', `${where(index)}.custom_id: "${custom_id}" is used twice`, `${where(index)}.custom_id`);
         seen.add(custom_id);
       }
       return custom_id === undefined ? { request: chat } : { request: chat, customId: custom_id };
@@ -39,7 +42,9 @@ export function registerBatchRoutes(app: FastifyInstance, context: ApiContext): 
     const idempotencyKey = idempotencyKeyOf(request.headers['idempotency-key']);
     const { id, created } = await context.submissions.submitBatch(submissions, idempotencyKey);
     reply.header('location', `/v1/batches/${id}`);
-    return reply.code(created ? 202 : 200).send({ id, object: 'switchyard.batch', total: submissions.length });
+    // A repeated Idempotency-Key answers with the first batch, whatever this body held.
+    const total = created ? submissions.length : ((await runtime.store.getBatch(id).catch(() => undefined))?.total ?? null);
+    return reply.code(created ? 202 : 200).send({ id, object: 'switchyard.batch', total });
   });
 
   app.get<{ Params: { id: string } }>('/v1/batches/:id', async (request, reply) => {
@@ -55,44 +60,66 @@ export function registerBatchRoutes(app: FastifyInstance, context: ApiContext): 
     return reply.type('application/x-ndjson').send(Readable.from(lines()));
   });
 
-  // Progress as server-sent events, pushed by completion events (no polling of Redis per tick).
+  // Progress as server-sent events, pushed by completion events rather than polled.
   app.get<{ Params: { id: string } }>('/v1/batches/:id/events', async (request, reply) => {
     const { id } = request.params;
-    const events = runtime.events();
-    await events.start();
-    const initial = await batchStatus(context, id);
+    const events = await context.completionEvents();
+    // Listen before the first count: a completion landing during the count is then not lost.
+    let finishedSinceCount = 0;
+    let onFinished = () => {};
+    const stop = events.onBatch(id, () => {
+      finishedSinceCount += 1;
+      onFinished();
+    });
+    let status: BatchStatus;
+    try {
+      status = await batchStatus(context, id);
+    } catch (error) {
+      stop();
+      throw error;
+    }
     reply.hijack();
     const stream = reply.raw;
     stream.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     const send = (name: string, data: unknown) => stream.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
-    send('progress', initial);
-    if (initial.status === 'completed') return finish();
     let timer: NodeJS.Timeout | undefined;
-    // Completions arrive in bursts; one recount per 250 ms keeps Redis reads bounded.
-    const stop = events.onBatch(id, () => {
-      timer ??= setTimeout(async () => {
-        timer = undefined;
-        const status = await batchStatus(context, id).catch(() => undefined);
-        if (status === undefined) return;
-        send('progress', status);
-        if (status.status === 'completed') finish();
-      }, 250);
-    });
+    let ended = false;
     const heartbeat = setInterval(() => stream.write(': keep-alive\n\n'), 15_000);
-    request.raw.on('close', cleanup);
-
-    function cleanup() {
+    const end = (reason: 'done' | 'closed') => {
+      if (ended) return;
+      ended = true;
       stop();
       clearInterval(heartbeat);
       if (timer !== undefined) clearTimeout(timer);
-    }
-    function finish() {
-      cleanup();
-      send('done', { id });
+      context.openStreams.delete(closeStream);
+      if (reason === 'done') send('done', { id });
       stream.end();
-    }
+    };
+    const closeStream = () => end('closed');
+    context.openStreams.add(closeStream);
+    request.raw.on('close', closeStream);
+
+    // Completions come in bursts: at most one progress event per 250 ms. Each one recounts the
+    // batch (one read per request), so that the counts are the record's, not an estimate.
+    const tick = async () => {
+      timer = undefined;
+      finishedSinceCount = 0;
+      const next = await batchStatus(context, id).catch(() => undefined);
+      if (ended || next === undefined) return;
+      status = next;
+      send('progress', status);
+      if (status.status === 'completed') end('done');
+    };
+    onFinished = () => {
+      timer ??= setTimeout(() => void tick(), 250);
+    };
+    send('progress', status);
+    if (status.status === 'completed') end('done');
+    else if (finishedSinceCount > 0) onFinished();
   });
 }
+
+type BatchStatus = Awaited<ReturnType<typeof batchStatus>>;
 
 async function batchStatus(context: ApiContext, id: string) {
   const batch = await context.runtime.store.getBatch(id);

@@ -23,7 +23,9 @@ export function registerRequestRoutes(app: FastifyInstance, context: ApiContext)
     context.submissions.checkTiers(parsed.data);
     const idempotencyKey = idempotencyKeyOf(request.headers['idempotency-key']);
     const { id, created } = await context.submissions.submitOne({ request: parsed.data }, idempotencyKey);
-    const record = await context.runtime.store.get(id);
+    // The request is accepted and queued at this point: a failed read must not turn into an error
+    // that tells the client nothing was written (it would retry and run the request twice).
+    const record = await context.runtime.store.get(id).catch(() => undefined);
     reply.header('location', `/v1/requests/${id}`);
     return reply.code(created ? 202 : 200).send(
       record === undefined ? { id, object: 'switchyard.request', status: 'queued' } : requestView(record),

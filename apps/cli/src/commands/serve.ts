@@ -2,6 +2,7 @@ import { TierLadder } from '@switchyard/core';
 import { boot, simulationNotice, type CommonFlags } from '../bootstrap.ts';
 import { ensureRedis } from '../ensure-redis.ts';
 import { startRoles, type RoleSelection } from '../roles.ts';
+import { stopRequested } from '../shutdown.ts';
 
 export type ServeRole = 'start' | 'api' | 'classifier' | 'executor';
 
@@ -32,10 +33,7 @@ export async function serve(role: ServeRole, flags: CommonFlags & { tier?: strin
   if (selection.executors !== undefined) say(`Executors running for tier(s): ${selection.executors.join(', ')}`);
   if (selection.classifier === true) say('Classifier running');
 
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopRequested();
   say('Stopping...');
   await running.close();
   await redis?.stop();
