@@ -1,5 +1,5 @@
 import { loadConfig, newRequestId } from '@switchyard/core';
-import { createQueueRuntime, createWorker, failRequestsOfFailedJobs, type QueueRuntime } from '@switchyard/queue';
+import { createQueueRuntime, createRedis, createWorker, failRequestsOfFailedJobs, type QueueRuntime } from '@switchyard/queue';
 import { redisUrlForTests, uniquePrefix } from '@switchyard/testkit';
 import { Queue, QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,7 +28,7 @@ describe('jobs that fail outside the hop runner', () => {
     let calls = 0;
     const statusesSeen: (string | undefined)[] = [];
     // A processor that does not go through runHop, as when BullMQ fails a job on its own.
-    const workerConnection = runtime.redis.duplicate({ maxRetriesPerRequest: null });
+    const workerConnection = createRedis(runtime.redisUrl, 'worker', 'switchyard-test-raw-worker');
     const worker = createWorker(
       queueName,
       async () => {

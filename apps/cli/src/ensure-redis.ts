@@ -1,7 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { redisAnswers } from '@switchyard/queue';
+import { parseRedisAddress } from '@switchyard/core';
+import { redactRedisUrl, redisAnswers } from '@switchyard/queue';
 
 export interface RedisHandle {
   /** Set when this process started the server; stopping it is the caller's job. */
@@ -13,10 +14,20 @@ export interface RedisHandle {
  * Makes sure Redis answers at `url`. When it does not, the address is on this machine and a
  * `redis-server` binary is on the PATH, starts one (data under `dataDir`, AOF on, so queued work
  * survives a restart) and says so; otherwise stops with a message that says how to get Redis.
+ * A Redis Cluster is never started here: it is several servers joined on purpose, not a default.
  */
 export async function ensureRedis(url: string, dataDir: string, say: (line: string) => void): Promise<RedisHandle> {
   const none: RedisHandle = { started: undefined, stop: async () => {} };
   if (await redisAnswers(url)) return none;
+  if (parseRedisAddress(url).kind === 'cluster') {
+    throw new Error(
+      [
+        `No Redis Cluster answers at ${redactRedisUrl(url)}.`,
+        'Check that the seed nodes are up and that the cluster is formed (`redis-cli -h <host> -p <port> cluster info` says cluster_state:ok),',
+        'or point REDIS_URL at a single Redis (REDIS_URL=redis://127.0.0.1:6379) and Switchyard starts one when none answers.',
+      ].join('\n'),
+    );
+  }
   const parsed = new URL(url);
   const local = ['127.0.0.1', 'localhost', '[::1]', '::1'].includes(parsed.hostname);
   const hasBinary = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;

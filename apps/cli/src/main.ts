@@ -38,7 +38,8 @@ Options:
   --port N        API port (default 8080; env PORT)
   --simulate      answer with the simulated provider even when API keys are set
   --json          print figures as one JSON document
-Environment: REDIS_URL (default redis://127.0.0.1:6379), SWITCHYARD_PREFIX, LOG_LEVEL, provider API keys.`;
+Environment: REDIS_URL (default redis://127.0.0.1:6379; a cluster: redis+cluster://host:port,host:port),
+  SWITCHYARD_PREFIX, LOG_LEVEL, provider API keys.`;
 
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({

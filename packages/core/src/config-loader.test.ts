@@ -68,6 +68,14 @@ describe('environment', () => {
     expect(env.redisUrl).toBe('redis://127.0.0.1:6379');
     expect(env.configPath).toBeUndefined();
     expect(env.port).toBe(9000);
-    expect(() => readEnvironment({ REDIS_URL: 'http://nope' })).toThrow('REDIS_URL: must be a redis:// or rediss:// URL');
+    expect(() => readEnvironment({ REDIS_URL: 'http://nope' })).toThrow('REDIS_URL: must be a redis://, rediss://, redis+cluster:// or rediss+cluster:// URL');
+  });
+
+  it('accepts the seed nodes of a Redis Cluster and names a bad seed', () => {
+    const cluster = 'rediss+cluster://app:secret@10.0.0.1:7000,10.0.0.2:7001';
+    expect(readEnvironment({ REDIS_URL: cluster }).redisUrl).toBe(cluster);
+    expect(() => readEnvironment({ REDIS_URL: 'redis+cluster://10.0.0.1:7000,10.0.0.2:port' })).toThrow(
+      'REDIS_URL: cluster seed node "10.0.0.2:port" is not host:port',
+    );
   });
 });

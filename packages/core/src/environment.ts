@@ -1,10 +1,21 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
 import { formatIssues } from './config-loader.ts';
+import { parseRedisAddress } from './redis-address.ts';
 
 /** The environment variables Switchyard reads (API keys are read by name from `providers.*.apiKeyEnv`). */
 export const environmentSchema = z.object({
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+  /** One server (`redis://`, `rediss://`) or the seed nodes of a Redis Cluster (`redis+cluster://h1:p1,h2:p2`). */
+  REDIS_URL: z
+    .string()
+    .superRefine((url, context) => {
+      try {
+        parseRedisAddress(url);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    })
+    .default('redis://127.0.0.1:6379'),
   /** Path of the YAML/JSON config file; the bundled default when unset. */
   SWITCHYARD_CONFIG: z.string().min(1).optional(),
   /** Overrides `queue.prefix`: lets several independent stacks (or tests) share one Redis. */

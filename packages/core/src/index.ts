@@ -36,5 +36,6 @@ export {
   type ClassifyJob,
   type TierJob,
 } from './job-catalog.ts';
+export { parseRedisAddress, type RedisAddress, type RedisNodeAddress } from './redis-address.ts';
 export { environmentSchema, readEnvironment, type Environment } from './environment.ts';
 export { parseCsv } from './csv.ts';

@@ -1,13 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { breakerMessageSchema, type BreakerMessage, type BreakerSync } from './breaker-sync.ts';
+
+/**
+ * One server or a Redis Cluster: `RedisClient` of `@switchyard/queue`, spelled out here because
+ * providers do not depend on the queue package.
+ */
+type RedisConnection = Redis | Cluster;
 
 export interface RedisBreakerSyncOptions {
   /** Publishes and holds probe claims; may be shared with other work. */
-  redis: Redis;
+  redis: RedisConnection;
   /** A connection of its own: a subscribed connection can do nothing else. */
-  subscriber: Redis;
+  subscriber: RedisConnection;
   /** Pub/sub channel of breaker changes; processes of one deployment share it (`KeySpace.breakerChannel`). */
   channel: string;
   /** Key of the probe claim of one endpoint (`KeySpace.breakerProbe`). */

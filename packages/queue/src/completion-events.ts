@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import type { RedisClient } from './redis-connection.ts';
 
 export const completionEventSchema = z.object({
   requestId: z.string(),
@@ -17,13 +17,16 @@ export type CompletionEvent = z.infer<typeof completionEventSchema>;
  *
  * Waiters must subscribe before reading the record: then an event that arrives between the read
  * and the wait is not lost.
+ *
+ * On Redis Cluster the channel is classic (not sharded) pub/sub: a PUBLISH on the node of the
+ * record reaches every node, so this subscriber may sit on any of them.
  */
 export class CompletionEvents {
   private readonly emitter = new EventEmitter();
   private ready: Promise<void> | undefined;
 
   constructor(
-    private readonly subscriber: Redis,
+    private readonly subscriber: RedisClient,
     private readonly channel: string,
   ) {
     // Every waiting HTTP request adds a listener; the default limit of 10 would only warn.

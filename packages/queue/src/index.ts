@@ -1,4 +1,4 @@
-export { createRedis, redactRedisUrl, redisAnswers, waitForRedis, type RedisRole } from './redis-connection.ts';
+export { createRedis, redactRedisUrl, redisAnswers, waitForRedis, type RedisClient, type RedisRole } from './redis-connection.ts';
 export { KeySpace } from './key-space.ts';
 export { RequestStore, type BatchMeta, type NewRequest, type StatusCounts } from './request-store.ts';
 export { CompletionEvents, completionEventSchema, type CompletionEvent } from './completion-events.ts';

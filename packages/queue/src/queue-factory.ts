@@ -5,15 +5,15 @@ import {
   type SwitchyardConfig,
 } from '@switchyard/core';
 import { Queue, Worker, type Processor } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { KeySpace } from './key-space.ts';
+import type { RedisClient } from './redis-connection.ts';
 
 /** Every queue of a configuration: `classify` and one per tier. */
 export class QueueSet {
   readonly classify: Queue;
   readonly tiers: ReadonlyMap<string, Queue>;
 
-  constructor(connection: Redis, keys: KeySpace, config: Pick<SwitchyardConfig, 'tiers' | 'queue'>) {
+  constructor(connection: RedisClient, keys: KeySpace, config: Pick<SwitchyardConfig, 'tiers' | 'queue'>) {
     const make = (name: string) =>
       new Queue(name, { connection, prefix: keys.queuePrefix(name), defaultJobOptions: defaultJobOptions(config.queue) });
     this.classify = make(classifyQueueName);
@@ -36,7 +36,7 @@ export class QueueSet {
 }
 
 export interface WorkerSettings {
-  connection: Redis;
+  connection: RedisClient;
   keys: KeySpace;
   concurrency: number;
   /**

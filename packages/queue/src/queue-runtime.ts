@@ -1,14 +1,13 @@
 import type { SwitchyardConfig } from '@switchyard/core';
-import type { Redis } from 'ioredis';
 import { CompletionEvents } from './completion-events.ts';
 import { KeySpace } from './key-space.ts';
 import { QueueSet } from './queue-factory.ts';
-import { createRedis, type RedisRole } from './redis-connection.ts';
+import { createRedis, type RedisClient, type RedisRole } from './redis-connection.ts';
 import { RequestStore } from './request-store.ts';
 
 /** What every Switchyard process needs from Redis, opened once in its entry point. */
 export interface QueueRuntime {
-  redis: Redis;
+  redis: RedisClient;
   keys: KeySpace;
   store: RequestStore;
   queues: QueueSet;

@@ -10,9 +10,9 @@ import {
   type RequestStatus,
   type RoutingDecision,
 } from '@switchyard/core';
-import type { Redis } from 'ioredis';
 import type { KeySpace } from './key-space.ts';
 import { createRecordScript, finishScript, releaseIfOwnerScript, swapOwnerScript, updateUnlessTerminalScript } from './record-scripts.ts';
+import type { RedisClient } from './redis-connection.ts';
 
 export interface NewRequest {
   id: string;
@@ -43,7 +43,7 @@ const attemptField = (hop: number) => `attempt:${hop}`;
  */
 export class RequestStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: KeySpace,
     private readonly retentionSeconds: number,
   ) {}
