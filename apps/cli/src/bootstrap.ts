@@ -18,6 +18,11 @@ export interface Boot {
   providers(): ProviderRegistry;
   /** The classifier chain of the config, built once (model file, embedder and llm deployment resolved here). */
   classifier(): ClassifierChain;
+  /**
+   * Another chain of the same config, with its own strategies and counters: the API's dry runs
+   * (`POST /v1/route`) must not show up in the classifier worker's llm counters.
+   */
+  separateClassifier(): ClassifierChain;
 }
 
 /** Reads the environment and the config file once; everything below receives them. */
@@ -48,6 +53,7 @@ export function boot(flags: CommonFlags, defaults: { logLevel?: string } = {}): 
       chain ??= createClassifierChain(config, classifierOptions(config, env.variables, providers));
       return chain;
     },
+    separateClassifier: () => createClassifierChain(config, classifierOptions(config, env.variables, providers)),
   };
 }
 

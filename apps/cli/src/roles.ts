@@ -51,7 +51,7 @@ export async function startRoles(boot: Boot, roles: RoleSelection): Promise<Runn
     await breakers.ready;
   }
   if (apiRuntime !== undefined) {
-    const app = await buildApp({ config, runtime: apiRuntime, logger: boot.logger('api'), classifier: boot.classifier() });
+    const app = await buildApp({ config, runtime: apiRuntime, logger: boot.logger('api'), classifier: boot.separateClassifier() });
     const address = await app.listen({ host: config.api.host, port: config.api.port });
     const url = new URL(address);
     if (url.hostname === '0.0.0.0' || url.hostname === '[::]') url.hostname = '127.0.0.1';

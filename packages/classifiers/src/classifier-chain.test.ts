@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig, parseConfig, type ChatRequest, type StrategyName, type StrategyVerdict } from '@switchyard/core';
+import { createOpenAIAdapter } from '@switchyard/providers';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createClassifierChain } from './classifier-chain.ts';
 import type { ClassificationStrategy } from './strategy.ts';
 import { configWithTiers } from './test-configs.ts';
+import { startTestServer } from './test-http-server.ts';
 
 const config = loadConfig();
 const chain = createClassifierChain(config);
@@ -51,6 +53,18 @@ describe('createClassifierChain with the default config', () => {
     expect((await classify('What does an indemnification clause do in a services agreement?')).route).toBe('legal');
     expect((await classify('Write a haiku about autumn rain.')).route).toBe('creative');
     expect((await classify('Explain how vaccines train the immune system.')).route).toBe('general');
+  });
+
+  it('never sends a short hard question to the first tier on its length alone', async () => {
+    for (const prompt of [
+      'Докажи, что простых чисел бесконечно много.',
+      'सिद्ध कीजिए कि अभाज्य संख्याएँ अनंत हैं।',
+      '소수가 무한히 많다는 것을 증명하시오.',
+      'Find all integer solutions of x^2 - 2y^2 = 1.',
+      'Is P equal to NP?',
+    ]) {
+      expect((await classify(prompt)).tier, prompt).not.toBe('simple');
+    }
   });
 
   it('takes the tier from rules and still runs keywords for the route', async () => {
@@ -115,8 +129,8 @@ describe('createClassifierChain with the default config', () => {
     const decision = await classify(huge);
     // A sanity bound, not a benchmark: classification reads a bounded window (~1 ms here).
     expect(performance.now() - started).toBeLessThan(1_000);
-    expect(decision.tier).toBe('complex');
-    expect(decision.route).toBe('legal');
+    // No rule matches, and length alone decides nothing: keywords decides, on the legal words.
+    expect(decision).toMatchObject({ tier: 'medium', strategy: 'keywords', route: 'legal' });
   });
 });
 
@@ -197,6 +211,37 @@ describe('createClassifierChain explain, ready and counters', () => {
     expect(explanation.strategies.every((verdict) => verdict.durationUs >= 0)).toBe(true);
     expect(explanation.counters).toEqual({ llm: { calls: 3, invalid: 1 } });
     expect(explained.counters()).toEqual({ llm: { calls: 3, invalid: 1 } });
+  });
+
+  it('explains without paying for a model call the chain would not make: the llm is reported skipped', async () => {
+    // The real llm strategy and OpenAI adapter against a local server that counts the calls.
+    const server = await startTestServer(() => ({
+      body: { id: 'c', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: '{"tier": "complex", "confidence": 0.9, "reason": "open-ended"}' }, finish_reason: 'stop' }], usage: { prompt_tokens: 5, completion_tokens: 5 } },
+    }));
+    try {
+      const withLlm = parseConfig({ ...config, classifier: { ...config.classifier, strategies: ['rules', 'keywords', 'llm'] } });
+      const adapter = createOpenAIAdapter({ name: 'local', apiKey: 'test-key', baseURL: server.baseURL, timeoutMs: 5_000, stream: false });
+      const explained = createClassifierChain(withLlm, { llm: { adapter, model: 'tiny-router', simulated: false } });
+
+      const decided = await explained.explain(ask('Prove that there are infinitely many primes.'));
+      expect(decided.decision).toMatchObject({ tier: 'complex', strategy: 'rules' });
+      expect(server.calls).toHaveLength(0);
+      expect(decided.strategies.map((verdict) => [verdict.strategy, verdict.inChain, verdict.skipped])).toEqual([
+        ['rules', true, false],
+        ['keywords', true, false],
+        ['llm', false, true],
+      ]);
+      expect(decided.strategies[2]).toMatchObject({ confidence: 0, scores: {}, durationUs: 0, unsure: expect.stringMatching(/^skipped: /) });
+      expect(decided.counters).toEqual({ llm: { calls: 0, answered: 0, invalid: 0, failed: 0, unavailable: 0 } });
+
+      // Where the chain itself asks the model, the explanation shows that one call.
+      const fellThrough = await explained.explain(ask('The quarterly numbers came in and the team would like your view on them tomorrow.'));
+      expect(fellThrough.decision).toMatchObject({ tier: 'complex', strategy: 'llm' });
+      expect(fellThrough.strategies[2]).toMatchObject({ strategy: 'llm', inChain: true, skipped: false });
+      expect(server.calls).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
   });
 
   it('ready() waits for every strategy to prepare and rejects with the first failure', async () => {

@@ -13,7 +13,10 @@ import { tierGap } from './tier-scores.ts';
 
 export interface ClassifierChain {
   classify(request: ChatRequest): Promise<RoutingDecision>;
-  /** The same decision as `classify`, plus the verdict of every strategy, also those the chain skipped. */
+  /**
+   * The same decision as `classify`, plus the verdict of every strategy, also those the chain
+   * skipped, except that a strategy calling a model (llm) runs only where the chain runs it.
+   */
   explain(request: ChatRequest): Promise<RouteExplanation>;
   /** Resolves once every strategy has finished its start-up I/O; rejects with the first failure. */
   ready(): Promise<void>;
@@ -22,8 +25,10 @@ export interface ClassifierChain {
 }
 
 export interface ExplainedVerdict extends StrategyVerdict {
-  /** Whether `classify` ran this strategy (false: it ran only for the explanation). */
+  /** Whether `classify` ran this strategy (false: it ran only for the explanation, or not at all). */
   inChain: boolean;
+  /** Not run: outside the chain it would have been a paid model call; `unsure` says so. */
+  skipped: boolean;
   durationUs: number;
 }
 
@@ -57,6 +62,17 @@ export function createClassifierChain(config: SwitchyardConfig, options: Classif
   const ladder = new TierLadder(config);
   const strategies = options.strategies ?? buildStrategies(config, options);
   const { confidenceThreshold, minGap, defaultTier, fallbackRoute } = config.classifier;
+  const skippedVerdict = (strategy: ClassificationStrategy): ExplainedVerdict => ({
+    strategy: strategy.name,
+    tier: defaultTier,
+    route: fallbackRoute,
+    confidence: 0,
+    scores: {},
+    unsure: 'skipped: the chain did not need it, and an explanation alone does not pay for a model call',
+    inChain: false,
+    skipped: true,
+    durationUs: 0,
+  });
   const routes = new Map<string, RouteConfig>(config.routes.map((route) => [route.name, route]));
   const tierNames = ladder.names;
 
@@ -164,12 +180,12 @@ export function createClassifierChain(config: SwitchyardConfig, options: Classif
       const decision = await decide(request, run);
       const inChain = new Set(timed.keys());
       const prompt = promptOf(request);
-      for (const strategy of strategies) if (!timed.has(strategy)) await run(strategy, prompt);
+      for (const strategy of strategies) if (!timed.has(strategy) && strategy.callsModel !== true) await run(strategy, prompt);
       return {
         decision,
         strategies: strategies.map((strategy) => {
-          const { verdict, durationUs } = timed.get(strategy) as { verdict: StrategyVerdict; durationUs: number };
-          return { ...verdict, inChain: inChain.has(strategy), durationUs };
+          const ran = timed.get(strategy);
+          return ran === undefined ? skippedVerdict(strategy) : { ...ran.verdict, inChain: inChain.has(strategy), skipped: false, durationUs: ran.durationUs };
         }),
         counters: counters(),
       };

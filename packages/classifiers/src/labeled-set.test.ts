@@ -1,5 +1,8 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { bundledLabeledSetPath, checkLabeledTiers, parseLabeledSet, readLabeledSet } from './labeled-set.ts';
+
+const holdoutPath = fileURLToPath(new URL('../data/holdout-prompts.jsonl', import.meta.url));
 
 describe('labeled sets', () => {
   it('reads the bundled set: at least 300 prompts across six categories, each with a tier', () => {
@@ -9,12 +12,18 @@ describe('labeled sets', () => {
     expect(() => checkLabeledTiers(examples, ['simple', 'medium', 'complex'], 'bundled')).not.toThrow();
   });
 
-  it('keeps prompt, tier and category, ignores other fields and blank lines', () => {
+  it('keeps prompt, tier, category and the line, ignores other fields and blank lines', () => {
     const text = '{"prompt": "hi", "tier": "simple", "id": 7}\n\n{"prompt": "prove it", "tier": "complex", "category": "reasoning"}\n';
     expect(parseLabeledSet(text, 'set.jsonl')).toEqual([
-      { prompt: 'hi', tier: 'simple' },
-      { prompt: 'prove it', tier: 'complex', category: 'reasoning' },
+      { prompt: 'hi', tier: 'simple', line: 1 },
+      { prompt: 'prove it', tier: 'complex', category: 'reasoning', line: 3 },
     ]);
+  });
+
+  it('keeps the holdout apart: no holdout prompt is a labeled one, case and punctuation aside', () => {
+    const normalised = (prompt: string) => prompt.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+    const labeled = new Set(readLabeledSet(bundledLabeledSetPath).map((example) => normalised(example.prompt)));
+    expect(readLabeledSet(holdoutPath).filter((example) => labeled.has(normalised(example.prompt)))).toEqual([]);
   });
 
   it('names the file and line of a bad line, and the example with an unknown tier', () => {
@@ -22,6 +31,8 @@ describe('labeled sets', () => {
     expect(() => parseLabeledSet('{"prompt": "a"', 'set.jsonl')).toThrow(/^set\.jsonl:1: not valid JSON/);
     expect(() => parseLabeledSet('\n', 'set.jsonl')).toThrow(/no labeled prompts/);
     expect(() => readLabeledSet('/nonexistent.jsonl')).toThrow(/cannot read labeled set \/nonexistent\.jsonl/);
-    expect(() => checkLabeledTiers([{ prompt: 'a', tier: 'gold' }], ['simple'], 'set.jsonl')).toThrow(/example 1 has tier "gold"/);
+    const read = parseLabeledSet('{"prompt": "a", "tier": "simple"}\n\n{"prompt": "b", "tier": "gold"}\n', 'set.jsonl');
+    expect(() => checkLabeledTiers(read, ['simple'], 'set.jsonl')).toThrow(/^set\.jsonl:3: tier "gold" is not configured \(tiers: simple\)$/);
+    expect(() => checkLabeledTiers([{ prompt: 'a', tier: 'gold' }], ['simple'], 'examples')).toThrow(/^examples: example 1: tier "gold"/);
   });
 });

@@ -8,6 +8,8 @@ export interface LabeledExample {
   tier: string;
   /** Optional grouping (code, legal, ...), used only to report figures per category. */
   category?: string;
+  /** 1-based line in the file it was read from, for messages; absent for examples built in code. */
+  line?: number;
 }
 
 /** The labeled set written for this project (369 prompts, six categories), shipped in the repository. */
@@ -39,6 +41,7 @@ export function parseLabeledSet(text: string, source: string): LabeledExample[] 
     }
     const example: LabeledExample = { prompt: parsed.data.prompt, tier: parsed.data.tier };
     if (parsed.data.category !== undefined) example.category = parsed.data.category;
+    example.line = index + 1;
     examples.push(example);
   });
   if (examples.length === 0) throw new Error(`${source}: no labeled prompts in the file`);
@@ -55,10 +58,11 @@ export function readLabeledSet(path: string): LabeledExample[] {
   return parseLabeledSet(text, path);
 }
 
-/** Fails naming the first line whose tier is not on the ladder. */
+/** Fails naming the file line (or, for examples not read from a file, the position) of the first tier not on the ladder. */
 export function checkLabeledTiers(examples: readonly LabeledExample[], tierNames: readonly string[], source: string): void {
   const index = examples.findIndex((example) => !tierNames.includes(example.tier));
-  if (index >= 0) {
-    throw new Error(`${source}: example ${index + 1} has tier "${examples[index]?.tier}", which is not configured (tiers: ${tierNames.join(', ')})`);
-  }
+  const example = examples[index];
+  if (example === undefined) return;
+  const where = example.line === undefined ? `${source}: example ${index + 1}` : `${source}:${example.line}`;
+  throw new Error(`${where}: tier "${example.tier}" is not configured (tiers: ${tierNames.join(', ')})`);
 }

@@ -42,7 +42,9 @@ export const tierRules: readonly TierRule[] = [
   rule('complex', 0.6, /optimi[sz]\w*|optimal\w*|maximi[sz]\w*|minimi[sz]\w*|bottlenecks?|performance tuning|migrat\w+|roadmap/),
   rule('complex', 0.5, /in (?:depth|detail)|comprehensive|thorough\w*|exhaustive|precisely/),
   // Complex, weaker: one task chained onto another ("write the story, then explain the mapping").
-  rule('complex', 0.5, /(?:[,;]|\band)\s+then\s+\w+/),
+  // The comma is looked behind: a match starting at it would fail the word-edge check, since a
+  // comma follows a word.
+  rule('complex', 0.5, /(?<=[,;])\s*then\s+\w+|\band\s+then\s+\w+/),
   // Complex: a large piece of work that must hold together across its parts (a branching plot,
   // an alternate history, a season of episodes).
   rule('complex', 0.6, /consistent|coherent|interlocking|branching/),
@@ -52,11 +54,20 @@ export const tierRules: readonly TierRule[] = [
   rule('medium', 0.8, /^\W*(?:(?:please|can you|could you)\s+)?(?:write|draft|compose|create|come up with|rewrite|describe|recommend|generate|solve|calculate|schreib\w*|escrib\w*|écri[rsv]\w*|scriv\w*)/),
   rule('medium', 1, /explain\w*|expli\w+|erkl[äa]r\w*|spiega\w*|summari[sz]\w*|walk me through|how (?:does|do) [^.?!\n]{1,40} work|differences? between|differenza|diferencia|unterschied/),
   rule('medium', 0.6, /why (?:do|does|did|is|are|am)|what'?s wrong|what are (?:some|the likely)|any (?:tips|advice|suggestions)|consejos?|how (?:can|should|do) (?:i|we)|what should (?:i|we)|help me/),
+  // Medium: algebra, i.e. a one-letter variable in an expression ("x^2 - 2y^2 = 1", "3x + 5",
+  // "(a + b)^2"): work on symbols, never a look-up, however short. Bare arithmetic ("2^10") has
+  // no variable and stays simple; "/" is left out so "I/O" and "A/B" are not algebra.
+  rule('medium', 0.6, /[a-z]\^\d+|\d[a-z](?:\^\d+)?\s*[-+*=]|[a-z]\s?[-+*=]\s?(?:\d|[a-z](?![\p{L}\p{N}]))/u),
 
   // Simple: small talk (anchored: "thanks" at the start is chit-chat, in the middle it is not).
   rule('simple', 1.2, /^\W*(?:hi|hiya|hello|hey|yo|thanks|thank you|cheers|good (?:morning|afternoon|evening|night|luck)|bye|goodbye|how are you|happy \w+|merry \w+|bonjour|hola|ciao|hallo)/),
+  // Simple, weaker: other pleasantries, compliments and laughter, and questions about the
+  // assistant itself ("are you...", "do you like..."). Weaker than the greetings so that "Sorry,
+  // prove that..." stays a proof.
+  rule('simple', 0.8, /^\W*(?:(?:good|great) to see you|have a (?:good|great|nice|lovely) \w+|hope (?:you|your)|much appreciated|never ?mind|sorry|(?:ha){2,}|lol|rise and shine|welcome back|you'?re (?:awesome|great|amazing|the best))/),
+  rule('simple', 0.5, /^\W*(?:are you|do you (?:ever|like|love|have|get|enjoy|prefer|dream))/),
   // Simple: look-ups of a single fact or a term.
-  rule('simple', 0.8, /capital (?:city )?of|population of|boiling point|chemical symbol|atomic number|currency of|official language|who (?:wrote|painted|invented|discovered|founded|made)|what year|how many \w+(?: \w+)? (?:are|is|does|do|in)|stands? for|what does [^?\n]{1,40} mean/),
+  rule('simple', 0.8, /capital (?:city )?of|population of|boiling point|chemical symbol|atomic number|currency of|official language|who (?:wrote|painted|invented|discovered|founded|made)|what year|how many \w+(?: \w+)? (?:are|is|does|do|in)|stands? for|what does [^?\n]{1,40} mean|qu[ée] significa|que veut dire|was bedeutet|cosa significa/),
   rule('simple', 0.5, /^\W*(?:what|who|when|where|which)(?:\s+(?:is|was|are|were|did)\b|'s\b)/),
   rule('simple', 1, /^\W*(?:define|definition of|meaning of)/),
   // Simple: one-step transformations and single words.

@@ -24,6 +24,14 @@ describe('createRulesStrategy', () => {
     }
   });
 
+  it('knows small talk by its words, not its length, and lets a task after it win', () => {
+    for (const prompt of ['Have a lovely evening!', 'Do you ever get bored?', 'Hahaha', 'Sorry, never mind.', "¿Qué significa 'ojalá'?"]) {
+      expect(classify(prompt), prompt).toMatchObject({ tier: 'simple' });
+      expect(classify(prompt).unsure, prompt).toBeUndefined();
+    }
+    expect(tierOf('Sorry, I meant: prove that the square root of 2 is irrational.')).toBe('complex');
+  });
+
   it('sends proofs, system design, security reviews and trade-off analyses to the last tier', () => {
     for (const prompt of [
       'Prove that the square root of 2 is irrational.',
@@ -71,6 +79,35 @@ describe('createRulesStrategy', () => {
   it('is unsure when nothing matches and the length says nothing', () => {
     const verdict = classify('The quarterly numbers came in and the team would like your view on them tomorrow.');
     expect(verdict.unsure).toBe('no rule matched');
+  });
+
+  it('is unsure when only the prompt shape speaks: a short prompt is not an easy one', () => {
+    for (const prompt of [
+      'Is P equal to NP?',
+      'Докажи, что простых чисел бесконечно много.',
+      'सिद्ध कीजिए कि अभाज्य संख्याएँ अनंत हैं।',
+      '소수가 무한히 많다는 것을 증명하시오.',
+    ]) {
+      const verdict = classify(prompt);
+      expect(verdict.unsure, prompt).toBe('no rule matched, only the prompt shape');
+      // The lean stays in the scores (the RouteLLM evaluation reads them); it just decides nothing.
+      expect(verdict.scores['simple'], prompt).toBeGreaterThan(verdict.scores['complex'] ?? 1);
+    }
+  });
+
+  it('keeps equations with variables off the first tier', () => {
+    for (const prompt of ['Find all integer solutions of x^2 - 2y^2 = 1.', 'Solve 3x + 5 = 20 for x.', 'Simplify (a + b)^2 - (a - b)^2.']) {
+      expect(classify(prompt), prompt).toMatchObject({ tier: 'medium' });
+      expect(classify(prompt).unsure, prompt).toBeUndefined();
+    }
+    // Bare arithmetic stays a look-up.
+    expect(tierOf('What is 2^10?')).toBe('simple');
+  });
+
+  it('finds a task chained after a comma ("..., then work out ...")', () => {
+    const chained = classify('Estimate the daily admissions for each ward, then work out the beds each one needs.');
+    const unchained = classify('Estimate the daily admissions for each ward, and work out the beds each one needs.');
+    expect(chained.scores['complex']).toBeGreaterThan(unchained.scores['complex'] ?? 1);
   });
 
   it('maps simple, medium and complex onto the configured tiers', () => {

@@ -17,8 +17,9 @@ const prior = 0.5;
  * everyday questions ("why does this loop never end?"), and the hard ones carry their own
  * signals (race conditions, security review). A question over two or more given quantities in
  * a longer prompt is a word problem ("a jacket costs $120 and is 35% off: the sale price?"):
- * worked steps, more than a look-up. They are leans, not verdicts: one pattern of weight 1
- * outweighs any single one of them.
+ * worked steps, more than a look-up. They are leans, not verdicts: they weigh in when a pattern
+ * matched (one pattern of weight 1 outweighs any single one of them), and alone they decide
+ * nothing (see createRulesStrategy).
  */
 const veryShortWords = 5;
 const shortWords = 10;
@@ -46,6 +47,12 @@ function shapeEvidence(shape: PromptShape, add: (level: Level, weight: number) =
 /**
  * Regex rules for clearly complex and clearly simple prompts (rules-patterns.ts) plus a length
  * and structure heuristic. Decides tiers only: the route is always the fallback route.
+ *
+ * When no pattern matched, the verdict is unsure whatever the shape says: a short prompt is not
+ * an easy one ("Is P equal to NP?", "prove there are infinitely many primes" in a language the
+ * patterns do not cover), and on its own the short-prompt lean would send it to the cheapest
+ * tier with confidence 0.44-0.57, over the 0.35 threshold. Unsure, the chain asks the next
+ * strategy or falls back to the default tier. The scores still carry the shape's lean.
  */
 export function createRulesStrategy(config: RulesStrategyConfig): ClassificationStrategy {
   const ladder = new TierLadder(config);
@@ -61,12 +68,18 @@ export function createRulesStrategy(config: RulesStrategyConfig): Classification
       const add = (level: Level, weight: number) => {
         evidence[levels[level]] = (evidence[levels[level]] ?? 0) + weight;
       };
-      for (const rule of tierRules) if (rule.pattern.test(text)) add(rule.level, rule.weight);
+      let matched = false;
+      for (const rule of tierRules) {
+        if (!rule.pattern.test(text)) continue;
+        add(rule.level, rule.weight);
+        matched = true;
+      }
       shapeEvidence(measurePrompt(prompt, text), add);
 
       const tiers = scoreTiers(ladder, evidence, scoring, 'no rule matched');
       const verdict: StrategyVerdict = { strategy: 'rules', tier: tiers.tier, route, confidence: tiers.confidence, scores: tiers.scores };
       if (tiers.unsure !== undefined) verdict.unsure = tiers.unsure;
+      else if (!matched) verdict.unsure = 'no rule matched, only the prompt shape';
       return verdict;
     },
   };

@@ -11,4 +11,9 @@ export interface ClassificationStrategy {
   prepare?(): Promise<void>;
   /** Event counts worth watching (e.g. the llm strategy's invalid answers). */
   readonly counters?: Readonly<Record<string, number>>;
+  /**
+   * Each verdict is a paid model call (the llm strategy). `explain` runs such a strategy only
+   * where the chain itself does, so a dry run never costs more than the request would.
+   */
+  readonly callsModel?: boolean;
 }

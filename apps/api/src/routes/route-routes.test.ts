@@ -1,4 +1,4 @@
-import { createClassifierChain } from '@switchyard/classifiers';
+import { createClassifierChain, type LlmDeployment } from '@switchyard/classifiers';
 import { loadConfig, parseConfig, type SwitchyardConfig } from '@switchyard/core';
 import { createLogger } from '@switchyard/observability';
 import { createQueueRuntime, type QueueRuntime } from '@switchyard/queue';
@@ -16,9 +16,26 @@ interface RouteBody {
   route: string;
   deployment: { provider: string; model: string };
   decision: { tier: string; strategy: string; adjustments: string[]; chain: { strategy: string }[] };
-  strategies: { strategy: string; inChain: boolean; tier: string; unsure?: string; durationUs: number; scores: Record<string, number> }[];
+  strategies: { strategy: string; inChain: boolean; skipped: boolean; tier: string; unsure?: string; durationUs: number; scores: Record<string, number> }[];
   counters: Record<string, Record<string, number>>;
 }
+
+/**
+ * The model behind the llm strategy: it stands for a paid deployment (simulated: false), so every
+ * call it counts is one a real provider would bill. The API package has no provider adapters.
+ */
+let modelCalls = 0;
+const classifyingModel: LlmDeployment = {
+  model: 'tiny-router',
+  simulated: false,
+  adapter: {
+    name: 'local',
+    async generate() {
+      modelCalls += 1;
+      return { text: '{"tier": "complex", "confidence": 0.9, "reason": "open-ended"}', finishReason: 'stop', usage: { inputTokens: 5, outputTokens: 5 }, simulated: false };
+    },
+  },
+};
 
 describe('POST /v1/route', () => {
   let runtime: QueueRuntime;
@@ -29,8 +46,7 @@ describe('POST /v1/route', () => {
     const base = loadConfig();
     config = parseConfig({ ...base, classifier: { ...base.classifier, strategies: ['rules', 'keywords', 'centroid', 'llm'] }, queue: { ...base.queue, prefix: uniquePrefix('route') } });
     runtime = createQueueRuntime(config, await redisUrlForTests(), 'producer');
-    // No llm deployment is given, as when no provider has a key: the strategy must say it is unavailable.
-    app = await buildApp({ config, runtime, logger, classifier: createClassifierChain(config) });
+    app = await buildApp({ config, runtime, logger, classifier: createClassifierChain(config, { llm: classifyingModel }) });
   });
 
   afterAll(async () => {
@@ -38,24 +54,41 @@ describe('POST /v1/route', () => {
     await runtime.close();
   });
 
-  it('explains the decision with every strategy, also those the chain skipped, without writing or enqueuing anything', async () => {
+  it('explains the decision with every strategy the chain skipped but the llm, without a model call, writing or enqueuing anything', async () => {
     const before = await runtime.queues.classify.getJobCounts();
+    const callsBefore = modelCalls;
     const response = await app.inject({ method: 'POST', url: '/v1/route', payload: chat('Prove that there are infinitely many primes.') });
     expect(response.statusCode).toBe(200);
     const body = response.json<RouteBody>();
     expect(body).toMatchObject({ object: 'switchyard.route', tier: 'complex', route: 'general', deployment: { provider: 'anthropic', model: 'claude-opus-4-1' } });
     expect(body.decision).toMatchObject({ tier: 'complex', strategy: 'rules' });
-    expect(body.strategies.map((verdict) => [verdict.strategy, verdict.inChain])).toEqual([
-      ['rules', true],
-      ['keywords', true],
-      ['centroid', false],
-      ['llm', false],
+    expect(modelCalls).toBe(callsBefore);
+    expect(body.strategies.map((verdict) => [verdict.strategy, verdict.inChain, verdict.skipped])).toEqual([
+      ['rules', true, false],
+      ['keywords', true, false],
+      ['centroid', false, false],
+      ['llm', false, true],
     ]);
     expect(body.strategies.every((verdict) => verdict.durationUs >= 0)).toBe(true);
     expect(Object.keys(body.strategies[2]?.scores ?? {})).toEqual(expect.arrayContaining(['simple', 'medium', 'complex', 'route:legal']));
-    expect(body.strategies[3]?.unsure).toBe('unavailable: no model was given to the llm strategy');
-    expect(body.counters).toEqual({ llm: { calls: 0, answered: 0, invalid: 0, failed: 0, unavailable: 1 } });
+    expect(body.strategies[3]?.unsure).toMatch(/^skipped: /);
+    expect(body.counters).toEqual({ llm: { calls: 0, answered: 0, invalid: 0, failed: 0, unavailable: 0 } });
     expect(await runtime.queues.classify.getJobCounts()).toEqual(before);
+  });
+
+  it('asks the model where the chain itself does, as a real request would', async () => {
+    // Without centroid, which is sure of almost anything, a prompt no rule or keyword knows reaches the llm.
+    const withoutCentroid = parseConfig({ ...config, classifier: { ...config.classifier, strategies: ['rules', 'keywords', 'llm'] } });
+    const llmApp = await buildApp({ config: withoutCentroid, runtime, logger, classifier: createClassifierChain(withoutCentroid, { llm: classifyingModel }) });
+    try {
+      const callsBefore = modelCalls;
+      const body = (await llmApp.inject({ method: 'POST', url: '/v1/route', payload: chat('The quarterly numbers came in and the team would like your view on them tomorrow.') })).json<RouteBody>();
+      expect(body.decision).toMatchObject({ tier: 'complex', strategy: 'llm' });
+      expect(body.strategies[2]).toMatchObject({ strategy: 'llm', inChain: true, skipped: false });
+      expect(modelCalls).toBe(callsBefore + 1);
+    } finally {
+      await llmApp.close();
+    }
   });
 
   it('applies force_tier, max_tier and route minimums as a real request would', async () => {

@@ -1,21 +1,34 @@
 import { loadConfig } from '@switchyard/core';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { boot } from '../bootstrap.ts';
+import { startRoles } from '../roles.ts';
 
 const run = promisify(execFile);
 const cli = fileURLToPath(new URL('../../bin/switchyard.mjs', import.meta.url));
 const labeledSet = fileURLToPath(new URL('../../../../packages/classifiers/data/labeled-prompts.jsonl', import.meta.url));
 const directory = mkdtempSync(join(tmpdir(), 'switchyard-cli-'));
 
+interface RunOptions {
+  env?: Record<string, string>;
+  cwd?: string;
+}
+
 /** Runs `switchyard <args>` as a child process; resolves with its output and exit code either way. */
 async function switchyard(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  return switchyardWith({}, ...args);
+}
+
+async function switchyardWith(options: RunOptions, ...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { env: { ...process.env, LOG_LEVEL: 'silent' } });
+    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { env: { ...process.env, LOG_LEVEL: 'silent', ...options.env }, cwd: options.cwd ?? process.cwd() });
     return { stdout, stderr, code: 0 };
   } catch (error) {
     const failed = error as { stdout: string; stderr: string; code: number };
@@ -57,7 +70,84 @@ describe('switchyard train, route and eval', () => {
     expect(report.results.map((result) => result.name)).toEqual(['keywords', 'rules', 'centroid', 'trained', 'chain']);
     const chain = report.results[4]?.metrics;
     expect(table.stdout).toMatch(new RegExp(`chain +rules,keywords +${((chain?.accuracy ?? 0) * 100).toFixed(1)}% +${((chain?.underRoutingRate ?? 0) * 100).toFixed(1)}%`));
+    expect(columnsMissingFrom(table.stdout, 'name', report.results[0])).toEqual([]);
     expect(table.stdout).toContain('Note: llm: not measured');
+  });
+
+  it('routes without paying for a model call the chain does not make, with or without --explain', async () => {
+    const model = await startClassifyingModel();
+    try {
+      const config = configWithLlm(model.baseURL);
+      const env = { OPENAI_API_KEY: 'test-key' };
+      const plain = await switchyardWith({ env }, 'route', 'Prove that there are infinitely many primes.', '--json', '--config', config);
+      expect(plain.code, plain.stderr).toBe(0);
+      expect(JSON.parse(plain.stdout)).toMatchObject({ decision: { tier: 'complex', strategy: 'rules' }, deployment: { provider: 'anthropic' } });
+      expect(model.calls()).toBe(0);
+      const explained = await switchyardWith({ env }, 'route', 'Prove that there are infinitely many primes.', '--explain', '--json', '--config', config);
+      expect(explained.code, explained.stderr).toBe(0);
+      expect(model.calls()).toBe(0);
+      expect((JSON.parse(explained.stdout) as { strategies: { strategy: string; skipped: boolean }[] }).strategies.map((verdict) => [verdict.strategy, verdict.skipped])).toEqual([
+        ['rules', false],
+        ['keywords', false],
+        ['llm', true],
+      ]);
+
+      const asked = await switchyardWith({ env }, 'route', unknownPrompt, '--json', '--config', config);
+      expect(JSON.parse(asked.stdout)).toMatchObject({ decision: { tier: 'complex', strategy: 'llm' } });
+      expect(model.calls()).toBe(1);
+    } finally {
+      await model.close();
+    }
+  });
+
+  it('gives the API its own chain, so dry runs do not count in the classifier worker’s llm counters', async () => {
+    const model = await startClassifyingModel();
+    // boot() reads the environment of this process, as `switchyard start` does.
+    const saved = { ...process.env };
+    Object.assign(process.env, { OPENAI_API_KEY: 'test-key', SWITCHYARD_PREFIX: `test-roles-${process.pid}-${Date.now()}`, LOG_LEVEL: 'silent' });
+    try {
+      const context = boot({ config: configWithLlm(model.baseURL), port: '0' });
+      const running = await startRoles(context, { api: true, classifier: true });
+      try {
+        const response = await fetch(`${running.apiUrl}/v1/route`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ messages: [{ role: 'user', content: unknownPrompt }] }),
+        });
+        const body = (await response.json()) as { decision: { strategy: string }; counters: { llm: { calls: number } } };
+        expect(body.decision.strategy).toBe('llm');
+        expect(body.counters.llm.calls).toBe(1);
+        expect(model.calls()).toBe(1);
+        expect(context.classifier().counters()).toEqual({ llm: { calls: 0, answered: 0, invalid: 0, failed: 0, unavailable: 0 } });
+      } finally {
+        await running.close();
+      }
+    } finally {
+      process.env = saved;
+      await model.close();
+    }
+  });
+
+  it('writes the RouteLLM plot only when asked with --plot, never into the working directory', async () => {
+    const data = join(directory, 'routellm');
+    mkdirSync(data, { recursive: true });
+    const rows = Array.from({ length: 12 }, (_, index) => `"Tom has ${index} apples and buys ${index + 2} more. How many now?",${index % 3 === 0 ? 'False' : 'True'},True`);
+    writeFileSync(join(data, 'gsm8k_responses.csv'), `prompt,mistralai/Mixtral-8x7B-Instruct-v0.1,gpt-4-1106-preview\n${rows.join('\n')}\n`);
+    const workingDirectory = mkdtempSync(join(tmpdir(), 'switchyard-cwd-'));
+
+    const json = await switchyardWith({ cwd: workingDirectory }, 'eval', '--routellm', data, '--folds', '2', '--json');
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ plot: null, benchmarks: [{ benchmark: 'gsm8k', prompts: 12 }] });
+    const table = await switchyardWith({ cwd: workingDirectory }, 'eval', '--routellm', data, '--folds', '2');
+    expect(table.code, table.stderr).toBe(0);
+    const { benchmarks } = JSON.parse(json.stdout) as { benchmarks: { routers: unknown[] }[] };
+    expect(columnsMissingFrom(table.stdout, 'benchmark', { ...benchmarks[0], ...(benchmarks[0]?.routers[0] as object) })).toEqual([]);
+    expect(existsSync(join(workingDirectory, 'routellm-curves.svg'))).toBe(false);
+
+    const plot = join(directory, 'curves.svg');
+    const plotted = await switchyardWith({ cwd: workingDirectory }, 'eval', '--routellm', data, '--folds', '2', '--json', '--plot', plot);
+    expect(JSON.parse(plotted.stdout)).toMatchObject({ plot });
+    expect(readFileSync(plot, 'utf8')).toMatch(/^<svg /);
   });
 
   it('names the missing RouteLLM directory', async () => {
@@ -66,6 +156,61 @@ describe('switchyard train, route and eval', () => {
     expect(result.stderr).toContain(`RouteLLM data directory ${join(directory, 'nowhere')} does not exist`);
   });
 });
+
+/** The columns of the table whose header starts with `first` that are not a field name anywhere in `json`. */
+function columnsMissingFrom(output: string, first: string, json: unknown): string[] {
+  const fields = new Set<string>();
+  const collect = (value: unknown): void => {
+    if (value === null || typeof value !== 'object') return;
+    for (const [key, inner] of Object.entries(value)) {
+      fields.add(key);
+      collect(inner);
+    }
+  };
+  collect(json);
+  const header = output.split('\n').find((line) => line.startsWith(`${first} `)) ?? '';
+  expect(header).not.toBe('');
+  return header.split(/ +/).filter((column) => !fields.has(column));
+}
+
+/** Matches no rule and no keyword, so a chain of rules, keywords and llm asks the model. */
+const unknownPrompt = 'The quarterly numbers came in and the team would like your view on them tomorrow.';
+
+/** A local OpenAI-compatible server standing in for the llm strategy's paid deployment; it counts calls. */
+async function startClassifyingModel(): Promise<{ baseURL: string; calls(): number; close(): Promise<void> }> {
+  let calls = 0;
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      calls += 1;
+      const content = '{"tier": "complex", "confidence": 0.9, "reason": "open-ended"}';
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ id: 'c', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }], usage: { prompt_tokens: 5, completion_tokens: 5 } }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
+    calls: () => calls,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A config file whose chain is rules, keywords, llm, the llm answered by the openai endpoint at `baseURL`. */
+function configWithLlm(baseURL: string): string {
+  const base = loadConfig();
+  const path = join(directory, `llm-config-${new URL(baseURL).port}.json`);
+  writeFileSync(
+    path,
+    JSON.stringify({
+      ...base,
+      providers: { ...base.providers, openai: { ...base.providers.openai, baseURL } },
+      // The simple tier's second deployment is the openai one.
+      classifier: { ...base.classifier, strategies: ['rules', 'keywords', 'llm'], llm: { tier: 'simple', deployment: 1 } },
+    }),
+  );
+  return path;
+}
 
 /** The bundled config, parsed, to write variants of it. */
 function defaultConfigDocument(): Record<string, unknown> {

@@ -10,19 +10,17 @@ export interface RouteLlmFlags {
   json?: boolean | undefined;
 }
 
-/** The shares the table shows accuracy at; the JSON has every 5%. */
-const tableShares = [0.2, 0.5, 0.8];
-
 /**
- * `switchyard eval --routellm <dir>`: every local strategy and the random router on the RouteLLM
- * files in `dir` (any subset of them), with the curves plotted to an SVG file.
+ * `switchyard eval --routellm <dir> [--plot <file.svg>]`: every local strategy and the random
+ * router on the RouteLLM files in `dir` (any subset of them). The curves are plotted only to the
+ * file `--plot` names: a command that writes files nobody asked for litters working trees.
  */
 export function evaluateRouteLlmCommand(config: SwitchyardConfig, directory: string, flags: RouteLlmFlags): void {
   const started = performance.now();
   const data = loadRouteLlm(directory);
   const evaluation = evaluateRouteLlm(config, data, { labeledSet: readLabeledSet(bundledLabeledSetPath), ...(flags.folds === undefined ? {} : { folds: flags.folds }) });
-  const plot = resolve(flags.plot ?? 'routellm-curves.svg');
-  writeFileSync(plot, renderCurvesSvg(evaluation));
+  const plot = flags.plot === undefined ? null : resolve(flags.plot);
+  if (plot !== null) writeFileSync(plot, renderCurvesSvg(evaluation));
   const durationMs = Math.round(performance.now() - started);
   if (flags.json === true) {
     // The exact curve corners are in the plot; the JSON keeps the curve every 5% of strong share.
@@ -33,7 +31,7 @@ export function evaluateRouteLlmCommand(config: SwitchyardConfig, directory: str
   process.stdout.write(`${formatRouteLlm(evaluation, plot, durationMs)}\n`);
 }
 
-function formatRouteLlm(evaluation: RouteLlmEvaluation, plot: string, durationMs: number): string {
+function formatRouteLlm(evaluation: RouteLlmEvaluation, plot: string | null, durationMs: number): string {
   const dropped = evaluation.benchmarks.map((benchmark) => `${benchmark.benchmark} ${benchmark.contaminatedDropped}`).join(', ');
   const lines = [
     `RouteLLM data ${evaluation.directory}: weak ${evaluation.weakModel}, strong ${evaluation.strongModel}.`,
@@ -41,21 +39,19 @@ function formatRouteLlm(evaluation: RouteLlmEvaluation, plot: string, durationMs
     '',
   ];
   const figure = (benchmark: RouteLlmEvaluation['benchmarks'][number], value: number) => (benchmark.metric === 'accuracy' ? percent(value) : value.toFixed(2));
+  // Column names are the JSON field names; the accuracy at every 5% of strong share is the JSON's `curve`.
   const rows = evaluation.benchmarks.flatMap((benchmark) =>
     benchmark.routers.map((router) => [
-      `${benchmark.benchmark} (${benchmark.prompts})`,
+      benchmark.benchmark,
+      String(benchmark.prompts),
       router.router,
       router.apgr === null ? 'n/a' : router.apgr.toFixed(3),
       router.apgrInterval95 === null ? 'n/a' : `${router.apgrInterval95[0].toFixed(3)}-${router.apgrInterval95[1].toFixed(3)}`,
       router.cpt50 === null ? 'n/a' : percent(router.cpt50),
       router.cpt80 === null ? 'n/a' : percent(router.cpt80),
-      ...tableShares.map((share) => {
-        const point = router.curve.find((entry) => Math.abs(entry.strongShare - share) < 1e-9);
-        return point === undefined ? '-' : figure(benchmark, point.accuracy);
-      }),
     ]),
   );
-  lines.push(table(['benchmark', 'router', 'apgr', 'apgrInterval95', 'cpt50', 'cpt80', ...tableShares.map((share) => `accuracy@${share * 100}%`)], rows));
+  lines.push(table(['benchmark', 'prompts', 'router', 'apgr', 'apgrInterval95', 'cpt50', 'cpt80'], rows));
   lines.push('', 'Weak and strong alone:');
   for (const benchmark of evaluation.benchmarks) {
     lines.push(`  ${benchmark.benchmark}: ${figure(benchmark, benchmark.weakPerformance)} / ${figure(benchmark, benchmark.strongPerformance)} (${benchmark.metric})`);
@@ -68,6 +64,6 @@ function formatRouteLlm(evaluation: RouteLlmEvaluation, plot: string, durationMs
     'cpt50/cpt80: smallest strong share reaching 50%/80% of the gap.',
   );
   for (const warning of evaluation.warnings) lines.push(`Warning: ${warning}`);
-  lines.push(`Plot: ${plot}`, `Evaluated in ${(durationMs / 1000).toFixed(1)} s.`);
+  lines.push(plot === null ? 'Plot: none (write one with --plot <file.svg>)' : `Plot: ${plot}`, `Evaluated in ${(durationMs / 1000).toFixed(1)} s.`);
   return lines.join('\n');
 }

@@ -1,4 +1,5 @@
 import type { ExplainedVerdict, RouteExplanation } from '@switchyard/classifiers';
+import type { RoutingDecision, SwitchyardConfig } from '@switchyard/core';
 import { boot, type CommonFlags } from '../bootstrap.ts';
 import { table } from './figures.ts';
 
@@ -7,37 +8,48 @@ export interface RouteFlags extends CommonFlags {
   json?: boolean | undefined;
 }
 
+type Deployment = { provider: string; model: string } | null;
+
 /**
  * `switchyard route "<prompt>" [--explain]`: where the prompt would go, decided by the configured
- * chain in this process. No Redis, no job, no model call except the llm strategy's own.
- * `--explain` adds every strategy's verdict and scores, also of those the chain would skip.
+ * chain in this process. No Redis, no job, no model call except the llm strategy's own where the
+ * chain runs it. `--explain` adds every strategy's verdict and scores, also of those the chain
+ * would skip (but not the llm's: that would be a paid call the request would not make).
  */
 export async function route(prompt: string | undefined, flags: RouteFlags): Promise<void> {
   if (prompt === undefined) throw new Error('route needs a prompt: switchyard route "<prompt>" [--explain]');
   const context = boot(flags);
   const chain = context.classifier();
   await chain.ready();
-  const explanation = await chain.explain({ messages: [{ role: 'user', content: prompt }] });
-  const deployment = context.config.tiers.find((tier) => tier.name === explanation.decision.tier)?.deployments[0];
-  const result = { ...explanation, deployment: deployment === undefined ? null : { provider: deployment.provider, model: deployment.model } };
-  if (flags.json === true) {
-    const { strategies, counters, ...decisionOnly } = result;
-    process.stdout.write(`${JSON.stringify(flags.explain === true ? result : decisionOnly)}\n`);
+  const request = { messages: [{ role: 'user' as const, content: prompt }] };
+  if (flags.explain !== true) {
+    const decision = await chain.classify(request);
+    const result = { decision, deployment: deploymentOf(context.config, decision.tier) };
+    process.stdout.write(`${flags.json === true ? JSON.stringify(result) : decisionLines(result.decision, result.deployment).join('\n')}\n`);
     return;
   }
-  process.stdout.write(`${formatRoute(result, flags.explain === true)}\n`);
+  const explanation = await chain.explain(request);
+  const result = { ...explanation, deployment: deploymentOf(context.config, explanation.decision.tier) };
+  process.stdout.write(`${flags.json === true ? JSON.stringify(result) : formatExplanation(result)}\n`);
 }
 
-function formatRoute(result: RouteExplanation & { deployment: { provider: string; model: string } | null }, explain: boolean): string {
-  const { decision } = result;
-  const answeredBy = result.deployment === null ? '' : `, answered first by ${result.deployment.provider}/${result.deployment.model}`;
-  const lines = [
+function deploymentOf(config: SwitchyardConfig, tier: string): Deployment {
+  const deployment = config.tiers.find((candidate) => candidate.name === tier)?.deployments[0];
+  return deployment === undefined ? null : { provider: deployment.provider, model: deployment.model };
+}
+
+function decisionLines(decision: RoutingDecision, deployment: Deployment): string[] {
+  const answeredBy = deployment === null ? '' : `, answered first by ${deployment.provider}/${deployment.model}`;
+  return [
     `tier ${decision.tier}, route ${decision.route}${answeredBy}`,
     `decided by ${decision.strategy} (confidence ${decision.confidence}) in ${Math.round(decision.durationUs)} µs${decision.unsure === undefined ? '' : `: ${decision.unsure}`}`,
     ...decision.adjustments.map((adjustment) => `adjusted: ${adjustment}`),
   ];
-  if (!explain) return lines.join('\n');
-  lines.push('', table(['strategy', 'inChain', 'tier', 'route', 'confidence', 'durationUs', 'unsure'], result.strategies.map(verdictRow)));
+}
+
+function formatExplanation(result: RouteExplanation & { deployment: Deployment }): string {
+  const lines = decisionLines(result.decision, result.deployment);
+  lines.push('', table(['strategy', 'inChain', 'skipped', 'tier', 'route', 'confidence', 'durationUs', 'unsure'], result.strategies.map(verdictRow)));
   lines.push('(durations of a fresh process include compiling the patterns; `pnpm bench` measures steady state)');
   for (const verdict of result.strategies) {
     const scores = Object.entries(verdict.scores).map(([key, score]) => `${key} ${score}`).join(', ');
@@ -51,5 +63,5 @@ function formatRoute(result: RouteExplanation & { deployment: { provider: string
 }
 
 function verdictRow(verdict: ExplainedVerdict): string[] {
-  return [verdict.strategy, verdict.inChain ? 'yes' : 'no', verdict.tier, verdict.route, String(verdict.confidence), verdict.durationUs.toFixed(1), verdict.unsure ?? ''];
+  return [verdict.strategy, verdict.inChain ? 'yes' : 'no', verdict.skipped ? 'yes' : 'no', verdict.tier, verdict.route, String(verdict.confidence), verdict.durationUs.toFixed(1), verdict.unsure ?? ''];
 }

@@ -35,6 +35,11 @@ export interface CandidateResult extends Candidate {
    * (code, legal, creative), or the fallback route for other categories. Null without categories.
    */
   routeAccuracy: number | null;
+  /**
+   * Event counts of the candidate's strategies (the llm strategy's calls, invalid answers, failed
+   * calls...), summed over the folds; empty when none of its strategies counts anything.
+   */
+  counters: Record<string, Record<string, number>>;
 }
 
 export interface LabeledEvaluation {
@@ -65,6 +70,7 @@ export async function evaluateLabeledSet(
   const needsModel = options.candidates.some((candidate) => candidate.strategies.includes('trained'));
   const routed = options.candidates.map(() => new Array<RoutedExample>(examples.length));
   const routes = options.candidates.map(() => new Array<string>(examples.length));
+  const counters = options.candidates.map((): CandidateResult['counters'] => ({}));
 
   for (let fold = 0; fold < folds; fold += 1) {
     const training = options.trainingSet ?? examples.filter((_, index) => foldOf[index] !== fold);
@@ -90,6 +96,8 @@ export async function evaluateLabeledSet(
           raisedByRoute: decision.adjustments.some((adjustment) => adjustment.includes('minTier') && adjustment.includes('raised')),
         };
       });
+      // Each fold builds its own chain, so each fold's counts start at zero.
+      addCounters(counters[candidateIndex] as CandidateResult['counters'], chain.counters());
     }
   }
 
@@ -105,9 +113,17 @@ export async function evaluateLabeledSet(
         metrics: tierMetrics(config.tiers, all),
         accuracyByCategory: accuracyByCategory(examples, all),
         routeAccuracy: routeAccuracy(config, examples, routes[candidateIndex] as string[]),
+        counters: counters[candidateIndex] as CandidateResult['counters'],
       };
     }),
   };
+}
+
+function addCounters(total: CandidateResult['counters'], fold: Readonly<Record<string, Readonly<Record<string, number>>>>): void {
+  for (const [strategy, counts] of Object.entries(fold)) {
+    const sums = (total[strategy] ??= {});
+    for (const [name, count] of Object.entries(counts)) sums[name] = (sums[name] ?? 0) + count;
+  }
 }
 
 function accuracyByCategory(examples: readonly LabeledExample[], routed: readonly RoutedExample[]): Record<string, number> {

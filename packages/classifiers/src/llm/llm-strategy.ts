@@ -90,6 +90,7 @@ export function createLlmStrategy(config: SwitchyardConfig, deployment: LlmDeplo
   return {
     name: 'llm',
     counters,
+    callsModel: true,
     async classify(prompt: string): Promise<StrategyVerdict> {
       if (deployment === undefined) return unavailable('no model was given to the llm strategy');
       if (deployment.simulated) return unavailable(`${deployment.adapter.name}/${deployment.model} is answered by the simulated provider (no API key), so no model can classify`);

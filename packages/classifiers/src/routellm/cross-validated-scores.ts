@@ -1,7 +1,7 @@
 import { defaultFeatureOptions, extractFeatures, type FeatureOptions, type SparseVector } from '../embedding/text-features.ts';
 import { groupedFolds } from '../evaluation/folds.ts';
 import { defaultTrainingOptions, softmaxInto, trainSoftmax } from '../trained/softmax-regression.ts';
-import type { RecordedOutcome } from './routellm-data.ts';
+import { normalisedPrompt, type RecordedOutcome } from './routellm-data.ts';
 
 /**
  * The trained strategy's own features and training settings. Tried on these outcomes: 3 or 5
@@ -14,12 +14,13 @@ const routeLlmFeatures: FeatureOptions = defaultFeatureOptions;
  * Out-of-fold probability that the strong model does better than the weak one, per item: a
  * logistic regression over the same text features as the trained strategy, trained on the other
  * folds. Folds hold whole groups (MMLU subjects, MT-Bench categories; GSM8K prompts one by one),
- * so every prompt is scored by a model that never saw its subject.
+ * so every prompt is scored by a model that never saw its subject, nor the prompt itself under
+ * another group (leakFreeGroups).
  */
 export function crossValidatedStrongScores(items: readonly RecordedOutcome[], folds: number, seed: number): number[] {
   const samples: SparseVector[] = items.map((item) => extractFeatures(item.prompt, routeLlmFeatures));
   const labels = items.map((item) => (item.strong > item.weak ? 1 : 0));
-  const foldOf = groupedFolds(items.map((item) => item.group), folds, seed);
+  const foldOf = groupedFolds(leakFreeGroups(items), folds, seed);
   const scores = new Array<number>(items.length).fill(0);
   const probabilities = new Float64Array(2);
   for (let fold = 0; fold < folds; fold += 1) {
@@ -36,4 +37,32 @@ export function crossValidatedStrongScores(items: readonly RecordedOutcome[], fo
     });
   }
   return scores;
+}
+
+/**
+ * The fold group of each item: its own group, except that groups sharing a prompt (whitespace
+ * normalised) are merged into one, named after the first of them in sort order. The same
+ * question can sit in two groups (78 MMLU questions are in both clinical_knowledge and
+ * college_medicine); split over two folds, each copy would be scored by a model trained on the
+ * other, with the same outcome.
+ */
+export function leakFreeGroups(items: readonly RecordedOutcome[]): string[] {
+  const parent = new Map<string, string>();
+  const root = (group: string): string => {
+    let current = group;
+    for (let next = parent.get(current); next !== undefined; next = parent.get(current)) current = next;
+    return current;
+  };
+  const groupOfPrompt = new Map<string, string>();
+  for (const item of items) {
+    const prompt = normalisedPrompt(item.prompt);
+    const seen = groupOfPrompt.get(prompt);
+    if (seen === undefined) {
+      groupOfPrompt.set(prompt, item.group);
+      continue;
+    }
+    const [first, second] = [root(seen), root(item.group)].sort() as [string, string];
+    if (first !== second) parent.set(second, first);
+  }
+  return items.map((item) => root(item.group));
 }

@@ -140,10 +140,14 @@ function dropContaminated(
     return { name, metric, items, contaminatedDropped: 0, files };
   }
   // Whitespace is normalised: the lists were exported separately from the response files.
-  const normalise = (text: string) => text.trim().replace(/\s+/g, ' ');
-  const contaminated = new Set(readJsonl(contaminatedPath, contaminatedLine).map((line) => normalise(line.eval_prompt)));
-  const kept = items.filter((item) => !contaminated.has(normalise(item.prompt)));
+  const contaminated = new Set(readJsonl(contaminatedPath, contaminatedLine).map((line) => normalisedPrompt(line.eval_prompt)));
+  const kept = items.filter((item) => !contaminated.has(normalisedPrompt(item.prompt)));
   return { name, metric, items: kept, contaminatedDropped: items.length - kept.length, files: [...files, contaminatedPath] };
+}
+
+/** A prompt with its whitespace trimmed and collapsed: what "the same prompt" means across files. */
+export function normalisedPrompt(text: string): string {
+  return text.trim().replace(/\s+/g, ' ');
 }
 
 function readJsonl<T>(path: string, schema: z.ZodType<T>): T[] {

@@ -26,6 +26,11 @@ export interface Outcome {
 export function routingCurve(scores: readonly number[], outcomes: readonly Outcome[]): RoutingCurve {
   const count = outcomes.length;
   if (count === 0 || scores.length !== count) throw new RangeError(`need one score per outcome and at least one outcome (${scores.length} scores, ${count} outcomes)`);
+  // NaN equals nothing, not even itself, so a NaN would never join a block of ties below and the
+  // sweep would spin forever. Infinities are refused too: two of them make the sort's comparison
+  // Infinity - Infinity = NaN, an inconsistent order.
+  const bad = scores.findIndex((score) => !Number.isFinite(score));
+  if (bad >= 0) throw new RangeError(`score ${bad + 1} is ${scores[bad]}; every score must be a finite number`);
   const order = scores.map((_, index) => index).sort((a, b) => (scores[b] as number) - (scores[a] as number));
   let weakTotal = 0;
   let strongTotal = 0;

@@ -24,8 +24,14 @@ describe('trainTierModel', () => {
     expect(file.weights.values).toHaveLength(file.weights.indices.length * 3);
   });
 
-  it('is reproducible byte for byte', () => {
-    expect(JSON.stringify(trainTierModel(examples, { tiers, strongShare: 0.4 }))).toBe(JSON.stringify(file));
+  it('is reproducible byte for byte: two trainings write identical files', () => {
+    const [first, second] = ['first.json', 'second.json'].map((name) => {
+      const path = join(directory, name);
+      writeTierModel(path, trainTierModel(examples, { tiers, strongShare: 0.4 }));
+      return readFileSync(path);
+    });
+    expect(first?.length).toBeGreaterThan(0);
+    expect(first?.equals(second as Buffer)).toBe(true);
   });
 
   it('defaults the strong share to the strong tier’s share of the labels', () => {
@@ -69,5 +75,27 @@ describe('tier model files', () => {
     expect(broken((copy) => ((copy.features as { dimensions: number }).dimensions = 1000))).toThrow(/features\.dimensions: must be a power of two/);
     expect(broken((copy) => delete copy.calibration)).toThrow(ConfigError);
     expect(broken((copy) => ((copy.calibration as { strongTier: string }).strongTier = 'simple'))).toThrow(/calibration\.strongTier: must be the last tier/);
+  });
+
+  it('refuses n-gram ranges whose minimum is above their maximum', () => {
+    const features = (copy: Record<string, unknown>) => copy.features as { charNgrams: number[]; wordNgrams: number[] };
+    expect(broken((copy) => (features(copy).charNgrams = [5, 3]))).toThrow(/tier model m\.json is not a valid tier model:[\s\S]*features\.charNgrams: minimum 5 is above maximum 3/);
+    expect(broken((copy) => (features(copy).wordNgrams = [2, 1]))).toThrow(/features\.wordNgrams: minimum 2 is above maximum 1/);
+  });
+
+  it('refuses a weight index given twice, which would silently overwrite a row', () => {
+    const weights = (copy: Record<string, unknown>) => copy.weights as TierModelFile['weights'];
+    const repeated = broken((copy) => {
+      const [first] = weights(copy).indices;
+      weights(copy).indices[1] = first as number;
+    });
+    expect(repeated).toThrow(new RegExp(`tier model m\\.json is not a valid tier model:[\\s\\S]*weights\\.indices\\[1\\]: repeats index ${file.weights.indices[0]} \\(first at 0\\)`));
+  });
+
+  it('caps dimensions at 2^20, so a file cannot make start-up allocate gigabytes', () => {
+    expect(broken((copy) => ((copy.features as { dimensions: number }).dimensions = 2 ** 30))).toThrow(
+      /tier model m\.json is not a valid tier model:[\s\S]*features\.dimensions: must be at most 1048576/,
+    );
+    expect(broken((copy) => ((copy.features as { dimensions: number }).dimensions = 2 ** 20))).not.toThrow();
   });
 });
