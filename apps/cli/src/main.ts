@@ -30,7 +30,7 @@ Classification (no Redis, no job):
                          the chain on a labeled JSONL file ({"prompt", "tier"}), 5-fold cross-validated
                          [--folds N] [--chain a,b,c] [--train-set TRAIN: learn from TRAIN, test on all of FILE]
   eval --routellm DIR    on the RouteLLM files in DIR: accuracy against strong share, APGR, CPT(50%), CPT(80%)
-                         of each local strategy and a random router [--plot FILE.svg, default routellm-curves.svg]
+                         of each local strategy and a random router [--plot FILE.svg: also draw the curves]
   train FILE -o MODEL    train the tier model of the trained strategy [--strong-share 0.3]
 
 Options:
