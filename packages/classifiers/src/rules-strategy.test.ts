@@ -32,6 +32,12 @@ describe('createRulesStrategy', () => {
     expect(tierOf('Sorry, I meant: prove that the square root of 2 is irrational.')).toBe('complex');
   });
 
+  it('lets a harder task outweigh a greeting or a look-up word next to it', () => {
+    expect(tierOf('Hi! Prove that there are infinitely many primes.')).toBe('complex');
+    expect(tierOf('Hello! Translate this contract clause and assess its liability risks for us.')).not.toBe('simple');
+    expect(tierOf('Hi!')).toBe('simple');
+  });
+
   it('sends proofs, system design, security reviews and trade-off analyses to the last tier', () => {
     for (const prompt of [
       'Prove that the square root of 2 is irrational.',

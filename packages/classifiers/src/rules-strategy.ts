@@ -68,12 +68,14 @@ export function createRulesStrategy(config: RulesStrategyConfig): Classification
       const add = (level: Level, weight: number) => {
         evidence[levels[level]] = (evidence[levels[level]] ?? 0) + weight;
       };
-      let matched = false;
-      for (const rule of tierRules) {
-        if (!rule.pattern.test(text)) continue;
-        add(rule.level, rule.weight);
-        matched = true;
-      }
+      // A simple marker (a greeting, "translate", "define") next to a harder task does not make
+      // the task easy: "Hi! Prove that there are infinitely many primes." needs the proof. Simple
+      // patterns count only when no harder pattern matched, since sending a hard prompt to the
+      // cheapest tier (under-routing) is the expensive mistake.
+      const hits = tierRules.filter((rule) => rule.pattern.test(text));
+      const harder = hits.some((rule) => rule.level !== 'simple');
+      for (const rule of hits) if (!harder || rule.level !== 'simple') add(rule.level, rule.weight);
+      const matched = hits.length > 0;
       shapeEvidence(measurePrompt(prompt, text), add);
 
       const tiers = scoreTiers(ladder, evidence, scoring, 'no rule matched');
