@@ -1,9 +1,7 @@
 import { loadConfig, readEnvironment } from '@switchyard/core';
 import { uniquePrefix } from '@switchyard/testkit';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startRole } from '../support/processes.ts';
+import { writeConfigFile } from '../support/stack.ts';
 
 export interface PipelineFigures {
   requests: number;
@@ -24,8 +22,7 @@ export async function benchPipeline(requests: number): Promise<PipelineFigures> 
   config.queue.prefix = uniquePrefix('bench');
   config.queue.retentionSeconds = 600;
   config.simulation = { latencyMs: { min: 0, max: 0 }, weakAnswerRate: { simple: 0.2, medium: 0.1 }, failureRate: 0 };
-  const configPath = join(mkdtempSync(join(tmpdir(), 'switchyard-bench-')), 'switchyard.json');
-  writeFileSync(configPath, JSON.stringify(config));
+  const configPath = writeConfigFile(config, 'bench');
   const env = { REDIS_URL: readEnvironment(process.env).redisUrl, SWITCHYARD_CONFIG: configPath, SWITCHYARD_SIMULATE: '1', LOG_LEVEL: 'warn' };
   const stack = startRole('start', ['start', '--port', '0'], env);
   try {

@@ -1,12 +1,12 @@
 import { classifyQueueName, loadConfig, tierQueueName } from '@switchyard/core';
-import { createRedis, KeySpace, type RedisClient } from '@switchyard/queue';
+import { KeySpace } from '@switchyard/queue';
 import { startRedisCluster, uniquePrefix, type RedisClusterProcess } from '@switchyard/testkit';
 import { Redis } from 'ioredis';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repositoryRoot, startRole, type RoleProcess } from '../support/processes.ts';
+import { countCompletions, writeConfigFile, type CompletionCounter } from '../support/stack.ts';
 
 const tiers = ['simple', 'medium', 'complex'];
 const queueNames = [classifyQueueName, ...tiers.map(tierQueueName)];
@@ -21,9 +21,8 @@ describe('the request path on a Redis Cluster', () => {
   const roles: RoleProcess[] = [];
   let apiUrl = '';
   let keys: KeySpace;
-  let subscriber: RedisClient;
-  const configDir = mkdtempSync(join(tmpdir(), 'switchyard-e2e-cluster-'));
-  const completions = new Map<string, number>();
+  let completionCounter: CompletionCounter | undefined;
+  let completions = new Map<string, number>();
 
   beforeAll(async () => {
     cluster = await startRedisCluster();
@@ -38,16 +37,11 @@ describe('the request path on a Redis Cluster', () => {
     config.queue.prefix = keys.prefix;
     config.queue.retentionSeconds = 600;
     config.simulation = { latencyMs: { min: 5, max: 20 }, weakAnswerRate: { simple: 0.35, medium: 0.2, complex: 0 }, failureRate: 0 };
-    const configPath = join(configDir, 'switchyard.json');
-    writeFileSync(configPath, JSON.stringify(config));
+    const configPath = writeConfigFile(config, 'e2e-cluster');
     const env = { REDIS_URL: cluster.url, SWITCHYARD_CONFIG: configPath, SWITCHYARD_SIMULATE: '1', LOG_LEVEL: 'warn' };
 
-    subscriber = createRedis(cluster.url, 'subscriber', 'switchyard-test-events');
-    subscriber.on('message', (_channel: string, message: string) => {
-      const { requestId } = JSON.parse(message) as { requestId: string };
-      completions.set(requestId, (completions.get(requestId) ?? 0) + 1);
-    });
-    await subscriber.subscribe(keys.eventsChannel);
+    completionCounter = await countCompletions(cluster.url, keys.eventsChannel);
+    completions = completionCounter.counts;
 
     const api = startRole('api', ['api', '--port', '0'], env);
     roles.push(
@@ -61,9 +55,8 @@ describe('the request path on a Redis Cluster', () => {
 
   afterAll(async () => {
     await Promise.all(roles.map((role) => role.stop()));
-    subscriber?.disconnect();
+    completionCounter?.close();
     await cluster?.stop();
-    rmSync(configDir, { recursive: true, force: true });
   });
 
   it('completes every request of a batch exactly once, with the queues on different nodes', async () => {

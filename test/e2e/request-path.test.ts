@@ -1,11 +1,10 @@
 import { loadConfig } from '@switchyard/core';
 import { redisUrlForTests, uniquePrefix } from '@switchyard/testkit';
-import { Redis } from 'ioredis';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repositoryRoot, startRole, type RoleProcess } from '../support/processes.ts';
+import { countCompletions, writeConfigFile, type CompletionCounter } from '../support/stack.ts';
 
 interface ResultLine {
   id: string;
@@ -30,8 +29,8 @@ describe('the request path across processes', () => {
   const prefix = uniquePrefix('e2e');
   const roles: RoleProcess[] = [];
   let apiUrl = '';
-  let subscriber: Redis;
-  const completions = new Map<string, number>();
+  let completionCounter: CompletionCounter | undefined;
+  let completions = new Map<string, number>();
 
   beforeAll(async () => {
     const redisUrl = await redisUrlForTests();
@@ -39,16 +38,11 @@ describe('the request path across processes', () => {
     config.queue.prefix = prefix;
     config.queue.retentionSeconds = 3_600;
     config.simulation = { latencyMs: { min: 5, max: 40 }, weakAnswerRate: { simple: 0.35, medium: 0.2, complex: 0 }, failureRate: 0 };
-    const configPath = join(mkdtempSync(join(tmpdir(), 'switchyard-e2e-')), 'switchyard.json');
-    writeFileSync(configPath, JSON.stringify(config));
+    const configPath = writeConfigFile(config, 'e2e');
     const env = { REDIS_URL: redisUrl, SWITCHYARD_CONFIG: configPath, SWITCHYARD_SIMULATE: '1', LOG_LEVEL: 'warn' };
 
-    subscriber = new Redis(redisUrl);
-    await subscriber.subscribe(`${prefix}:events`);
-    subscriber.on('message', (_channel: string, message: string) => {
-      const { requestId } = JSON.parse(message) as { requestId: string };
-      completions.set(requestId, (completions.get(requestId) ?? 0) + 1);
-    });
+    completionCounter = await countCompletions(redisUrl, `${prefix}:events`);
+    completions = completionCounter.counts;
 
     const api = startRole('api', ['api', '--port', '0'], env);
     roles.push(
@@ -62,7 +56,7 @@ describe('the request path across processes', () => {
 
   afterAll(async () => {
     await Promise.all(roles.map((role) => role.stop()));
-    subscriber?.disconnect();
+    completionCounter?.close();
   });
 
   it('completes every request of a batch exactly once, routes by difficulty and escalates weak answers', async () => {

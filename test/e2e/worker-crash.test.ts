@@ -1,11 +1,8 @@
 import { loadConfig } from '@switchyard/core';
 import { redisUrlForTests, uniquePrefix } from '@switchyard/testkit';
-import { Redis } from 'ioredis';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRole, type RoleProcess } from '../support/processes.ts';
+import { countCompletions, writeConfigFile, type CompletionCounter } from '../support/stack.ts';
 
 const tiers = ['simple', 'medium', 'complex'];
 
@@ -14,8 +11,8 @@ describe('a worker killed mid-job', () => {
   const roles: RoleProcess[] = [];
   let env: Record<string, string> = {};
   let apiUrl = '';
-  let subscriber: Redis;
-  const completions = new Map<string, number>();
+  let completionCounter: CompletionCounter | undefined;
+  let completions = new Map<string, number>();
 
   beforeAll(async () => {
     const redisUrl = await redisUrlForTests();
@@ -27,16 +24,11 @@ describe('a worker killed mid-job', () => {
     config.queue.executorConcurrency = 10;
     // Slow answers, so that the kill lands while jobs are in flight.
     config.simulation = { latencyMs: { min: 1_000, max: 1_500 }, weakAnswerRate: {}, failureRate: 0 };
-    const configPath = join(mkdtempSync(join(tmpdir(), 'switchyard-crash-')), 'switchyard.json');
-    writeFileSync(configPath, JSON.stringify(config));
+    const configPath = writeConfigFile(config, 'crash');
     env = { REDIS_URL: redisUrl, SWITCHYARD_CONFIG: configPath, SWITCHYARD_SIMULATE: '1', LOG_LEVEL: 'warn' };
 
-    subscriber = new Redis(redisUrl);
-    await subscriber.subscribe(`${prefix}:events`);
-    subscriber.on('message', (_channel: string, message: string) => {
-      const { requestId } = JSON.parse(message) as { requestId: string };
-      completions.set(requestId, (completions.get(requestId) ?? 0) + 1);
-    });
+    completionCounter = await countCompletions(redisUrl, `${prefix}:events`);
+    completions = completionCounter.counts;
     const api = startRole('api', ['api', '--port', '0'], env);
     roles.push(api, startRole('classifier', ['classifier'], env));
     apiUrl = (await api.waitForLine(/listening on (http:\/\/\S+)/))[1] ?? '';
@@ -44,7 +36,7 @@ describe('a worker killed mid-job', () => {
 
   afterAll(async () => {
     await Promise.all(roles.map((role) => role.stop()));
-    subscriber?.disconnect();
+    completionCounter?.close();
   });
 
   it('loses nothing: its jobs run again on a new worker and every request completes exactly once', async () => {

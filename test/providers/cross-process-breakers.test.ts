@@ -1,11 +1,9 @@
 import { jobCatalog, newRequestId, parseConfig, tierJobId, type RequestRecord, type SwitchyardConfig } from '@switchyard/core';
 import { createQueueRuntime, type QueueRuntime } from '@switchyard/queue';
 import { redisUrlForTests, startFakeAnthropic, startFakeOpenAI, uniquePrefix, type FakeProviderServer } from '@switchyard/testkit';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRole, type RoleProcess } from '../support/processes.ts';
+import { writeConfigFile } from '../support/stack.ts';
 import { watchLogs, type LogLine, type ProcessLogs } from './process-logs.ts';
 
 const deployments = [
@@ -48,8 +46,7 @@ describe('breakers across executor processes', () => {
       },
       queue: { prefix: uniquePrefix('cross-process-breakers'), retentionSeconds: 600, backoffMs: 100, executorConcurrency: 4 },
     });
-    const configPath = join(mkdtempSync(join(tmpdir(), 'switchyard-breakers-')), 'switchyard.json');
-    writeFileSync(configPath, JSON.stringify(config));
+    const configPath = writeConfigFile(config, 'breakers');
     const env = { REDIS_URL: redisUrl, SWITCHYARD_CONFIG: configPath, LOG_LEVEL: 'info', ANTHROPIC_API_KEY: 'test-key', OPENAI_API_KEY: 'test-key' };
     const alpha = startRole('executor-alpha', ['executor', '--tier', 'alpha'], env);
     const beta = startRole('executor-beta', ['executor', '--tier', 'beta'], env);

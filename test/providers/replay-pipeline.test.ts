@@ -1,11 +1,11 @@
-import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfig } from '@switchyard/core';
 import { loadRoutellmResponses, normalizePrompt, type ReplayDataset } from '@switchyard/providers';
 import { redisUrlForTests, uniquePrefix } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repositoryRoot, startRole, type RoleProcess } from '../support/processes.ts';
+import { writeConfigFile } from '../support/stack.ts';
 
 // Shared data sits next to the project, never inside it; a missing file fails with its path.
 const routellm = join(repositoryRoot, '../shared/data/routellm');
@@ -58,8 +58,7 @@ describe('replay of recorded RouteLLM answers through the pipeline', () => {
       providers: { routellm: { type: 'replay', dataset: join(routellm, 'gsm8k_responses.csv') } },
       queue: { prefix: uniquePrefix('replay-gsm8k'), retentionSeconds: 600 },
     });
-    const configPath = join(mkdtempSync(join(tmpdir(), 'switchyard-replay-')), 'switchyard.json');
-    writeFileSync(configPath, JSON.stringify(config));
+    const configPath = writeConfigFile(config, 'replay');
     const env = { REDIS_URL: await redisUrlForTests(), SWITCHYARD_CONFIG: configPath, LOG_LEVEL: 'warn' };
     const api = startRole('api', ['api', '--port', '0'], env);
     roles.push(
