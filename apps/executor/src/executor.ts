@@ -1,7 +1,7 @@
 import { tierQueueName, TierLadder, type SwitchyardConfig } from '@switchyard/core';
 import type { Logger } from '@switchyard/observability';
 import { BreakerBoard, createRedisBreakerSync, type ProviderRegistry } from '@switchyard/providers';
-import { createRedis, createWorker, failRequestsOfFailedJobs, type QueueRuntime } from '@switchyard/queue';
+import { createRedis, startHopWorker, type QueueRuntime } from '@switchyard/queue';
 import { createTierProcessor } from './tier-processor.ts';
 
 export interface ExecutorOptions {
@@ -72,29 +72,21 @@ export function startExecutor(options: ExecutorOptions): RunningExecutor {
     breakers: breakers.board,
     logger,
   });
-  // Workers block on Redis, so they get a connection of their own with worker settings.
-  const connection = createRedis(runtime.redisUrl, 'worker', `switchyard-executor-${tier}`);
-  const worker = createWorker(tierQueueName(tier), processor, {
-    connection,
-    keys: runtime.keys,
-    concurrency: options.concurrency ?? config.queue.executorConcurrency,
+  const concurrency = options.concurrency ?? config.queue.executorConcurrency;
+  const hopWorker = startHopWorker(tierQueueName(tier), processor, {
+    runtime,
+    concurrency,
     lockDurationMs: config.queue.lockDurationMs,
+    logger,
+    connectionName: `switchyard-executor-${tier}`,
   });
-  worker.on('failed', (job, error) => logger.warn({ jobId: job?.id, error: error.message }, 'job-failed'));
-  failRequestsOfFailedJobs(worker, runtime.store, (error, jobId) => logger.error({ jobId, error: error.message }, 'request-fail-error'));
-  worker.on('error', (error) => logger.error({ error: error.message }, 'worker-error'));
-  logger.info({ tier, concurrency: options.concurrency ?? config.queue.executorConcurrency }, 'executor-started');
+  logger.info({ tier, concurrency }, 'executor-started');
   return {
     tier,
     ready: breakers.ready,
     async close() {
-      // BullMQ hands the processor's abort signal only to cancelled jobs, not to a closing worker:
-      // cancel them so in-flight provider calls stop and their hops go back to the queue unpaid
-      // for, instead of holding shutdown open until the provider answers.
-      worker.cancelAllJobs('worker closing');
-      await worker.close();
+      await hopWorker.close();
       if (ownsBreakers) await breakers.close();
-      connection.disconnect();
     },
   };
 }

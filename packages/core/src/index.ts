@@ -37,5 +37,5 @@ export {
   type TierJob,
 } from './job-catalog.ts';
 export { parseRedisAddress, type RedisAddress, type RedisNodeAddress } from './redis-address.ts';
-export { environmentSchema, readEnvironment, type Environment } from './environment.ts';
+export { readEnvironment, type Environment } from './environment.ts';
 export { parseCsv } from './csv.ts';
