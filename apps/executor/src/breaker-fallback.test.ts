@@ -1,7 +1,6 @@
 import type { BreakerState, BreakerTransition } from '@switchyard/providers';
-import { startFakeAnthropic, startFakeOpenAI, type FakeProviderServer } from '@switchyard/testkit';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, type TestStack } from './test-stack.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startTestStack, useFakeProviders, type TestStack } from './test-stack.ts';
 
 const haiku = { provider: 'anthropic', model: 'claude-haiku-4-5', inputPerMTok: 1, outputPerMTok: 5 };
 const mini = { provider: 'openai', model: 'gpt-4o-mini', inputPerMTok: 0.15, outputPerMTok: 0.6 };
@@ -19,41 +18,32 @@ function transition(stack: TestStack, endpoint: string, state: BreakerState): Pr
 }
 
 describe('breakers, fallback, cool-downs and waiting in the executor', () => {
-  let anthropic: FakeProviderServer;
-  let openai: FakeProviderServer;
+  const fakes = useFakeProviders();
   let stack: TestStack | undefined;
-  beforeAll(async () => {
-    [anthropic, openai] = await Promise.all([startFakeAnthropic(), startFakeOpenAI()]);
-  });
   afterEach(async () => {
     await stack?.close();
     stack = undefined;
-    anthropic.setBehaviour({ kind: 'answer' });
-    openai.setBehaviour({ kind: 'answer' });
-  });
-  afterAll(async () => {
-    await Promise.all([anthropic.close(), openai.close()]);
   });
 
   const start = (label: string, document: Record<string, unknown>) =>
     startTestStack(label, {
       cascade: { enabled: false },
       providers: {
-        anthropic: { type: 'anthropic', apiKeyEnv: 'ANTHROPIC_API_KEY', baseURL: anthropic.baseURL, breaker },
-        openai: { type: 'openai', apiKeyEnv: 'OPENAI_API_KEY', baseURL: openai.baseURL, stream: true, breaker },
+        anthropic: { type: 'anthropic', apiKeyEnv: 'ANTHROPIC_API_KEY', baseURL: fakes.anthropic.baseURL, breaker },
+        openai: { type: 'openai', apiKeyEnv: 'OPENAI_API_KEY', baseURL: fakes.openai.baseURL, stream: true, breaker },
       },
       ...document,
     });
 
   it('a burst of 500s opens the breaker, traffic moves to the other provider, and one probe closes it', async () => {
     stack = await start('burst', { tiers: [{ name: 'only', deployments: [haiku, mini] }], queue: { executorConcurrency: 1 } });
-    anthropic.setBehaviour({ kind: 'error', status: 500, message: 'Internal server error' });
+    fakes.anthropic.setBehaviour({ kind: 'error', status: 500, message: 'Internal server error' });
     const opened = transition(stack, 'anthropic', 'open');
     const burst = [await stack.submit('one'), await stack.submit('two')];
     await opened;
     const duringOutage = [await stack.submit('three'), await stack.submit('four'), await stack.submit('five')];
     const records = await stack.finished([...burst, ...duringOutage]);
-    const callsWhileOpen = anthropic.requests.length;
+    const callsWhileOpen = fakes.anthropic.requests.length;
 
     expect(records.every((record) => record.status === 'completed' && record.final?.deployment.provider === 'openai')).toBe(true);
     // The burst failed over after calling Anthropic; later requests skipped it without a call.
@@ -61,25 +51,25 @@ describe('breakers, fallback, cool-downs and waiting in the executor', () => {
     expect(records[4]?.attempts[0]?.skipped[0]?.error).toMatch(/^anthropic breaker open until /);
     expect(stack.logs.find((line) => line.msg === 'breaker-open')).toMatchObject({ provider: 'anthropic', source: 'local', failures: 2 });
 
-    anthropic.setBehaviour({ kind: 'answer', text: 'Anthropic is back.' });
+    fakes.anthropic.setBehaviour({ kind: 'answer', text: 'Anthropic is back.' });
     await transition(stack, 'anthropic', 'half-open');
     const closed = transition(stack, 'anthropic', 'closed');
     const afterReset = await stack.submit('six');
     await closed;
     const [recovered] = await stack.finished([afterReset]);
     expect(recovered?.final).toMatchObject({ answer: 'Anthropic is back.', deployment: { provider: 'anthropic' } });
-    expect(anthropic.requests.length - callsWhileOpen).toBe(1);
+    expect(fakes.anthropic.requests.length - callsWhileOpen).toBe(1);
     expect(stack.logs.filter((line) => line.msg === 'breaker-probe')).toHaveLength(1);
   });
 
   it('honours a 429 Retry-After: the deployment cools down, the job waits for it instead of failing', async () => {
     stack = await start('retry-after', { tiers: [{ name: 'only', deployments: [haiku] }], queue: { attempts: 1 } });
-    anthropic.script({ kind: 'error', status: 429, message: 'Number of request tokens has exceeded your per-minute rate limit', retryAfterMs: 500 });
-    const before = anthropic.requests.length;
+    fakes.anthropic.script({ kind: 'error', status: 429, message: 'Number of request tokens has exceeded your per-minute rate limit', retryAfterMs: 500 });
+    const before = fakes.anthropic.requests.length;
     const id = await stack.submit('Rate limited question');
     const [record] = await stack.finished([id]);
 
-    const [limited, retried] = anthropic.requests.slice(before);
+    const [limited, retried] = fakes.anthropic.requests.slice(before);
     expect(record?.status).toBe('completed');
     expect((retried?.receivedAt ?? 0) - (limited?.receivedAt ?? 0)).toBeGreaterThanOrEqual(500);
     expect(record?.attempts[0]?.skipped[0]?.error).toMatch(/^tier unavailable, job delayed 1 time\(s\) over \d+ ms: anthropic 429 rate_limit_error/);
@@ -88,15 +78,15 @@ describe('breakers, fallback, cool-downs and waiting in the executor', () => {
 
   it('every deployment down: jobs wait without spending attempts and all complete once a provider is back', async () => {
     stack = await start('all-down', { tiers: [{ name: 'only', deployments: [haiku, mini] }], queue: { attempts: 1, executorConcurrency: 4 } });
-    anthropic.setBehaviour({ kind: 'error', status: 503, message: 'Service Unavailable' });
-    openai.setBehaviour({ kind: 'drop' });
+    fakes.anthropic.setBehaviour({ kind: 'error', status: 503, message: 'Service Unavailable' });
+    fakes.openai.setBehaviour({ kind: 'drop' });
     const bothOpen = Promise.all([transition(stack, 'anthropic', 'open'), transition(stack, 'openai', 'open')]);
     // Two requests meet the outage with closed breakers: they spend their one attempt and open both.
     const tripping = [await stack.submit('trip one'), await stack.submit('trip two')];
     await bothOpen;
     const ids: string[] = [];
     for (let index = 0; index < 12; index += 1) ids.push(await stack.submit(`question ${index}`));
-    openai.setBehaviour({ kind: 'answer', text: 'OpenAI is back.' });
+    fakes.openai.setBehaviour({ kind: 'answer', text: 'OpenAI is back.' });
     const records = await stack.finished(ids);
     await stack.finished(tripping);
 
@@ -117,8 +107,8 @@ describe('breakers, fallback, cool-downs and waiting in the executor', () => {
       ],
       cascade: { enabled: false, unavailableWaitMs: 300, onUnavailable: 'escalate' },
     });
-    openai.setBehaviour({ kind: 'error', status: 503, message: 'Service Unavailable' });
-    anthropic.setBehaviour({ kind: 'answer', text: 'Answered by the top tier.' });
+    fakes.openai.setBehaviour({ kind: 'error', status: 503, message: 'Service Unavailable' });
+    fakes.anthropic.setBehaviour({ kind: 'answer', text: 'Answered by the top tier.' });
     const opened = transition(stack, 'openai', 'open');
     const ids = [await stack.submit('first', 'cheap'), await stack.submit('second', 'cheap')];
     await opened;
@@ -142,25 +132,25 @@ describe('breakers, fallback, cool-downs and waiting in the executor', () => {
       cascade: { enabled: false, unavailableWaitMs: 200, onUnavailable: 'escalate', maxEscalations: 0 },
       queue: { attempts: 1 },
     });
-    openai.script({ kind: 'error', status: 429, message: 'Rate limit reached', retryAfterSeconds: 30 });
-    const topCalls = anthropic.requests.length;
+    fakes.openai.script({ kind: 'error', status: 429, message: 'Rate limit reached', retryAfterSeconds: 30 });
+    const topCalls = fakes.anthropic.requests.length;
     const [record] = await stack.finished([await stack.submit('never escalated', 'cheap')]);
 
     expect(record).toMatchObject({ status: 'failed', error: { code: 'tier_unavailable' } });
     expect(record?.attempts.filter((attempt) => attempt.tier === 'top')).toEqual([]);
-    expect(anthropic.requests.length).toBe(topCalls);
+    expect(fakes.anthropic.requests.length).toBe(topCalls);
   });
 
   it('a deployment skipped only because it was cooling down is waited for: the next one failing spends no attempt', async () => {
     stack = await start('skipped-not-failed', { tiers: [{ name: 'only', deployments: [haiku, mini] }], queue: { attempts: 1 } });
     // The first request puts Haiku in a cool-down and is answered by OpenAI.
-    anthropic.script({ kind: 'error', status: 429, message: 'Number of requests has exceeded your rate limit', retryAfterMs: 600 });
+    fakes.anthropic.script({ kind: 'error', status: 429, message: 'Number of requests has exceeded your rate limit', retryAfterMs: 600 });
     const [first] = await stack.finished([await stack.submit('first')]);
     expect(first?.final?.deployment.provider).toBe('openai');
 
     // The second finds Haiku cooling down (not called) and OpenAI failing: Haiku is only a wait away.
-    openai.script({ kind: 'error', status: 500, message: 'The server had an error' });
-    anthropic.script({ kind: 'answer', text: 'Haiku, after its cool-down.' });
+    fakes.openai.script({ kind: 'error', status: 500, message: 'The server had an error' });
+    fakes.anthropic.script({ kind: 'answer', text: 'Haiku, after its cool-down.' });
     const id = await stack.submit('second');
     const [record] = await stack.finished([id]);
 
@@ -179,7 +169,7 @@ describe('breakers, fallback, cool-downs and waiting in the executor', () => {
       cascade: { enabled: false, unavailableWaitMs: 1_000, onUnavailable: 'fail' },
       queue: { attempts: 2, backoffMs: 200 },
     });
-    openai.script(
+    fakes.openai.script(
       // Outage one: a cool-down of 900 ms of the 1 s wait.
       { kind: 'error', status: 429, message: 'Rate limit reached', retryAfterMs: 900 },
       // Called, and failing: BullMQ's retry (200 ms later) takes over, past the first wait's end.
@@ -203,7 +193,7 @@ describe('breakers, fallback, cool-downs and waiting in the executor', () => {
       cascade: { enabled: false, unavailableWaitMs: 200, onUnavailable: 'fail' },
       queue: { attempts: 1 },
     });
-    openai.setBehaviour({ kind: 'error', status: 429, message: 'Rate limit reached', retryAfterSeconds: 30 });
+    fakes.openai.setBehaviour({ kind: 'error', status: 429, message: 'Rate limit reached', retryAfterSeconds: 30 });
     const id = await stack.submit('never answered');
     const [record] = await stack.finished([id]);
     expect(record?.status).toBe('failed');

@@ -1,6 +1,5 @@
-import { startFakeAnthropic, startFakeOpenAI, type FakeProviderServer } from '@switchyard/testkit';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, type TestStack } from './test-stack.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startTestStack, useFakeProviders, type TestStack } from './test-stack.ts';
 
 /**
  * The executor calling real SDKs against local servers that speak the Anthropic and OpenAI wire
@@ -8,25 +7,16 @@ import { startTestStack, type TestStack } from './test-stack.ts';
  * says.
  */
 describe('executor with the Anthropic and OpenAI adapters', () => {
-  let anthropic: FakeProviderServer;
-  let openai: FakeProviderServer;
+  const fakes = useFakeProviders();
   let stack: TestStack | undefined;
-  beforeAll(async () => {
-    [anthropic, openai] = await Promise.all([startFakeAnthropic(), startFakeOpenAI()]);
-  });
   afterEach(async () => {
     await stack?.close();
     stack = undefined;
-    anthropic.setBehaviour({ kind: 'answer' });
-    openai.setBehaviour({ kind: 'answer' });
-  });
-  afterAll(async () => {
-    await Promise.all([anthropic.close(), openai.close()]);
   });
 
   const providers = (overrides: { anthropic?: object; openai?: object } = {}) => ({
-    anthropic: { type: 'anthropic', apiKeyEnv: 'ANTHROPIC_API_KEY', baseURL: anthropic.baseURL, ...overrides.anthropic },
-    openai: { type: 'openai', apiKeyEnv: 'OPENAI_API_KEY', baseURL: openai.baseURL, ...overrides.openai },
+    anthropic: { type: 'anthropic', apiKeyEnv: 'ANTHROPIC_API_KEY', baseURL: fakes.anthropic.baseURL, ...overrides.anthropic },
+    openai: { type: 'openai', apiKeyEnv: 'OPENAI_API_KEY', baseURL: fakes.openai.baseURL, ...overrides.openai },
   });
   const haiku = { provider: 'anthropic', model: 'claude-haiku-4-5', inputPerMTok: 1, outputPerMTok: 5 };
   const mini = { provider: 'openai', model: 'gpt-4o-mini', inputPerMTok: 0.15, outputPerMTok: 0.6 };
@@ -40,8 +30,8 @@ describe('executor with the Anthropic and OpenAI adapters', () => {
       cascade: { enabled: false },
       providers: providers({ openai: { stream: true } }),
     });
-    anthropic.script({ kind: 'answer', text: 'Paris is the capital of France.', inputTokens: 1_000, outputTokens: 200 });
-    openai.script({ kind: 'answer', text: 'Lima is the capital of Peru.', inputTokens: 2_000, outputTokens: 400 });
+    fakes.anthropic.script({ kind: 'answer', text: 'Paris is the capital of France.', inputTokens: 1_000, outputTokens: 200 });
+    fakes.openai.script({ kind: 'answer', text: 'Lima is the capital of Peru.', inputTokens: 2_000, outputTokens: 400 });
     const ids = [await stack.submit('Capital of France?', 'claude'), await stack.submit('Capital of Peru?', 'gpt')];
     const [claude, gpt] = await stack.finished(ids);
 
@@ -59,14 +49,14 @@ describe('executor with the Anthropic and OpenAI adapters', () => {
       // 2,000 × $0.15/M + 400 × $0.60/M
       costUsd: 0.00054,
     });
-    expect(openai.requests.at(-1)?.stream).toBe(true);
+    expect(fakes.openai.requests.at(-1)?.stream).toBe(true);
   });
 
   it('fails a request the provider rejects (400) at once, with its message, without retry or fallback', async () => {
     stack = await startTestStack('sdk-400', { tiers: [{ name: 'only', deployments: [haiku, mini] }], providers: providers() });
-    const anthropicBefore = anthropic.requests.length;
-    const openaiBefore = openai.requests.length;
-    anthropic.setBehaviour({ kind: 'error', status: 400, message: 'messages.0.content: text content blocks must be non-empty' });
+    const anthropicBefore = fakes.anthropic.requests.length;
+    const openaiBefore = fakes.openai.requests.length;
+    fakes.anthropic.setBehaviour({ kind: 'error', status: 400, message: 'messages.0.content: text content blocks must be non-empty' });
     const id = await stack.submit('Say something.');
     const [record] = await stack.finished([id]);
 
@@ -75,8 +65,8 @@ describe('executor with the Anthropic and OpenAI adapters', () => {
       code: 'provider_rejected',
       message: 'anthropic 400 invalid_request_error: messages.0.content: text content blocks must be non-empty',
     });
-    expect(anthropic.requests.length - anthropicBefore).toBe(1);
-    expect(openai.requests.length - openaiBefore).toBe(0);
+    expect(fakes.anthropic.requests.length - anthropicBefore).toBe(1);
+    expect(fakes.openai.requests.length - openaiBefore).toBe(0);
     expect(stack.breakers.board.states().anthropic).toBe('closed');
     const job = await stack.runtime.queues.tier('only').getJob(`${id}-t0`);
     expect(job?.attemptsMade).toBe(1);
@@ -84,11 +74,11 @@ describe('executor with the Anthropic and OpenAI adapters', () => {
 
   it('moves on to the next deployment when one refuses its key (401) or does not know its model (404)', async () => {
     stack = await startTestStack('sdk-401', { tiers: [{ name: 'only', deployments: [haiku, mini] }], cascade: { enabled: false }, providers: providers(), queue: { attempts: 1 } });
-    anthropic.script(
+    fakes.anthropic.script(
       { kind: 'error', status: 401, message: 'invalid x-api-key' },
       { kind: 'error', status: 404, type: 'not_found_error', message: 'model: claude-haiku-4-5' },
     );
-    openai.script({ kind: 'answer', text: 'OpenAI answers.' }, { kind: 'answer', text: 'OpenAI answers again.' });
+    fakes.openai.script({ kind: 'answer', text: 'OpenAI answers.' }, { kind: 'answer', text: 'OpenAI answers again.' });
     const [revoked, retired] = await stack.finished([await stack.submit('First question'), await stack.submit('Second question')]);
 
     expect(revoked).toMatchObject({ status: 'completed', final: { answer: 'OpenAI answers.', deployment: { provider: 'openai' } } });
@@ -102,16 +92,16 @@ describe('executor with the Anthropic and OpenAI adapters', () => {
 
   it('fails without retries, with the provider\'s message, when every deployment refuses its key or model', async () => {
     stack = await startTestStack('sdk-all-refused', { tiers: [{ name: 'only', deployments: [haiku, mini] }], cascade: { enabled: false }, providers: providers() });
-    const [anthropicBefore, openaiBefore] = [anthropic.requests.length, openai.requests.length];
-    anthropic.setBehaviour({ kind: 'error', status: 401, message: 'invalid x-api-key' });
-    openai.setBehaviour({ kind: 'error', status: 404, message: 'The model `gpt-4o-mini` does not exist' });
+    const [anthropicBefore, openaiBefore] = [fakes.anthropic.requests.length, fakes.openai.requests.length];
+    fakes.anthropic.setBehaviour({ kind: 'error', status: 401, message: 'invalid x-api-key' });
+    fakes.openai.setBehaviour({ kind: 'error', status: 404, message: 'The model `gpt-4o-mini` does not exist' });
     const id = await stack.submit('Anyone?');
     const [record] = await stack.finished([id]);
 
     expect(record?.status).toBe('failed');
     expect(record?.error).toEqual({ code: 'provider_auth_failed', message: 'anthropic 401 authentication_error: invalid x-api-key' });
     // Queue attempts: 3, yet one call each: a retryable failure would have been retried before failing the request.
-    expect([anthropic.requests.length - anthropicBefore, openai.requests.length - openaiBefore]).toEqual([1, 1]);
+    expect([fakes.anthropic.requests.length - anthropicBefore, fakes.openai.requests.length - openaiBefore]).toEqual([1, 1]);
   });
 
   it('closing a worker aborts its in-flight provider call; another worker picks the hop up and answers it once', async () => {
@@ -121,24 +111,24 @@ describe('executor with the Anthropic and OpenAI adapters', () => {
       { executors: false },
     );
     const closing = stack.startWorker('only');
-    const before = anthropic.requests.length;
-    const aborts = anthropic.requests.filter((request) => request.aborted).length;
-    anthropic.script({ kind: 'answer', text: 'Too late.', delayMs: 20_000 }, { kind: 'answer', text: 'Answered after the hand-over.' });
+    const before = fakes.anthropic.requests.length;
+    const aborts = fakes.anthropic.requests.filter((request) => request.aborted).length;
+    fakes.anthropic.script({ kind: 'answer', text: 'Too late.', delayMs: 20_000 }, { kind: 'answer', text: 'Answered after the hand-over.' });
     const id = await stack.submit('Still there?');
-    await anthropic.waitForRequests(before + 1);
+    await fakes.anthropic.waitForRequests(before + 1);
 
     const closeStarted = performance.now();
     await closing.close();
     // Without the abort, close() waits for the 20 s answer.
     expect(performance.now() - closeStarted).toBeLessThan(2_000);
-    await anthropic.waitForAborts(aborts + 1);
+    await fakes.anthropic.waitForAborts(aborts + 1);
 
     stack.startWorker('only');
     const [record] = await stack.finished([id]);
     // Queue attempts: 1, so a hand-over that spent it would have failed the request.
     expect(record).toMatchObject({ status: 'completed', final: { answer: 'Answered after the hand-over.' } });
     expect(record?.attempts).toHaveLength(1);
-    expect(anthropic.requests.length - before).toBe(2);
+    expect(fakes.anthropic.requests.length - before).toBe(2);
     expect(stack.breakers.board.stats('anthropic')).toMatchObject({ failures: 0, timeouts: 0 });
     expect(stack.logs.filter((line) => line.msg === 'hop-handed-back')).toHaveLength(1);
     expect(stack.logs.filter((line) => line.msg === 'request-completed')).toHaveLength(1);
@@ -150,11 +140,11 @@ describe('executor with the Anthropic and OpenAI adapters', () => {
       cascade: { enabled: false },
       providers: providers({ anthropic: { stream: true, breaker: { timeoutMs: 300 } } }),
     });
-    const aborts = anthropic.requests.filter((request) => request.aborted).length;
-    anthropic.script({ kind: 'hang' });
+    const aborts = fakes.anthropic.requests.filter((request) => request.aborted).length;
+    fakes.anthropic.script({ kind: 'hang' });
     const id = await stack.submit('Are you there?');
     const [record] = await stack.finished([id]);
-    await anthropic.waitForAborts(aborts + 1);
+    await fakes.anthropic.waitForAborts(aborts + 1);
 
     expect(record?.status).toBe('completed');
     expect(record?.final?.deployment.provider).toBe('openai');

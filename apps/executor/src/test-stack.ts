@@ -3,7 +3,8 @@ import { newRequestId, parseConfig, tierJobId, tierQueueName, jobCatalog, TierLa
 import { createLogger } from '@switchyard/observability';
 import { createProviderRegistry, defaultAdapterFactories } from '@switchyard/providers';
 import { createQueueRuntime, createRedis, createWorker, type QueueRuntime } from '@switchyard/queue';
-import { redisUrlForTests, uniquePrefix } from '@switchyard/testkit';
+import { redisUrlForTests, startFakeAnthropic, startFakeOpenAI, uniquePrefix, type FakeProviderServer } from '@switchyard/testkit';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createExecutorBreakers, startExecutor, type ProcessBreakers, type RunningExecutor } from './executor.ts';
 import { createTierProcessor } from './tier-processor.ts';
 
@@ -119,4 +120,28 @@ export async function startTestStack(label: string, document: Record<string, unk
       await runtime.close();
     },
   };
+}
+
+export interface FakeProviders {
+  anthropic: FakeProviderServer;
+  openai: FakeProviderServer;
+}
+
+/**
+ * Wire-compatible Anthropic and OpenAI servers for a test file: started once, back to plain
+ * answers after each test, closed at the end. Register it before hooks that use the servers.
+ */
+export function useFakeProviders(): FakeProviders {
+  const fakes = {} as FakeProviders;
+  beforeAll(async () => {
+    [fakes.anthropic, fakes.openai] = await Promise.all([startFakeAnthropic(), startFakeOpenAI()]);
+  });
+  afterEach(() => {
+    fakes.anthropic.setBehaviour({ kind: 'answer' });
+    fakes.openai.setBehaviour({ kind: 'answer' });
+  });
+  afterAll(async () => {
+    await Promise.all([fakes.anthropic.close(), fakes.openai.close()]);
+  });
+  return fakes;
 }
