@@ -48,7 +48,11 @@ export async function benchClassifiers(): Promise<StrategySpeed[]> {
   const chain = createClassifierChain(config);
   const results: StrategySpeed[] = [];
   for (const [name, classify] of strategies) results.push(measure(name, prompts, classify));
-  results.push(await measureAsync(`chain (${config.classifier.strategies.join(', ')})`, prompts, (prompt) => chain.classify({ messages: [{ role: 'user', content: prompt }] })));
+  results.push(
+    await measureAsync(`chain (${config.classifier.strategies.join(', ')})`, prompts, (prompt) =>
+      chain.classify({ messages: [{ role: 'user', content: prompt }] }),
+    ),
+  );
   return results;
 }
 
@@ -78,7 +82,11 @@ function measure(name: string, prompts: readonly string[], classify: (prompt: st
   return summarize(name, prompts.length, timings, megabyte);
 }
 
-async function measureAsync(name: string, prompts: readonly string[], classify: (prompt: string) => Promise<unknown>): Promise<StrategySpeed> {
+async function measureAsync(
+  name: string,
+  prompts: readonly string[],
+  classify: (prompt: string) => Promise<unknown>,
+): Promise<StrategySpeed> {
   for (const prompt of prompts) await classify(prompt);
   const timings: number[] = [];
   const started = performance.now();
@@ -114,10 +122,17 @@ function summarize(name: string, prompts: number, timings: number[], megabyte: n
 }
 
 export function formatClassifierSpeeds(speeds: readonly StrategySpeed[]): string {
-  const lines = [`classifiers: per-prompt time over the labeled set (${speeds[0]?.prompts ?? 0} prompts), steady state`];
+  const lines = [
+    `classifiers: per-prompt time over the labeled set (${speeds[0]?.prompts ?? 0} prompts), steady state`,
+  ];
   for (const speed of speeds) {
-    const target = speed.targetMicros === null ? '' : ` (target < ${speed.targetMicros} µs: ${speed.meetsTarget === true ? 'met' : 'MISSED'})`;
-    lines.push(`  ${speed.strategy.padEnd(28)} ${speed.microsPerPrompt.toFixed(1).padStart(7)} µs/prompt, p99 ${speed.p99Micros.toFixed(1).padStart(7)} µs, 1 MB prompt ${speed.megabyteMicros} µs${target}`);
+    const target =
+      speed.targetMicros === null
+        ? ''
+        : ` (target < ${speed.targetMicros} µs: ${speed.meetsTarget === true ? 'met' : 'MISSED'})`;
+    lines.push(
+      `  ${speed.strategy.padEnd(28)} ${speed.microsPerPrompt.toFixed(1).padStart(7)} µs/prompt, p99 ${speed.p99Micros.toFixed(1).padStart(7)} µs, 1 MB prompt ${speed.megabyteMicros} µs${target}`,
+    );
   }
   return lines.join('\n');
 }

@@ -23,15 +23,30 @@ export async function benchPipeline(requests: number): Promise<PipelineFigures> 
   config.queue.retentionSeconds = 600;
   config.simulation = { latencyMs: { min: 0, max: 0 }, weakAnswerRate: { simple: 0.2, medium: 0.1 }, failureRate: 0 };
   const configPath = writeConfigFile(config, 'bench');
-  const env = { REDIS_URL: readEnvironment(process.env).redisUrl, SWITCHYARD_CONFIG: configPath, SWITCHYARD_SIMULATE: '1', LOG_LEVEL: 'warn' };
+  const env = {
+    REDIS_URL: readEnvironment(process.env).redisUrl,
+    SWITCHYARD_CONFIG: configPath,
+    SWITCHYARD_SIMULATE: '1',
+    LOG_LEVEL: 'warn',
+  };
   const stack = startRole('start', ['start', '--port', '0'], env);
   try {
     const apiUrl = (await stack.waitForLine(/listening on (http:\/\/\S+)/))[1] ?? '';
     const items = Array.from({ length: requests }, (_, index) => ({
-      messages: [{ role: 'user', content: index % 4 === 0 ? `hello number ${index}` : `Explain idea ${index} of queueing theory in two paragraphs.` }],
+      messages: [
+        {
+          role: 'user',
+          content:
+            index % 4 === 0 ? `hello number ${index}` : `Explain idea ${index} of queueing theory in two paragraphs.`,
+        },
+      ],
     }));
     const submitted = performance.now();
-    const response = await fetch(`${apiUrl}/v1/batches`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(items) });
+    const response = await fetch(`${apiUrl}/v1/batches`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(items),
+    });
     if (response.status !== 202) throw new Error(`batch rejected: ${response.status} ${await response.text()}`);
     const { id } = (await response.json()) as { id: string };
     const submitMs = performance.now() - submitted;

@@ -13,7 +13,11 @@ const queueNames = [classifyQueueName, ...tiers.map(tierQueueName)];
 
 /** Node (client port) of each queue's slot: every key of a queue shares its `{prefix.queue}` tag. */
 async function queueNodes(cluster: RedisClusterProcess, keys: KeySpace): Promise<Map<string, number>> {
-  return new Map(await Promise.all(queueNames.map(async (name) => [name, await cluster.portOf(`${keys.queuePrefix(name)}:${name}:meta`)] as const)));
+  return new Map(
+    await Promise.all(
+      queueNames.map(async (name) => [name, await cluster.portOf(`${keys.queuePrefix(name)}:${name}:meta`)] as const),
+    ),
+  );
 }
 
 describe('the request path on a Redis Cluster', () => {
@@ -36,7 +40,11 @@ describe('the request path on a Redis Cluster', () => {
     const config = loadConfig();
     config.queue.prefix = keys.prefix;
     config.queue.retentionSeconds = 600;
-    config.simulation = { latencyMs: { min: 5, max: 20 }, weakAnswerRate: { simple: 0.35, medium: 0.2, complex: 0 }, failureRate: 0 };
+    config.simulation = {
+      latencyMs: { min: 5, max: 20 },
+      weakAnswerRate: { simple: 0.35, medium: 0.2, complex: 0 },
+      failureRate: 0,
+    };
     const configPath = writeConfigFile(config, 'e2e-cluster');
     const env = { REDIS_URL: cluster.url, SWITCHYARD_CONFIG: configPath, SWITCHYARD_SIMULATE: '1', LOG_LEVEL: 'warn' };
 
@@ -68,7 +76,11 @@ describe('the request path on a Redis Cluster', () => {
       .map(({ custom_id, prompt }) => ({ custom_id, messages: [{ role: 'user', content: prompt }] }));
     expect(items).toHaveLength(60);
 
-    const created = await fetch(`${apiUrl}/v1/batches`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(items) });
+    const created = await fetch(`${apiUrl}/v1/batches`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(items),
+    });
     expect(created.status).toBe(202);
     const { id: batchId } = (await created.json()) as { id: string };
 
@@ -80,7 +92,10 @@ describe('the request path on a Redis Cluster', () => {
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as { id: string; status: string; tier: string | null; escalations: number });
-    expect(results.filter((line) => line.status !== 'completed'), roles.map((role) => role.output()).join('\n')).toEqual([]);
+    expect(
+      results.filter((line) => line.status !== 'completed'),
+      roles.map((role) => role.output()).join('\n'),
+    ).toEqual([]);
     expect(results).toHaveLength(60);
     // Every tier's executor did work, and weak answers crossed from one tier's queue to the next.
     expect(new Set(results.map((line) => line.tier))).toEqual(new Set(tiers));

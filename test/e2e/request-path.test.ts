@@ -18,7 +18,12 @@ interface ResultLine {
   cost_usd: number;
 }
 
-const simplePrompts = ['hi', 'What is the capital of Peru?', 'Translate "thank you" into German.', 'Define the word "ephemeral".'];
+const simplePrompts = [
+  'hi',
+  'What is the capital of Peru?',
+  'Translate "thank you" into German.',
+  'Define the word "ephemeral".',
+];
 const complexPrompts = [
   'Prove that there are infinitely many primes.',
   'Design a fault-tolerant, multi-region architecture for a payments system and do a security review of its threat model, with the trade-offs of each choice.',
@@ -37,7 +42,11 @@ describe('the request path across processes', () => {
     const config = loadConfig();
     config.queue.prefix = prefix;
     config.queue.retentionSeconds = 3_600;
-    config.simulation = { latencyMs: { min: 5, max: 40 }, weakAnswerRate: { simple: 0.35, medium: 0.2, complex: 0 }, failureRate: 0 };
+    config.simulation = {
+      latencyMs: { min: 5, max: 40 },
+      weakAnswerRate: { simple: 0.35, medium: 0.2, complex: 0 },
+      failureRate: 0,
+    };
     const configPath = writeConfigFile(config, 'e2e');
     const env = { REDIS_URL: redisUrl, SWITCHYARD_CONFIG: configPath, SWITCHYARD_SIMULATE: '1', LOG_LEVEL: 'warn' };
 
@@ -48,7 +57,9 @@ describe('the request path across processes', () => {
     roles.push(
       api,
       startRole('classifier', ['classifier'], env),
-      ...['simple', 'medium', 'complex'].map((tier) => startRole(`executor-${tier}`, ['executor', '--tier', tier], env)),
+      ...['simple', 'medium', 'complex'].map((tier) =>
+        startRole(`executor-${tier}`, ['executor', '--tier', tier], env),
+      ),
     );
     apiUrl = (await api.waitForLine(/listening on (http:\/\/\S+)/))[1] ?? '';
     await Promise.all(roles.slice(1).map((role) => role.waitForLine(/running/)));
@@ -67,8 +78,14 @@ describe('the request path across processes', () => {
       .map((line) => JSON.parse(line) as { custom_id: string; prompt: string });
     const items = [
       ...sample.map(({ custom_id, prompt }) => ({ custom_id, messages: [{ role: 'user', content: prompt }] })),
-      ...simplePrompts.map((content, index) => ({ custom_id: `simple-${index}`, messages: [{ role: 'user', content }] })),
-      ...complexPrompts.map((content, index) => ({ custom_id: `complex-${index}`, messages: [{ role: 'user', content }] })),
+      ...simplePrompts.map((content, index) => ({
+        custom_id: `simple-${index}`,
+        messages: [{ role: 'user', content }],
+      })),
+      ...complexPrompts.map((content, index) => ({
+        custom_id: `complex-${index}`,
+        messages: [{ role: 'user', content }],
+      })),
     ];
     expect(items.length).toBe(120);
 
@@ -118,6 +135,9 @@ describe('the request path across processes', () => {
     expect(story.attempts.map((attempt) => attempt.hop)).toEqual(story.attempts.map((_, index) => index));
     expect(story.attempts[0]?.escalation_reason).toMatch(/quality .* below/);
     expect(story.attempts.at(-1)?.escalation_reason).toBeNull();
-    expect(story.cost_usd).toBeCloseTo(story.attempts.reduce((sum, attempt) => sum + attempt.cost_usd, 0), 8);
+    expect(story.cost_usd).toBeCloseTo(
+      story.attempts.reduce((sum, attempt) => sum + attempt.cost_usd, 0),
+      8,
+    );
   });
 });

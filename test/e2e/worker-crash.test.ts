@@ -46,9 +46,21 @@ describe('a worker killed mid-job', () => {
 
     const items = Array.from({ length: 30 }, (_, index) => ({
       custom_id: `c${index}`,
-      messages: [{ role: 'user', content: index % 3 === 0 ? `hi number ${index}` : `Explain, in a few paragraphs, idea number ${index} of distributed queues.` }],
+      messages: [
+        {
+          role: 'user',
+          content:
+            index % 3 === 0
+              ? `hi number ${index}`
+              : `Explain, in a few paragraphs, idea number ${index} of distributed queues.`,
+        },
+      ],
     }));
-    const created = await fetch(`${apiUrl}/v1/batches`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(items) });
+    const created = await fetch(`${apiUrl}/v1/batches`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(items),
+    });
     const { id: batchId } = (await created.json()) as { id: string };
 
     // Wait until jobs are running, then kill every executor without a chance to clean up.
@@ -62,11 +74,18 @@ describe('a worker killed mid-job', () => {
       seen += decoder.decode(chunk.value, { stream: true });
     }
     await reader?.cancel();
-    const inFlight = await (await fetch(`${apiUrl}/v1/batches/${batchId}`)).json() as { counts: { running: number; completed: number } };
-    await Promise.all(executors.map((executor) => new Promise<void>((resolve) => {
-      executor.child.once('exit', () => resolve());
-      executor.child.kill('SIGKILL');
-    })));
+    const inFlight = (await (await fetch(`${apiUrl}/v1/batches/${batchId}`)).json()) as {
+      counts: { running: number; completed: number };
+    };
+    await Promise.all(
+      executors.map(
+        (executor) =>
+          new Promise<void>((resolve) => {
+            executor.child.once('exit', () => resolve());
+            executor.child.kill('SIGKILL');
+          }),
+      ),
+    );
     expect(inFlight.counts.running).toBeGreaterThan(0);
     expect(inFlight.counts.completed).toBeLessThan(30);
 

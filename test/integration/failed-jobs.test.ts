@@ -1,5 +1,11 @@
 import { loadConfig, newRequestId } from '@switchyard/core';
-import { createQueueRuntime, createRedis, createWorker, failRequestsOfFailedJobs, type QueueRuntime } from '@switchyard/queue';
+import {
+  createQueueRuntime,
+  createRedis,
+  createWorker,
+  failRequestsOfFailedJobs,
+  type QueueRuntime,
+} from '@switchyard/queue';
 import { redisUrlForTests, uniquePrefix } from '@switchyard/testkit';
 import { Queue, QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

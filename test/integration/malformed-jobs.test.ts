@@ -27,7 +27,10 @@ describe('malformed jobs', () => {
     classifier = startClassifierWorker({ config, runtime, chain: createClassifierChain(config), logger });
     const providers = createProviderRegistry(config, { env: {}, simulateAll: true });
     executor = startExecutor({ config, tier: 'simple', runtime, providers, logger });
-    tierEvents = new QueueEvents(tierQueueName('simple'), { connection: { url: runtime.redisUrl }, prefix: runtime.keys.queuePrefix(tierQueueName('simple')) });
+    tierEvents = new QueueEvents(tierQueueName('simple'), {
+      connection: { url: runtime.redisUrl },
+      prefix: runtime.keys.queuePrefix(tierQueueName('simple')),
+    });
     await tierEvents.waitUntilReady();
   });
 
@@ -41,7 +44,9 @@ describe('malformed jobs', () => {
   it('fails a job with a bad payload at once, without retries, with the reason on the record', async () => {
     const requestId = newRequestId();
     await runtime.store.create([{ id: requestId, request: { messages: [{ role: 'user', content: 'hi' }] } }]);
-    const job = await runtime.queues.tier('simple').add('execute', { requestId, hop: 'first', tier: 'simple' }, { jobId: `${requestId}-t0` });
+    const job = await runtime.queues
+      .tier('simple')
+      .add('execute', { requestId, hop: 'first', tier: 'simple' }, { jobId: `${requestId}-t0` });
     await job.waitUntilFinished(tierEvents).catch(() => undefined);
 
     const failed = await runtime.queues.tier('simple').getJob(job.id ?? '');
@@ -56,7 +61,10 @@ describe('malformed jobs', () => {
 
   it('fails a classify job whose request record does not exist, without retries', async () => {
     const requestId = newRequestId();
-    const classifyEvents = new QueueEvents('classify', { connection: { url: runtime.redisUrl }, prefix: runtime.keys.queuePrefix('classify') });
+    const classifyEvents = new QueueEvents('classify', {
+      connection: { url: runtime.redisUrl },
+      prefix: runtime.keys.queuePrefix('classify'),
+    });
     await classifyEvents.waitUntilReady();
     try {
       const job = await runtime.queues.classify.add('classify', { requestId }, { jobId: `${requestId}-c` });

@@ -42,7 +42,7 @@ describe('Switchyard state on a Redis Cluster', () => {
   });
 
   afterAll(async () => {
-    open.forEach((client) => client.disconnect());
+    for (const client of open) client.disconnect();
     await runtime?.close();
     await cluster?.stop();
   });
@@ -82,17 +82,31 @@ describe('Switchyard state on a Redis Cluster', () => {
       }),
     );
 
-    await runtime.store.create(ids.map((id, index) => ({ id, batchId, customId: `line-${index}`, request: { messages: [{ role: 'user', content: `q${index}` }] } })));
+    await runtime.store.create(
+      ids.map((id, index) => ({
+        id,
+        batchId,
+        customId: `line-${index}`,
+        request: { messages: [{ role: 'user', content: `q${index}` }] },
+      })),
+    );
     await runtime.store.createBatch({ id: batchId, total: ids.length, createdAt: new Date().toISOString() }, ids);
     expect(await runtime.store.batchCounts(batchId)).toMatchObject({ total: 60, queued: 60 });
 
     const outcomes = await Promise.all(
-      ids.map((id, index) => (index % 2 === 0 ? runtime.store.complete(id, final) : runtime.store.fail(id, { code: 'test', message: 'half fail' }))),
+      ids.map((id, index) =>
+        index % 2 === 0
+          ? runtime.store.complete(id, final)
+          : runtime.store.fail(id, { code: 'test', message: 'half fail' }),
+      ),
     );
     expect(outcomes.every(Boolean)).toBe(true);
     await Promise.all([allHeard, ...heardByNode.map((heard) => heard.done)]);
     expect(new Set(heardByRuntime)).toEqual(new Set(ids));
-    for (const heard of heardByNode) expect(new Set(heard.messages.map((text) => (JSON.parse(text) as { requestId: string }).requestId))).toEqual(new Set(ids));
+    for (const heard of heardByNode)
+      expect(new Set(heard.messages.map((text) => (JSON.parse(text) as { requestId: string }).requestId))).toEqual(
+        new Set(ids),
+      );
 
     expect(await runtime.store.batchCounts(batchId)).toMatchObject({ total: 60, completed: 30, failed: 30 });
     const records = [];
@@ -102,7 +116,9 @@ describe('Switchyard state on a Redis Cluster', () => {
 
     await runtime.store.discard(ids, batchId);
     expect(await runtime.store.getBatch(batchId)).toBeUndefined();
-    expect((await Promise.all(ids.map((id) => runtime.store.get(id)))).every((record) => record === undefined)).toBe(true);
+    expect((await Promise.all(ids.map((id) => runtime.store.get(id)))).every((record) => record === undefined)).toBe(
+      true,
+    );
   });
 
   it('claims an idempotency key once across the cluster', async () => {
@@ -131,7 +147,12 @@ describe('Switchyard state on a Redis Cluster', () => {
       let subscribed: Promise<void> | undefined;
       const heard = new Promise<BreakerMessage>((resolve) => (subscribed = second.subscribe(resolve)));
       await subscribed;
-      const message: BreakerMessage = { kind: 'open', endpoint: 'alpha', origin: first.origin, halfOpenAt: Date.now() + 1_000 };
+      const message: BreakerMessage = {
+        kind: 'open',
+        endpoint: 'alpha',
+        origin: first.origin,
+        halfOpenAt: Date.now() + 1_000,
+      };
       first.publish(message);
       expect(await heard).toEqual(message);
 

@@ -68,11 +68,25 @@ describe('request store', () => {
     expect(record?.usage).toEqual({ inputTokens: 200, outputTokens: 100 });
     expect(record?.error).toBeUndefined();
     // Terminal records are not rewritten by late writers.
-    expect(await runtime.store.setDecision(id, { strategy: 'x', tier: 'simple', route: 'general', confidence: 1, scores: {}, adjustments: [], chain: [], durationUs: 1 })).toBe(false);
+    expect(
+      await runtime.store.setDecision(id, {
+        strategy: 'x',
+        tier: 'simple',
+        route: 'general',
+        confidence: 1,
+        scores: {},
+        adjustments: [],
+        chain: [],
+        durationUs: 1,
+      }),
+    ).toBe(false);
     expect((await runtime.store.get(id))?.status).toBe('completed');
 
     // A round trip through Redis pub/sub so that a second event, had there been one, arrived.
-    await runtime.redis.publish(runtime.keys.eventsChannel, JSON.stringify({ requestId: 'req_marker', batchId: null, status: 'completed' }));
+    await runtime.redis.publish(
+      runtime.keys.eventsChannel,
+      JSON.stringify({ requestId: 'req_marker', batchId: null, status: 'completed' }),
+    );
     await new Promise<void>((resolve) => events.onRequest('req_marker', () => resolve()));
     stop();
     expect(heard).toEqual(['completed']);
@@ -105,7 +119,9 @@ describe('request store', () => {
   it('counts and streams a batch of 1,200 records in submission order', async () => {
     const batchId = `batch_${Date.now()}`;
     const ids = Array.from({ length: 1_200 }, () => newRequestId());
-    await runtime.store.create(ids.map((id) => ({ id, request: { messages: [{ role: 'user', content: id }] }, batchId })));
+    await runtime.store.create(
+      ids.map((id) => ({ id, request: { messages: [{ role: 'user', content: id }] }, batchId })),
+    );
     await runtime.store.createBatch({ id: batchId, total: ids.length, createdAt: new Date().toISOString() }, ids);
     await runtime.store.fail(ids[5] ?? '', { code: 'x', message: 'y' });
     const counts = await runtime.store.batchCounts(batchId);

@@ -1,6 +1,19 @@
-import { jobCatalog, newRequestId, parseConfig, tierJobId, type RequestRecord, type SwitchyardConfig } from '@switchyard/core';
+import {
+  jobCatalog,
+  newRequestId,
+  parseConfig,
+  tierJobId,
+  type RequestRecord,
+  type SwitchyardConfig,
+} from '@switchyard/core';
 import { createQueueRuntime, type QueueRuntime } from '@switchyard/queue';
-import { redisUrlForTests, startFakeAnthropic, startFakeOpenAI, uniquePrefix, type FakeProviderServer } from '@switchyard/testkit';
+import {
+  redisUrlForTests,
+  startFakeAnthropic,
+  startFakeOpenAI,
+  uniquePrefix,
+  type FakeProviderServer,
+} from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRole, type RoleProcess } from '../support/processes.ts';
 import { writeConfigFile } from '../support/stack.ts';
@@ -44,10 +57,21 @@ describe('breakers across executor processes', () => {
         anthropic: { type: 'anthropic', apiKeyEnv: 'ANTHROPIC_API_KEY', baseURL: anthropic.baseURL, breaker },
         openai: { type: 'openai', apiKeyEnv: 'OPENAI_API_KEY', baseURL: openai.baseURL, breaker },
       },
-      queue: { prefix: uniquePrefix('cross-process-breakers'), retentionSeconds: 600, backoffMs: 100, executorConcurrency: 4 },
+      queue: {
+        prefix: uniquePrefix('cross-process-breakers'),
+        retentionSeconds: 600,
+        backoffMs: 100,
+        executorConcurrency: 4,
+      },
     });
     const configPath = writeConfigFile(config, 'breakers');
-    const env = { REDIS_URL: redisUrl, SWITCHYARD_CONFIG: configPath, LOG_LEVEL: 'info', ANTHROPIC_API_KEY: 'test-key', OPENAI_API_KEY: 'test-key' };
+    const env = {
+      REDIS_URL: redisUrl,
+      SWITCHYARD_CONFIG: configPath,
+      LOG_LEVEL: 'info',
+      ANTHROPIC_API_KEY: 'test-key',
+      OPENAI_API_KEY: 'test-key',
+    };
     const alpha = startRole('executor-alpha', ['executor', '--tier', 'alpha'], env);
     const beta = startRole('executor-beta', ['executor', '--tier', 'beta'], env);
     roles.push(alpha, beta);
@@ -65,10 +89,18 @@ describe('breakers across executor processes', () => {
 
   async function run(tier: string, count: number): Promise<RequestRecord[]> {
     const ids = Array.from({ length: count }, () => newRequestId());
-    const done = Promise.all(ids.map((id) => new Promise<void>((resolve) => runtime.events().onRequest(id, () => resolve()))));
-    await runtime.store.create(ids.map((id) => ({ id, request: { messages: [{ role: 'user' as const, content: `question ${id}` }] } })));
+    const done = Promise.all(
+      ids.map((id) => new Promise<void>((resolve) => runtime.events().onRequest(id, () => resolve()))),
+    );
+    await runtime.store.create(
+      ids.map((id) => ({ id, request: { messages: [{ role: 'user' as const, content: `question ${id}` }] } })),
+    );
     await runtime.queues.tier(tier).addBulk(
-      ids.map((id) => ({ name: jobCatalog.tier.jobName, data: { requestId: id, hop: 0, tier, history: [] }, opts: { jobId: tierJobId(id, 0) } })),
+      ids.map((id) => ({
+        name: jobCatalog.tier.jobName,
+        data: { requestId: id, hop: 0, tier, history: [] },
+        opts: { jobId: tierJobId(id, 0) },
+      })),
     );
     await done;
     return Promise.all(ids.map(async (id) => (await runtime.store.get(id)) as RequestRecord));
@@ -99,7 +131,9 @@ describe('breakers across executor processes', () => {
     await Promise.all([alphaLogs, betaLogs].map((logs) => logs.waitFor(about('anthropic', 'breaker-closed'))));
 
     const recovery = anthropic.requests.slice(recoveryStart);
-    const firstAnswer = Math.min(...recovery.filter((request) => request.status === 200).map((request) => request.repliedAt ?? Infinity));
+    const firstAnswer = Math.min(
+      ...recovery.filter((request) => request.status === 200).map((request) => request.repliedAt ?? Infinity),
+    );
     expect(recovery.filter((request) => request.receivedAt <= firstAnswer)).toHaveLength(1);
     const probes = [...alphaLogs.lines, ...betaLogs.lines].filter(about('anthropic', 'breaker-probe'));
     expect(probes).toHaveLength(1);

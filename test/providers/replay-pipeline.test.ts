@@ -51,7 +51,10 @@ describe('replay of recorded RouteLLM answers through the pipeline', () => {
     const config = parseConfig({
       tiers: [
         { name: 'simple', deployments: [{ provider: 'routellm', model: weak, inputPerMTok: 0.6, outputPerMTok: 0.6 }] },
-        { name: 'complex', deployments: [{ provider: 'routellm', model: strong, inputPerMTok: 10, outputPerMTok: 30 }] },
+        {
+          name: 'complex',
+          deployments: [{ provider: 'routellm', model: strong, inputPerMTok: 10, outputPerMTok: 30 }],
+        },
       ],
       routes: [{ name: 'general' }],
       classifier: { defaultTier: 'simple' },
@@ -83,7 +86,11 @@ describe('replay of recorded RouteLLM answers through the pipeline', () => {
       messages: [{ role: 'user', content: prompt }],
       ...(index % 2 === 1 ? { force_tier: 'complex' } : {}),
     }));
-    const created = await fetch(`${apiUrl}/v1/batches`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(items) });
+    const created = await fetch(`${apiUrl}/v1/batches`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(items),
+    });
     expect(created.status).toBe(202);
     const { id: batchId } = (await created.json()) as { id: string };
     expect(await (await fetch(`${apiUrl}/v1/batches/${batchId}/events`)).text()).toContain('event: done');
@@ -92,7 +99,10 @@ describe('replay of recorded RouteLLM answers through the pipeline', () => {
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as ResultLine);
-    expect(lines.filter((line) => line.status !== 'completed'), roles.map((role) => role.output()).join('\n')).toEqual([]);
+    expect(
+      lines.filter((line) => line.status !== 'completed'),
+      roles.map((role) => role.output()).join('\n'),
+    ).toEqual([]);
     expect(lines).toHaveLength(batchSize);
 
     const servedBy = { simple: 0, complex: 0 };

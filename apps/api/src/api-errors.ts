@@ -4,18 +4,58 @@ import type { z } from 'zod';
 
 /** Every error the API returns, with its HTTP status. Codes are stable: clients may branch on them. */
 export const apiErrorCodes = {
-  invalid_body: { status: 400, type: 'invalid_request_error', description: 'The body failed validation; `details` lists each bad field by path.' },
+  invalid_body: {
+    status: 400,
+    type: 'invalid_request_error',
+    description: 'The body failed validation; `details` lists each bad field by path.',
+  },
   invalid_json: { status: 400, type: 'invalid_request_error', description: 'The body is not valid JSON.' },
-  unknown_tier: { status: 400, type: 'invalid_request_error', description: '`force_tier` or `max_tier` names a tier that is not configured.' },
-  batch_too_large: { status: 400, type: 'invalid_request_error', description: 'The batch has more requests than `api.maxBatchSize`.' },
-  duplicate_custom_id: { status: 400, type: 'invalid_request_error', description: 'Two requests of one batch share a `custom_id`.' },
-  bad_request: { status: 400, type: 'invalid_request_error', description: 'The HTTP request itself is malformed (URL, headers, body length).' },
-  invalid_idempotency_key: { status: 400, type: 'invalid_request_error', description: 'The `Idempotency-Key` header is empty, too long or not printable ASCII.' },
+  unknown_tier: {
+    status: 400,
+    type: 'invalid_request_error',
+    description: '`force_tier` or `max_tier` names a tier that is not configured.',
+  },
+  batch_too_large: {
+    status: 400,
+    type: 'invalid_request_error',
+    description: 'The batch has more requests than `api.maxBatchSize`.',
+  },
+  duplicate_custom_id: {
+    status: 400,
+    type: 'invalid_request_error',
+    description: 'Two requests of one batch share a `custom_id`.',
+  },
+  bad_request: {
+    status: 400,
+    type: 'invalid_request_error',
+    description: 'The HTTP request itself is malformed (URL, headers, body length).',
+  },
+  invalid_idempotency_key: {
+    status: 400,
+    type: 'invalid_request_error',
+    description: 'The `Idempotency-Key` header is empty, too long or not printable ASCII.',
+  },
   not_found: { status: 404, type: 'not_found_error', description: 'No request or batch with that id (or it expired).' },
-  payload_too_large: { status: 413, type: 'invalid_request_error', description: 'The body is larger than the configured limit.' },
-  unsupported_media_type: { status: 415, type: 'invalid_request_error', description: 'The body must be `application/json`.' },
-  redis_unavailable: { status: 503, type: 'service_unavailable', description: 'Redis does not answer; nothing was written. Retry later.' },
-  internal_error: { status: 500, type: 'server_error', description: 'An unexpected error; the message says what happened.' },
+  payload_too_large: {
+    status: 413,
+    type: 'invalid_request_error',
+    description: 'The body is larger than the configured limit.',
+  },
+  unsupported_media_type: {
+    status: 415,
+    type: 'invalid_request_error',
+    description: 'The body must be `application/json`.',
+  },
+  redis_unavailable: {
+    status: 503,
+    type: 'service_unavailable',
+    description: 'Redis does not answer; nothing was written. Retry later.',
+  },
+  internal_error: {
+    status: 500,
+    type: 'server_error',
+    description: 'An unexpected error; the message says what happened.',
+  },
 } as const;
 
 export type ApiErrorCode = keyof typeof apiErrorCodes;
@@ -54,7 +94,10 @@ export class ApiError extends Error {
 }
 
 /** A 400 naming every bad field (`messages[0].role: ...`), with the first one as `param`. */
-export function validationError(issues: readonly z.core.$ZodIssue[], pathPrefix: readonly PropertyKey[] = []): ApiError {
+export function validationError(
+  issues: readonly z.core.$ZodIssue[],
+  pathPrefix: readonly PropertyKey[] = [],
+): ApiError {
   const details = issues.map((issue) => ({ path: formatPath([...pathPrefix, ...issue.path]), message: issue.message }));
   const shown = details.slice(0, 20).map((detail) => `${detail.path}: ${detail.message}`);
   const more = details.length > shown.length ? ` (and ${details.length - shown.length} more)` : '';

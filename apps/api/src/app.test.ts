@@ -17,7 +17,10 @@ function testConfig(prefix: string): SwitchyardConfig {
   return config;
 }
 
-const chat = (content: string, extra: Record<string, unknown> = {}) => ({ messages: [{ role: 'user', content }], ...extra });
+const chat = (content: string, extra: Record<string, unknown> = {}) => ({
+  messages: [{ role: 'user', content }],
+  ...extra,
+});
 
 describe('API against a real Redis', () => {
   let app: FastifyInstance;
@@ -36,13 +39,23 @@ describe('API against a real Redis', () => {
   });
 
   it('accepts a request with 202, stores it and enqueues its classification', async () => {
-    const response = await app.inject({ method: 'POST', url: '/v1/requests', payload: chat('What is 2+2?', { max_tokens: 50, metadata: { team: 'a' } }) });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/requests',
+      payload: chat('What is 2+2?', { max_tokens: 50, metadata: { team: 'a' } }),
+    });
     expect(response.statusCode).toBe(202);
     const { id } = response.json<{ id: string }>();
     expect(response.headers.location).toBe(`/v1/requests/${id}`);
     const read = await app.inject({ method: 'GET', url: `/v1/requests/${id}` });
     expect(read.statusCode).toBe(200);
-    expect(read.json()).toMatchObject({ id, status: 'queued', request: { max_tokens: 50, metadata: { team: 'a' } }, attempts: [], answer: null });
+    expect(read.json()).toMatchObject({
+      id,
+      status: 'queued',
+      request: { max_tokens: 50, metadata: { team: 'a' } },
+      attempts: [],
+      answer: null,
+    });
     const job = await runtime.queues.classify.getJob(`${id}-c`);
     expect(job?.data).toEqual({ requestId: id });
   });
@@ -54,18 +67,29 @@ describe('API against a real Redis', () => {
       payload: { messages: [{ role: 'robot', content: 'hi' }], temperature: 7 },
     });
     expect(response.statusCode).toBe(400);
-    const { error } = response.json<{ error: { code: string; type: string; param: string; details: { path: string }[] } }>();
+    const { error } = response.json<{
+      error: { code: string; type: string; param: string; details: { path: string }[] };
+    }>();
     expect(error.code).toBe('invalid_body');
     expect(error.type).toBe('invalid_request_error');
     expect(error.details.map((detail) => detail.path).sort()).toEqual(['messages[0].role', 'temperature']);
   });
 
   it('rejects an unknown tier, bad JSON and an oversized body', async () => {
-    const unknownTier = await app.inject({ method: 'POST', url: '/v1/requests', payload: chat('hi', { force_tier: 'gold' }) });
+    const unknownTier = await app.inject({
+      method: 'POST',
+      url: '/v1/requests',
+      payload: chat('hi', { force_tier: 'gold' }),
+    });
     expect(unknownTier.statusCode).toBe(400);
     expect(unknownTier.json()).toMatchObject({ error: { code: 'unknown_tier', param: 'force_tier' } });
 
-    const badJson = await app.inject({ method: 'POST', url: '/v1/requests', payload: '{"messages": [', headers: { 'content-type': 'application/json' } });
+    const badJson = await app.inject({
+      method: 'POST',
+      url: '/v1/requests',
+      payload: '{"messages": [',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(badJson.statusCode).toBe(400);
     expect(badJson.json()).toMatchObject({ error: { code: 'invalid_json' } });
 
@@ -91,7 +115,9 @@ describe('API against a real Redis', () => {
   it('runs concurrent duplicates of one Idempotency-Key once, for requests and for batches', async () => {
     const key = `race-${Date.now()}`;
     const responses = await Promise.all(
-      Array.from({ length: 8 }, () => app.inject({ method: 'POST', url: '/v1/requests', payload: chat('race'), headers: { 'idempotency-key': key } })),
+      Array.from({ length: 8 }, () =>
+        app.inject({ method: 'POST', url: '/v1/requests', payload: chat('race'), headers: { 'idempotency-key': key } }),
+      ),
     );
     const ids = new Set(responses.map((response) => response.json<{ id: string }>().id));
     expect(ids.size).toBe(1);
@@ -101,14 +127,20 @@ describe('API against a real Redis', () => {
 
     const batchHeaders = { 'idempotency-key': `batch-${key}` };
     const batches = await Promise.all(
-      Array.from({ length: 4 }, () => app.inject({ method: 'POST', url: '/v1/batches', payload: [chat('a'), chat('b')], headers: batchHeaders })),
+      Array.from({ length: 4 }, () =>
+        app.inject({ method: 'POST', url: '/v1/batches', payload: [chat('a'), chat('b')], headers: batchHeaders }),
+      ),
     );
     expect(new Set(batches.map((response) => response.json<{ id: string }>().id)).size).toBe(1);
     expect(batches.map((response) => response.statusCode).sort()).toEqual([200, 200, 200, 202]);
   });
 
   it('takes a batch, counts it by status and streams its results as JSONL', async () => {
-    const items = [chat('hello', { custom_id: 'a' }), chat('Prove that sqrt(2) is irrational.', { custom_id: 'b' }), chat('Write a haiku')];
+    const items = [
+      chat('hello', { custom_id: 'a' }),
+      chat('Prove that sqrt(2) is irrational.', { custom_id: 'b' }),
+      chat('Write a haiku'),
+    ];
     const created = await app.inject({ method: 'POST', url: '/v1/batches', payload: items });
     expect(created.statusCode).toBe(202);
     const { id, total } = created.json<{ id: string; total: number }>();
@@ -117,7 +149,10 @@ describe('API against a real Redis', () => {
     expect(status.json()).toMatchObject({ id, total: 3, status: 'in_progress', counts: { queued: 3, completed: 0 } });
     const results = await app.inject({ method: 'GET', url: `/v1/batches/${id}/results` });
     expect(results.headers['content-type']).toContain('application/x-ndjson');
-    const lines = results.body.trim().split('\n').map((line) => JSON.parse(line) as { custom_id: string | null; status: string });
+    const lines = results.body
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { custom_id: string | null; status: string });
     expect(lines.map((line) => line.custom_id)).toEqual(['a', 'b', null]);
     expect(lines.every((line) => line.status === 'queued')).toBe(true);
   });
@@ -127,10 +162,18 @@ describe('API against a real Redis', () => {
     expect(badItem.statusCode).toBe(400);
     expect(badItem.json()).toMatchObject({ error: { code: 'invalid_body', param: '[1].messages' } });
 
-    const duplicate = await app.inject({ method: 'POST', url: '/v1/batches', payload: [chat('a', { custom_id: 'x' }), chat('b', { custom_id: 'x' })] });
+    const duplicate = await app.inject({
+      method: 'POST',
+      url: '/v1/batches',
+      payload: [chat('a', { custom_id: 'x' }), chat('b', { custom_id: 'x' })],
+    });
     expect(duplicate.json()).toMatchObject({ error: { code: 'duplicate_custom_id', param: '[1].custom_id' } });
 
-    const tooMany = await app.inject({ method: 'POST', url: '/v1/batches', payload: Array.from({ length: 51 }, () => chat('hi')) });
+    const tooMany = await app.inject({
+      method: 'POST',
+      url: '/v1/batches',
+      payload: Array.from({ length: 51 }, () => chat('hi')),
+    });
     expect(tooMany.statusCode).toBe(400);
     expect(tooMany.json()).toMatchObject({ error: { code: 'batch_too_large' } });
   });
@@ -139,15 +182,26 @@ describe('API against a real Redis', () => {
     const badUrl = await app.inject({ method: 'GET', url: '/v1/requests/%E0%A4%A' });
     expect(badUrl.statusCode).toBe(400);
     expect(badUrl.json()).toMatchObject({ error: { code: 'bad_request', type: 'invalid_request_error' } });
-    const text = await app.inject({ method: 'POST', url: '/v1/requests', payload: 'hello', headers: { 'content-type': 'text/plain' } });
+    const text = await app.inject({
+      method: 'POST',
+      url: '/v1/requests',
+      payload: 'hello',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(text.statusCode).toBe(415);
     expect(text.json()).toMatchObject({ error: { code: 'unsupported_media_type' } });
-    const wrapped = await app.inject({ method: 'POST', url: '/v1/batches', payload: { requests: [chat('ok'), { messages: 'x' }] } });
+    const wrapped = await app.inject({
+      method: 'POST',
+      url: '/v1/batches',
+      payload: { requests: [chat('ok'), { messages: 'x' }] },
+    });
     expect(wrapped.json()).toMatchObject({ error: { code: 'invalid_body', param: 'requests[1].messages' } });
   });
 
   it('answers 404 for unknown requests, batches and routes, and reports health', async () => {
-    expect((await app.inject({ method: 'GET', url: '/v1/requests/req_unknown' })).json()).toMatchObject({ error: { code: 'not_found' } });
+    expect((await app.inject({ method: 'GET', url: '/v1/requests/req_unknown' })).json()).toMatchObject({
+      error: { code: 'not_found' },
+    });
     expect((await app.inject({ method: 'GET', url: '/v1/batches/batch_unknown' })).statusCode).toBe(404);
     expect((await app.inject({ method: 'GET', url: '/nope' })).statusCode).toBe(404);
     expect((await app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });

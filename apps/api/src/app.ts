@@ -75,7 +75,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     clientErrorHandler: (error, socket) => {
       if (!socket.writable) return;
       const body = JSON.stringify(new ApiError('bad_request', `malformed HTTP request: ${error.message}`).toBody());
-      socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+      socket.end(
+        `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
     },
   });
   // Only JSON is accepted: without this, Fastify's built-in text/plain parser would turn a 415 into a 400.
@@ -88,12 +90,28 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof ApiError) return sendError(reply, error);
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return sendError(reply, new ApiError('payload_too_large', `the body is larger than the limit of ${request.routeOptions.config?.url === '/v1/batches' ? config.api.batchBodyLimitBytes : config.api.bodyLimitBytes} bytes`));
+      return sendError(
+        reply,
+        new ApiError(
+          'payload_too_large',
+          `the body is larger than the limit of ${request.routeOptions.config?.url === '/v1/batches' ? config.api.batchBodyLimitBytes : config.api.bodyLimitBytes} bytes`,
+        ),
+      );
     }
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      return sendError(reply, new ApiError('unsupported_media_type', `content type "${request.headers['content-type'] ?? '(none)'}" is not supported; send application/json`));
+      return sendError(
+        reply,
+        new ApiError(
+          'unsupported_media_type',
+          `content type "${request.headers['content-type'] ?? '(none)'}" is not supported; send application/json`,
+        ),
+      );
     }
-    if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) {
+    if (
+      error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
+      error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+      error instanceof SyntaxError
+    ) {
       return sendError(reply, new ApiError('invalid_json', `the body is not valid JSON: ${error.message}`));
     }
     if (runtime.redis.status !== 'ready') return sendError(reply, unavailable());

@@ -38,7 +38,11 @@ export class SubmissionService {
     for (const field of ['force_tier', 'max_tier'] as const) {
       const tier = request[field];
       if (tier !== undefined && !this.ladder.has(tier)) {
-        throw new ApiError('unknown_tier', `${pathPrefix}${field}: unknown tier "${tier}" (tiers: ${this.ladder.names.join(', ')})`, `${pathPrefix}${field}`);
+        throw new ApiError(
+          'unknown_tier',
+          `${pathPrefix}${field}: unknown tier "${tier}" (tiers: ${this.ladder.names.join(', ')})`,
+          `${pathPrefix}${field}`,
+        );
       }
     }
   }
@@ -53,12 +57,19 @@ export class SubmissionService {
     const claim =
       idempotencyKey === undefined
         ? undefined
-        : { key: idempotencyKey, ownerId: id, exists: async (owner: string) => (await this.runtime.store.getStatus(owner)) !== undefined };
+        : {
+            key: idempotencyKey,
+            ownerId: id,
+            exists: async (owner: string) => (await this.runtime.store.getStatus(owner)) !== undefined,
+          };
     const earlier = await this.writeAndEnqueue([record], undefined, claim);
     return earlier === undefined ? { id, created: true } : { id: earlier, created: false };
   }
 
-  async submitBatch(submissions: readonly Submission[], idempotencyKey?: string): Promise<{ id: string; created: boolean }> {
+  async submitBatch(
+    submissions: readonly Submission[],
+    idempotencyKey?: string,
+  ): Promise<{ id: string; created: boolean }> {
     this.requireRedis();
     const batchId = newBatchId();
     const records: NewRequest[] = submissions.map((submission) => ({
@@ -72,7 +83,11 @@ export class SubmissionService {
     const claim =
       idempotencyKey === undefined
         ? undefined
-        : { key: `batch\n${idempotencyKey}`, ownerId: batchId, exists: async (owner: string) => (await this.runtime.store.getBatch(owner)) !== undefined };
+        : {
+            key: `batch\n${idempotencyKey}`,
+            ownerId: batchId,
+            exists: async (owner: string) => (await this.runtime.store.getBatch(owner)) !== undefined,
+          };
     const earlier = await this.writeAndEnqueue(records, meta, claim);
     return earlier === undefined ? { id: batchId, created: true } : { id: earlier, created: false };
   }
@@ -82,7 +97,11 @@ export class SubmissionService {
    * key points at them, so a concurrent duplicate always finds a live owner and backs off; the
    * loser deletes what it wrote. Returns the earlier owner's id when the key was taken.
    */
-  private async writeAndEnqueue(records: readonly NewRequest[], batch: BatchMeta | undefined, claim: IdempotencyClaim | undefined): Promise<string | undefined> {
+  private async writeAndEnqueue(
+    records: readonly NewRequest[],
+    batch: BatchMeta | undefined,
+    claim: IdempotencyClaim | undefined,
+  ): Promise<string | undefined> {
     const { store, queues } = this.runtime;
     const ids = records.map((record) => record.id);
     let claimed = false;
@@ -134,5 +153,8 @@ export class SubmissionService {
 }
 
 export function unavailable(): ApiError {
-  return new ApiError('redis_unavailable', 'Redis is not reachable; the request was not accepted and nothing was written. Retry later.');
+  return new ApiError(
+    'redis_unavailable',
+    'Redis is not reachable; the request was not accepted and nothing was written. Retry later.',
+  );
 }

@@ -33,14 +33,19 @@ export function boot(flags: CommonFlags, defaults: { logLevel?: string } = {}): 
   const port = flags.port ?? (env.port === undefined ? undefined : String(env.port));
   if (port !== undefined) {
     const parsed = Number(port);
-    if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65_535) throw new Error(`--port: "${port}" is not a port number`);
+    if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65_535)
+      throw new Error(`--port: "${port}" is not a port number`);
     config.api.port = parsed;
   }
   const simulateAll = flags.simulate === true || env.simulate;
   let registry: ProviderRegistry | undefined;
   let chain: ClassifierChain | undefined;
   const providers = () => {
-    registry ??= createProviderRegistry(config, { env: env.variables, simulateAll, factories: defaultAdapterFactories });
+    registry ??= createProviderRegistry(config, {
+      env: env.variables,
+      simulateAll,
+      factories: defaultAdapterFactories,
+    });
     return registry;
   };
   return {
@@ -65,7 +70,8 @@ export function simulationNotice(boot: Boot): string | undefined {
     .filter(([name, provider]) => provider.type === 'replay' && used.has(name) && !boot.simulateAll)
     .map(([name, provider]) => `${name} replays recorded answers from ${provider.dataset ?? '?'}`);
   const replay = replayed.length === 0 ? '' : ` REPLAY PROVIDER: ${replayed.join('; ')}; no model is called for those.`;
-  if (boot.simulateAll) return 'SIMULATED PROVIDER: every answer is simulated (--simulate / SWITCHYARD_SIMULATE); no model is called.';
+  if (boot.simulateAll)
+    return 'SIMULATED PROVIDER: every answer is simulated (--simulate / SWITCHYARD_SIMULATE); no model is called.';
   const simulated = boot.providers().simulatedEndpoints.filter((name) => used.has(name));
   if (simulated.length === 0) return replay === '' ? undefined : replay.trim();
   const keys = simulated.map((name) => config.providers[name]?.apiKeyEnv).filter((key) => key !== undefined);

@@ -36,7 +36,7 @@ export async function ensureRedis(url: string, dataDir: string, say: (line: stri
       [
         `No Redis answers at ${parsed.host}.`,
         local ? 'No redis-server binary is on the PATH to start one.' : '',
-        'Start Redis 7 or newer (for example `docker compose up -d redis`, or install your system\'s redis-server package),',
+        "Start Redis 7 or newer (for example `docker compose up -d redis`, or install your system's redis-server package),",
         'or point REDIS_URL at one (REDIS_URL=redis://host:6379).',
       ]
         .filter(Boolean)
@@ -48,7 +48,20 @@ export async function ensureRedis(url: string, dataDir: string, say: (line: stri
   mkdirSync(dir, { recursive: true });
   const child = spawn(
     'redis-server',
-    ['--port', port, '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--maxmemory-policy', 'noeviction'],
+    [
+      '--port',
+      port,
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--save',
+      '',
+      '--maxmemory-policy',
+      'noeviction',
+    ],
     { stdio: 'ignore' },
   );
   // If this process dies without its cleanup running (a crash, a closed pipe), the server it
@@ -59,7 +72,9 @@ export async function ensureRedis(url: string, dataDir: string, say: (line: stri
   while (!(await redisAnswers(url, 500))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill();
-      throw new Error(`started redis-server on port ${port}, but it did not answer (exit code ${child.exitCode ?? 'none'})`);
+      throw new Error(
+        `started redis-server on port ${port}, but it did not answer (exit code ${child.exitCode ?? 'none'})`,
+      );
     }
     await new Promise((done) => setTimeout(done, 100));
   }

@@ -24,10 +24,13 @@ export function readBatchFile(path: string): BatchItem[] {
   if (trimmed.startsWith('[')) {
     const parsed = parseJson(text, path);
     if (!Array.isArray(parsed)) throw new Error(`${path}: expected a JSON array`);
-    parsed.forEach((value, index) => entries.push({ where: `${path}[${index}]`, value }));
+    parsed.forEach((value, index) => {
+      entries.push({ where: `${path}[${index}]`, value });
+    });
   } else {
     text.split('\n').forEach((line, index) => {
-      if (line.trim() !== '') entries.push({ where: `${path}:${index + 1}`, value: parseJson(line, `${path}:${index + 1}`) });
+      if (line.trim() !== '')
+        entries.push({ where: `${path}:${index + 1}`, value: parseJson(line, `${path}:${index + 1}`) });
     });
   }
   if (entries.length === 0) throw new Error(`${path}: no requests in the file`);
@@ -35,7 +38,8 @@ export function readBatchFile(path: string): BatchItem[] {
 }
 
 function toItem(value: unknown, where: string): BatchItem {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${where}: expected a JSON object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error(`${where}: expected a JSON object`);
   const { prompt, ...rest } = value as Record<string, unknown>;
   if (prompt === undefined) {
     if (!Array.isArray(rest.messages)) throw new Error(`${where}: needs "prompt" (a string) or "messages" (an array)`);

@@ -48,7 +48,8 @@ export function buildReport(lines: readonly ResultLine[]): BatchReport {
     report.baselineCostUsd += line.baseline_cost_usd;
     if (line.simulated === true) report.simulatedAnswers += 1;
   }
-  report.savingPercent = report.baselineCostUsd > 0 ? (100 * (report.baselineCostUsd - report.costUsd)) / report.baselineCostUsd : 0;
+  report.savingPercent =
+    report.baselineCostUsd > 0 ? (100 * (report.baselineCostUsd - report.costUsd)) / report.baselineCostUsd : 0;
   return report;
 }
 
@@ -59,7 +60,8 @@ export function formatReport(report: BatchReport, tierOrder: readonly string[]):
     (tier) => tier !== '(none)',
   );
   const rows = tiers.map(
-    (tier) => `  ${tier.padEnd(12)} ${String(report.routedByTier[tier] ?? 0).padStart(8)} ${String(report.byTier[tier] ?? 0).padStart(10)}`,
+    (tier) =>
+      `  ${tier.padEnd(12)} ${String(report.routedByTier[tier] ?? 0).padStart(8)} ${String(report.byTier[tier] ?? 0).padStart(10)}`,
   );
   return [
     `Requests: ${report.requests} (${report.completed} completed, ${report.failed} failed)`,
@@ -67,11 +69,17 @@ export function formatReport(report: BatchReport, tierOrder: readonly string[]):
     `  ${'tier'.padEnd(12)} ${'routed'.padStart(8)} ${'answered'.padStart(10)}`,
     ...rows,
     '',
-    `Routes: ${Object.entries(report.byRoute).map(([route, n]) => `${route} ${n}`).join(', ')}`,
+    `Routes: ${Object.entries(report.byRoute)
+      .map(([route, n]) => `${route} ${n}`)
+      .join(', ')}`,
     `Escalations: ${report.escalations} (${report.escalatedRequests} requests escalated at least once)`,
     `Total cost:               ${usd(report.costUsd)}`,
     `Cost if all premium tier: ${usd(report.baselineCostUsd)}`,
     `Saving:                   ${report.savingPercent.toFixed(1)}%`,
-    ...(report.simulatedAnswers > 0 ? [`(${report.simulatedAnswers} answers are simulated: costs use the configured prices with simulated token counts)`] : []),
+    ...(report.simulatedAnswers > 0
+      ? [
+          `(${report.simulatedAnswers} answers are simulated: costs use the configured prices with simulated token counts)`,
+        ]
+      : []),
   ].join('\n');
 }

@@ -36,7 +36,12 @@ export async function startRoles(boot: Boot, roles: RoleSelection): Promise<Runn
   let apiUrl: string | undefined;
 
   if (roles.classifier === true && workerRuntime !== undefined) {
-    const worker = startClassifierWorker({ config, runtime: workerRuntime, chain: boot.classifier(), logger: boot.logger('classifier') });
+    const worker = startClassifierWorker({
+      config,
+      runtime: workerRuntime,
+      chain: boot.classifier(),
+      logger: boot.logger('classifier'),
+    });
     closers.push(() => worker.close());
   }
   const tiers = roles.executors ?? [];
@@ -44,14 +49,26 @@ export async function startRoles(boot: Boot, roles: RoleSelection): Promise<Runn
     // One breaker per provider endpoint per process, shared by the executors of every tier here.
     const breakers = createExecutorBreakers({ config, runtime: workerRuntime, logger: boot.logger('breakers') });
     for (const tier of tiers) {
-      const executor = startExecutor({ config, tier, runtime: workerRuntime, providers: boot.providers(), breakers, logger: boot.logger(`executor.${tier}`) });
+      const executor = startExecutor({
+        config,
+        tier,
+        runtime: workerRuntime,
+        providers: boot.providers(),
+        breakers,
+        logger: boot.logger(`executor.${tier}`),
+      });
       closers.push(() => executor.close());
     }
     closers.push(() => breakers.close());
     await breakers.ready;
   }
   if (apiRuntime !== undefined) {
-    const app = await buildApp({ config, runtime: apiRuntime, logger: boot.logger('api'), classifier: boot.separateClassifier() });
+    const app = await buildApp({
+      config,
+      runtime: apiRuntime,
+      logger: boot.logger('api'),
+      classifier: boot.separateClassifier(),
+    });
     const address = await app.listen({ host: config.api.host, port: config.api.port });
     const url = new URL(address);
     if (url.hostname === '0.0.0.0' || url.hostname === '[::]') url.hostname = '127.0.0.1';

@@ -7,7 +7,10 @@
 let graceful: (() => void) | undefined;
 
 export function installSignalHandlers(): void {
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     process.on(signal, () => {
       const stop = graceful;
       graceful = undefined;

@@ -36,7 +36,10 @@ describe('breakers, fallback, cool-downs and waiting in the executor', () => {
     });
 
   it('a burst of 500s opens the breaker, traffic moves to the other provider, and one probe closes it', async () => {
-    stack = await start('burst', { tiers: [{ name: 'only', deployments: [haiku, mini] }], queue: { executorConcurrency: 1 } });
+    stack = await start('burst', {
+      tiers: [{ name: 'only', deployments: [haiku, mini] }],
+      queue: { executorConcurrency: 1 },
+    });
     fakes.anthropic.setBehaviour({ kind: 'error', status: 500, message: 'Internal server error' });
     const opened = transition(stack, 'anthropic', 'open');
     const burst = [await stack.submit('one'), await stack.submit('two')];
@@ -45,11 +48,17 @@ describe('breakers, fallback, cool-downs and waiting in the executor', () => {
     const records = await stack.finished([...burst, ...duringOutage]);
     const callsWhileOpen = fakes.anthropic.requests.length;
 
-    expect(records.every((record) => record.status === 'completed' && record.final?.deployment.provider === 'openai')).toBe(true);
+    expect(
+      records.every((record) => record.status === 'completed' && record.final?.deployment.provider === 'openai'),
+    ).toBe(true);
     // The burst failed over after calling Anthropic; later requests skipped it without a call.
     expect(records[0]?.attempts[0]?.skipped[0]?.error).toBe('anthropic 500 api_error: Internal server error');
     expect(records[4]?.attempts[0]?.skipped[0]?.error).toMatch(/^anthropic breaker open until /);
-    expect(stack.logs.find((line) => line.msg === 'breaker-open')).toMatchObject({ provider: 'anthropic', source: 'local', failures: 2 });
+    expect(stack.logs.find((line) => line.msg === 'breaker-open')).toMatchObject({
+      provider: 'anthropic',
+      source: 'local',
+      failures: 2,
+    });
 
     fakes.anthropic.setBehaviour({ kind: 'answer', text: 'Anthropic is back.' });
     await transition(stack, 'anthropic', 'half-open');
@@ -64,7 +73,12 @@ describe('breakers, fallback, cool-downs and waiting in the executor', () => {
 
   it('honours a 429 Retry-After: the deployment cools down, the job waits for it instead of failing', async () => {
     stack = await start('retry-after', { tiers: [{ name: 'only', deployments: [haiku] }], queue: { attempts: 1 } });
-    fakes.anthropic.script({ kind: 'error', status: 429, message: 'Number of request tokens has exceeded your per-minute rate limit', retryAfterMs: 500 });
+    fakes.anthropic.script({
+      kind: 'error',
+      status: 429,
+      message: 'Number of request tokens has exceeded your per-minute rate limit',
+      retryAfterMs: 500,
+    });
     const before = fakes.anthropic.requests.length;
     const id = await stack.submit('Rate limited question');
     const [record] = await stack.finished([id]);
@@ -72,12 +86,20 @@ describe('breakers, fallback, cool-downs and waiting in the executor', () => {
     const [limited, retried] = fakes.anthropic.requests.slice(before);
     expect(record?.status).toBe('completed');
     expect((retried?.receivedAt ?? 0) - (limited?.receivedAt ?? 0)).toBeGreaterThanOrEqual(500);
-    expect(record?.attempts[0]?.skipped[0]?.error).toMatch(/^tier unavailable, job delayed 1 time\(s\) over \d+ ms: anthropic 429 rate_limit_error/);
-    expect(stack.logs.find((line) => line.msg === 'deployment-cooling-down')).toMatchObject({ provider: 'anthropic', model: 'claude-haiku-4-5' });
+    expect(record?.attempts[0]?.skipped[0]?.error).toMatch(
+      /^tier unavailable, job delayed 1 time\(s\) over \d+ ms: anthropic 429 rate_limit_error/,
+    );
+    expect(stack.logs.find((line) => line.msg === 'deployment-cooling-down')).toMatchObject({
+      provider: 'anthropic',
+      model: 'claude-haiku-4-5',
+    });
   });
 
   it('every deployment down: jobs wait without spending attempts and all complete once a provider is back', async () => {
-    stack = await start('all-down', { tiers: [{ name: 'only', deployments: [haiku, mini] }], queue: { attempts: 1, executorConcurrency: 4 } });
+    stack = await start('all-down', {
+      tiers: [{ name: 'only', deployments: [haiku, mini] }],
+      queue: { attempts: 1, executorConcurrency: 4 },
+    });
     fakes.anthropic.setBehaviour({ kind: 'error', status: 503, message: 'Service Unavailable' });
     fakes.openai.setBehaviour({ kind: 'drop' });
     const bothOpen = Promise.all([transition(stack, 'anthropic', 'open'), transition(stack, 'openai', 'open')]);
@@ -93,10 +115,15 @@ describe('breakers, fallback, cool-downs and waiting in the executor', () => {
     // With one attempt per job, a wait counted as an attempt would have failed these requests.
     expect(records.filter((record) => record.status !== 'completed')).toEqual([]);
     expect(records.every((record) => record.final?.answer === 'OpenAI is back.')).toBe(true);
-    for (const record of records) expect(record.attempts[0]?.skipped[0]?.error).toMatch(/^tier unavailable, job delayed \d+ time\(s\) over \d+ ms: /);
+    for (const record of records)
+      expect(record.attempts[0]?.skipped[0]?.error).toMatch(
+        /^tier unavailable, job delayed \d+ time\(s\) over \d+ ms: /,
+      );
     const jobs = await Promise.all(ids.map((id) => stack?.runtime.queues.tier('only').getJob(`${id}-t0`)));
     expect(jobs.map((job) => job?.attemptsMade)).toEqual(ids.map(() => 1));
-    expect(stack.logs.filter((line) => line.msg === 'tier-unavailable-delayed').length).toBeGreaterThanOrEqual(ids.length);
+    expect(stack.logs.filter((line) => line.msg === 'tier-unavailable-delayed').length).toBeGreaterThanOrEqual(
+      ids.length,
+    );
   });
 
   it('after the configured wait, an unavailable tier escalates to the next one and the record says why', async () => {
@@ -118,7 +145,9 @@ describe('breakers, fallback, cool-downs and waiting in the executor', () => {
       expect(record.status).toBe('completed');
       expect(record.final).toMatchObject({ tier: 'top', answer: 'Answered by the top tier.' });
     }
-    const passedOver = records.flatMap((record) => record.attempts).find((attempt) => attempt.finishReason === 'unavailable');
+    const passedOver = records
+      .flatMap((record) => record.attempts)
+      .find((attempt) => attempt.finishReason === 'unavailable');
     expect(passedOver?.escalationReason).toMatch(/^tier cheap unavailable for \d+ ms/);
     expect(passedOver?.costUsd).toBe(0);
   });
@@ -142,9 +171,17 @@ describe('breakers, fallback, cool-downs and waiting in the executor', () => {
   });
 
   it('a deployment skipped only because it was cooling down is waited for: the next one failing spends no attempt', async () => {
-    stack = await start('skipped-not-failed', { tiers: [{ name: 'only', deployments: [haiku, mini] }], queue: { attempts: 1 } });
+    stack = await start('skipped-not-failed', {
+      tiers: [{ name: 'only', deployments: [haiku, mini] }],
+      queue: { attempts: 1 },
+    });
     // The first request puts Haiku in a cool-down and is answered by OpenAI.
-    fakes.anthropic.script({ kind: 'error', status: 429, message: 'Number of requests has exceeded your rate limit', retryAfterMs: 600 });
+    fakes.anthropic.script({
+      kind: 'error',
+      status: 429,
+      message: 'Number of requests has exceeded your rate limit',
+      retryAfterMs: 600,
+    });
     const [first] = await stack.finished([await stack.submit('first')]);
     expect(first?.final?.deployment.provider).toBe('openai');
 
@@ -156,8 +193,12 @@ describe('breakers, fallback, cool-downs and waiting in the executor', () => {
 
     expect(record).toMatchObject({ status: 'completed', final: { answer: 'Haiku, after its cool-down.' } });
     expect(record?.attempts[0]?.skipped.map((entry) => entry.error)).toEqual([
-      expect.stringMatching(/^tier unavailable, job delayed 1 time\(s\) over \d+ ms: anthropic breaker|^tier unavailable, job delayed 1 time\(s\) over \d+ ms: cooling down until/),
-      expect.stringMatching(/^tier unavailable, job delayed 1 time\(s\) over \d+ ms: openai 500 server_error: The server had an error$/),
+      expect.stringMatching(
+        /^tier unavailable, job delayed 1 time\(s\) over \d+ ms: anthropic breaker|^tier unavailable, job delayed 1 time\(s\) over \d+ ms: cooling down until/,
+      ),
+      expect.stringMatching(
+        /^tier unavailable, job delayed 1 time\(s\) over \d+ ms: openai 500 server_error: The server had an error$/,
+      ),
     ]);
     // With one attempt allowed, a wait that spent it would have failed the request.
     expect(stack.logs.filter((line) => line.msg === 'job-failed')).toEqual([]);
@@ -182,7 +223,9 @@ describe('breakers, fallback, cool-downs and waiting in the executor', () => {
     const [record] = await stack.finished([id]);
 
     expect(record).toMatchObject({ status: 'completed', final: { answer: 'Finally.' } });
-    expect(record?.attempts[0]?.skipped[0]?.error).toMatch(/^tier unavailable, job delayed 1 time\(s\) over \d+ ms: openai 429 /);
+    expect(record?.attempts[0]?.skipped[0]?.error).toMatch(
+      /^tier unavailable, job delayed 1 time\(s\) over \d+ ms: openai 429 /,
+    );
     expect(stack.logs.filter((line) => line.msg === 'job-failed')).toHaveLength(1);
     expect(stack.logs.filter((line) => line.msg === 'tier-unavailable-delayed')).toHaveLength(2);
   });
@@ -198,6 +241,8 @@ describe('breakers, fallback, cool-downs and waiting in the executor', () => {
     const [record] = await stack.finished([id]);
     expect(record?.status).toBe('failed');
     expect(record?.error?.code).toBe('tier_unavailable');
-    expect(record?.error?.message).toMatch(/^tier only unavailable for \d+ ms .*openai\/gpt-4o-mini: cooling down until/);
+    expect(record?.error?.message).toMatch(
+      /^tier only unavailable for \d+ ms .*openai\/gpt-4o-mini: cooling down until/,
+    );
   });
 });

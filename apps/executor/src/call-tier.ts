@@ -1,5 +1,11 @@
 import { ProviderError, SwitchyardError, type DeploymentRef } from '@switchyard/core';
-import { DeploymentUnavailableError, type BreakerBoard, type GenerateRequest, type GenerateResult, type ResolvedDeployment } from '@switchyard/providers';
+import {
+  DeploymentUnavailableError,
+  type BreakerBoard,
+  type GenerateRequest,
+  type GenerateResult,
+  type ResolvedDeployment,
+} from '@switchyard/providers';
 import { TierUnavailableError, type SkippedDeployment } from './tier-unavailable-error.ts';
 
 export interface TierCallResult {
@@ -19,7 +25,8 @@ export const deploymentRef = (resolved: ResolvedDeployment): DeploymentRef => ({
  * without access to the model (403), a model retired or misspelt in the config (404). The next
  * deployment, with its own key and model, may well answer.
  */
-const failsOnlyThisDeployment = (error: ProviderError): boolean => error.status === 401 || error.status === 403 || error.status === 404;
+const failsOnlyThisDeployment = (error: ProviderError): boolean =>
+  error.status === 401 || error.status === 403 || error.status === 404;
 
 /**
  * Calls the tier's deployments in order, each through its endpoint's breaker, until one answers.
@@ -55,7 +62,10 @@ export async function callTier(
     const limit = minDefined(request.maxOutputTokens, resolved.deployment.maxOutputTokens);
     try {
       const generate = (callSignal: AbortSignal) =>
-        resolved.adapter.generate({ ...request, model: ref.model, ...(limit === undefined ? {} : { maxOutputTokens: limit }) }, { signal: callSignal });
+        resolved.adapter.generate(
+          { ...request, model: ref.model, ...(limit === undefined ? {} : { maxOutputTokens: limit }) },
+          { signal: callSignal },
+        );
       const result = await breakers.call(ref, generate, { signal });
       return { result, deployment: resolved, latencyMs: Math.round(performance.now() - started), skipped };
     } catch (error) {
@@ -73,7 +83,9 @@ export async function callTier(
   const waits = deployments.map((resolved) => breakers.availability(deploymentRef(resolved), now));
   // A deployment passed over without a call may be back before a BullMQ retry would come; and
   // when every deployment is unavailable, a retry could not call anything.
-  const waitFor = waits.every((wait) => !wait.available) ? waits : notCalled.map((resolved) => breakers.availability(deploymentRef(resolved), now));
+  const waitFor = waits.every((wait) => !wait.available)
+    ? waits
+    : notCalled.map((resolved) => breakers.availability(deploymentRef(resolved), now));
   if (waitFor.length > 0) {
     const availableAt = Math.min(...waitFor.map((wait) => (wait.available ? now : wait.availableAt)));
     const probing = waitFor.some((wait) => !wait.available && wait.reason === 'probe-in-flight');
@@ -81,8 +93,13 @@ export async function callTier(
   }
   const [firstRefusal] = refusals;
   if (firstRefusal !== undefined && refusals.length === deployments.length) throw firstRefusal;
-  const tried = skipped.map((entry) => `${entry.deployment.provider}/${entry.deployment.model}: ${entry.error}`).join('; ');
-  throw new SwitchyardError('tier_failed', `every deployment of tier ${tier} failed: ${tried}`, { retryable: true, cause: lastError });
+  const tried = skipped
+    .map((entry) => `${entry.deployment.provider}/${entry.deployment.model}: ${entry.error}`)
+    .join('; ');
+  throw new SwitchyardError('tier_failed', `every deployment of tier ${tier} failed: ${tried}`, {
+    retryable: true,
+    cause: lastError,
+  });
 }
 
 function asProviderError(deployment: DeploymentRef, error: unknown): ProviderError {
@@ -90,7 +107,11 @@ function asProviderError(deployment: DeploymentRef, error: unknown): ProviderErr
   // Adapters map their own errors; anything else is a bug or an unexpected runtime failure,
   // which a retry (bounded by the attempts) may get past.
   const message = error instanceof Error ? error.message : String(error);
-  return new ProviderError(deployment.provider, message, { retryable: true, cause: error, code: 'provider_unavailable' });
+  return new ProviderError(deployment.provider, message, {
+    retryable: true,
+    cause: error,
+    code: 'provider_unavailable',
+  });
 }
 
 function minDefined(a: number | undefined, b: number | undefined): number | undefined {

@@ -38,7 +38,9 @@ export interface ProcessBreakers {
  * process through Redis (same `queue.prefix`): a breaker that opens or closes anywhere opens or
  * closes everywhere, and one process probes recovery.
  */
-export function createExecutorBreakers(options: Pick<ExecutorOptions, 'config' | 'runtime' | 'logger'>): ProcessBreakers {
+export function createExecutorBreakers(
+  options: Pick<ExecutorOptions, 'config' | 'runtime' | 'logger'>,
+): ProcessBreakers {
   const { config, runtime, logger } = options;
   const subscriber = createRedis(runtime.redisUrl, 'subscriber', 'switchyard-breakers');
   const sync = createRedisBreakerSync({

@@ -15,7 +15,12 @@ describe('executor with the Anthropic and OpenAI adapters', () => {
   });
 
   const providers = (overrides: { anthropic?: object; openai?: object } = {}) => ({
-    anthropic: { type: 'anthropic', apiKeyEnv: 'ANTHROPIC_API_KEY', baseURL: fakes.anthropic.baseURL, ...overrides.anthropic },
+    anthropic: {
+      type: 'anthropic',
+      apiKeyEnv: 'ANTHROPIC_API_KEY',
+      baseURL: fakes.anthropic.baseURL,
+      ...overrides.anthropic,
+    },
     openai: { type: 'openai', apiKeyEnv: 'OPENAI_API_KEY', baseURL: fakes.openai.baseURL, ...overrides.openai },
   });
   const haiku = { provider: 'anthropic', model: 'claude-haiku-4-5', inputPerMTok: 1, outputPerMTok: 5 };
@@ -30,21 +35,40 @@ describe('executor with the Anthropic and OpenAI adapters', () => {
       cascade: { enabled: false },
       providers: providers({ openai: { stream: true } }),
     });
-    fakes.anthropic.script({ kind: 'answer', text: 'Paris is the capital of France.', inputTokens: 1_000, outputTokens: 200 });
-    fakes.openai.script({ kind: 'answer', text: 'Lima is the capital of Peru.', inputTokens: 2_000, outputTokens: 400 });
+    fakes.anthropic.script({
+      kind: 'answer',
+      text: 'Paris is the capital of France.',
+      inputTokens: 1_000,
+      outputTokens: 200,
+    });
+    fakes.openai.script({
+      kind: 'answer',
+      text: 'Lima is the capital of Peru.',
+      inputTokens: 2_000,
+      outputTokens: 400,
+    });
     const ids = [await stack.submit('Capital of France?', 'claude'), await stack.submit('Capital of Peru?', 'gpt')];
     const [claude, gpt] = await stack.finished(ids);
 
     expect(claude).toMatchObject({
       status: 'completed',
-      final: { answer: 'Paris is the capital of France.', deployment: { provider: 'anthropic', model: 'claude-haiku-4-5' }, simulated: false, finishReason: 'stop' },
+      final: {
+        answer: 'Paris is the capital of France.',
+        deployment: { provider: 'anthropic', model: 'claude-haiku-4-5' },
+        simulated: false,
+        finishReason: 'stop',
+      },
       usage: { inputTokens: 1_000, outputTokens: 200 },
       // 1,000 × $1/M + 200 × $5/M
       costUsd: 0.002,
     });
     expect(gpt).toMatchObject({
       status: 'completed',
-      final: { answer: 'Lima is the capital of Peru.', deployment: { provider: 'openai', model: 'gpt-4o-mini' }, simulated: false },
+      final: {
+        answer: 'Lima is the capital of Peru.',
+        deployment: { provider: 'openai', model: 'gpt-4o-mini' },
+        simulated: false,
+      },
       usage: { inputTokens: 2_000, outputTokens: 400 },
       // 2,000 × $0.15/M + 400 × $0.60/M
       costUsd: 0.00054,
@@ -53,10 +77,17 @@ describe('executor with the Anthropic and OpenAI adapters', () => {
   });
 
   it('fails a request the provider rejects (400) at once, with its message, without retry or fallback', async () => {
-    stack = await startTestStack('sdk-400', { tiers: [{ name: 'only', deployments: [haiku, mini] }], providers: providers() });
+    stack = await startTestStack('sdk-400', {
+      tiers: [{ name: 'only', deployments: [haiku, mini] }],
+      providers: providers(),
+    });
     const anthropicBefore = fakes.anthropic.requests.length;
     const openaiBefore = fakes.openai.requests.length;
-    fakes.anthropic.setBehaviour({ kind: 'error', status: 400, message: 'messages.0.content: text content blocks must be non-empty' });
+    fakes.anthropic.setBehaviour({
+      kind: 'error',
+      status: 400,
+      message: 'messages.0.content: text content blocks must be non-empty',
+    });
     const id = await stack.submit('Say something.');
     const [record] = await stack.finished([id]);
 
@@ -73,25 +104,43 @@ describe('executor with the Anthropic and OpenAI adapters', () => {
   });
 
   it('moves on to the next deployment when one refuses its key (401) or does not know its model (404)', async () => {
-    stack = await startTestStack('sdk-401', { tiers: [{ name: 'only', deployments: [haiku, mini] }], cascade: { enabled: false }, providers: providers(), queue: { attempts: 1 } });
+    stack = await startTestStack('sdk-401', {
+      tiers: [{ name: 'only', deployments: [haiku, mini] }],
+      cascade: { enabled: false },
+      providers: providers(),
+      queue: { attempts: 1 },
+    });
     fakes.anthropic.script(
       { kind: 'error', status: 401, message: 'invalid x-api-key' },
       { kind: 'error', status: 404, type: 'not_found_error', message: 'model: claude-haiku-4-5' },
     );
     fakes.openai.script({ kind: 'answer', text: 'OpenAI answers.' }, { kind: 'answer', text: 'OpenAI answers again.' });
-    const [revoked, retired] = await stack.finished([await stack.submit('First question'), await stack.submit('Second question')]);
+    const [revoked, retired] = await stack.finished([
+      await stack.submit('First question'),
+      await stack.submit('Second question'),
+    ]);
 
-    expect(revoked).toMatchObject({ status: 'completed', final: { answer: 'OpenAI answers.', deployment: { provider: 'openai' } } });
+    expect(revoked).toMatchObject({
+      status: 'completed',
+      final: { answer: 'OpenAI answers.', deployment: { provider: 'openai' } },
+    });
     expect(revoked?.attempts[0]?.skipped).toEqual([
-      { deployment: { provider: 'anthropic', model: 'claude-haiku-4-5' }, error: 'anthropic 401 authentication_error: invalid x-api-key' },
+      {
+        deployment: { provider: 'anthropic', model: 'claude-haiku-4-5' },
+        error: 'anthropic 401 authentication_error: invalid x-api-key',
+      },
     ]);
     expect(retired).toMatchObject({ status: 'completed', final: { answer: 'OpenAI answers again.' } });
     expect(retired?.attempts[0]?.skipped[0]?.error).toBe('anthropic 404 not_found_error: model: claude-haiku-4-5');
     expect(stack.breakers.board.states()).toEqual({ anthropic: 'closed', openai: 'closed' });
   });
 
-  it('fails without retries, with the provider\'s message, when every deployment refuses its key or model', async () => {
-    stack = await startTestStack('sdk-all-refused', { tiers: [{ name: 'only', deployments: [haiku, mini] }], cascade: { enabled: false }, providers: providers() });
+  it("fails without retries, with the provider's message, when every deployment refuses its key or model", async () => {
+    stack = await startTestStack('sdk-all-refused', {
+      tiers: [{ name: 'only', deployments: [haiku, mini] }],
+      cascade: { enabled: false },
+      providers: providers(),
+    });
     const [anthropicBefore, openaiBefore] = [fakes.anthropic.requests.length, fakes.openai.requests.length];
     fakes.anthropic.setBehaviour({ kind: 'error', status: 401, message: 'invalid x-api-key' });
     fakes.openai.setBehaviour({ kind: 'error', status: 404, message: 'The model `gpt-4o-mini` does not exist' });
@@ -99,21 +148,34 @@ describe('executor with the Anthropic and OpenAI adapters', () => {
     const [record] = await stack.finished([id]);
 
     expect(record?.status).toBe('failed');
-    expect(record?.error).toEqual({ code: 'provider_auth_failed', message: 'anthropic 401 authentication_error: invalid x-api-key' });
+    expect(record?.error).toEqual({
+      code: 'provider_auth_failed',
+      message: 'anthropic 401 authentication_error: invalid x-api-key',
+    });
     // Queue attempts: 3, yet one call each: a retryable failure would have been retried before failing the request.
-    expect([fakes.anthropic.requests.length - anthropicBefore, fakes.openai.requests.length - openaiBefore]).toEqual([1, 1]);
+    expect([fakes.anthropic.requests.length - anthropicBefore, fakes.openai.requests.length - openaiBefore]).toEqual([
+      1, 1,
+    ]);
   });
 
   it('closing a worker aborts its in-flight provider call; another worker picks the hop up and answers it once', async () => {
     stack = await startTestStack(
       'sdk-shutdown',
-      { tiers: [{ name: 'only', deployments: [haiku] }], cascade: { enabled: false }, providers: providers({ anthropic: { breaker: { timeoutMs: 20_000 } } }), queue: { attempts: 1 } },
+      {
+        tiers: [{ name: 'only', deployments: [haiku] }],
+        cascade: { enabled: false },
+        providers: providers({ anthropic: { breaker: { timeoutMs: 20_000 } } }),
+        queue: { attempts: 1 },
+      },
       { executors: false },
     );
     const closing = stack.startWorker('only');
     const before = fakes.anthropic.requests.length;
     const aborts = fakes.anthropic.requests.filter((request) => request.aborted).length;
-    fakes.anthropic.script({ kind: 'answer', text: 'Too late.', delayMs: 20_000 }, { kind: 'answer', text: 'Answered after the hand-over.' });
+    fakes.anthropic.script(
+      { kind: 'answer', text: 'Too late.', delayMs: 20_000 },
+      { kind: 'answer', text: 'Answered after the hand-over.' },
+    );
     const id = await stack.submit('Still there?');
     await fakes.anthropic.waitForRequests(before + 1);
 
@@ -149,7 +211,10 @@ describe('executor with the Anthropic and OpenAI adapters', () => {
     expect(record?.status).toBe('completed');
     expect(record?.final?.deployment.provider).toBe('openai');
     expect(record?.attempts[0]?.skipped).toEqual([
-      { deployment: { provider: 'anthropic', model: 'claude-haiku-4-5' }, error: 'anthropic timed out after 300 ms (request aborted)' },
+      {
+        deployment: { provider: 'anthropic', model: 'claude-haiku-4-5' },
+        error: 'anthropic timed out after 300 ms (request aborted)',
+      },
     ]);
     expect(stack.breakers.board.stats('anthropic')).toMatchObject({ timeouts: 1, failures: 1 });
   });

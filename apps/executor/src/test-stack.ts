@@ -1,9 +1,24 @@
 import { Writable } from 'node:stream';
-import { newRequestId, parseConfig, tierJobId, tierQueueName, jobCatalog, TierLadder, type RequestRecord, type SwitchyardConfig } from '@switchyard/core';
+import {
+  newRequestId,
+  parseConfig,
+  tierJobId,
+  tierQueueName,
+  jobCatalog,
+  TierLadder,
+  type RequestRecord,
+  type SwitchyardConfig,
+} from '@switchyard/core';
 import { createLogger } from '@switchyard/observability';
 import { createProviderRegistry, defaultAdapterFactories } from '@switchyard/providers';
 import { createQueueRuntime, createRedis, createWorker, type QueueRuntime } from '@switchyard/queue';
-import { redisUrlForTests, startFakeAnthropic, startFakeOpenAI, uniquePrefix, type FakeProviderServer } from '@switchyard/testkit';
+import {
+  redisUrlForTests,
+  startFakeAnthropic,
+  startFakeOpenAI,
+  uniquePrefix,
+  type FakeProviderServer,
+} from '@switchyard/testkit';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createExecutorBreakers, startExecutor, type ProcessBreakers, type RunningExecutor } from './executor.ts';
 import { createTierProcessor } from './tier-processor.ts';
@@ -39,18 +54,30 @@ export interface TestStackOptions {
  * config document, for integration tests against the fake provider servers. API keys are
  * `test-key`; everything the config leaves out gets the schema's defaults.
  */
-export async function startTestStack(label: string, document: Record<string, unknown>, options: TestStackOptions = {}): Promise<TestStack> {
+export async function startTestStack(
+  label: string,
+  document: Record<string, unknown>,
+  options: TestStackOptions = {},
+): Promise<TestStack> {
   const redisUrl = await redisUrlForTests();
   const config = parseConfig({
     routes: [{ name: 'general' }],
     ...document,
     classifier: { defaultTier: (document.tiers as { name: string }[])[0]?.name, ...(document.classifier as object) },
-    queue: { attempts: 3, backoffMs: 200, executorConcurrency: 8, retentionSeconds: 3_600, ...(document.queue as object), prefix: uniquePrefix(label) },
+    queue: {
+      attempts: 3,
+      backoffMs: 200,
+      executorConcurrency: 8,
+      retentionSeconds: 3_600,
+      ...(document.queue as object),
+      prefix: uniquePrefix(label),
+    },
   });
   const logs: LogLine[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') logs.push(JSON.parse(line) as LogLine);
+      for (const line of chunk.toString('utf8').split('\n'))
+        if (line.trim() !== '') logs.push(JSON.parse(line) as LogLine);
       done();
     },
   });
@@ -62,7 +89,9 @@ export async function startTestStack(label: string, document: Record<string, unk
   });
   const breakers = createExecutorBreakers({ config, runtime, logger });
   const executors: RunningExecutor[] =
-    options.executors === false ? [] : config.tiers.map((tier) => startExecutor({ config, tier: tier.name, runtime, providers, logger, breakers }));
+    options.executors === false
+      ? []
+      : config.tiers.map((tier) => startExecutor({ config, tier: tier.name, runtime, providers, logger, breakers }));
   const workers: { close(): Promise<void> }[] = [];
   const events = runtime.events();
   await Promise.all([events.start(), breakers.ready]);
@@ -75,7 +104,9 @@ export async function startTestStack(label: string, document: Record<string, unk
     async submit(prompt, tier = config.tiers[0]?.name ?? '') {
       const id = newRequestId();
       await runtime.store.create([{ id, request: { messages: [{ role: 'user', content: prompt }] } }]);
-      await runtime.queues.tier(tier).add(jobCatalog.tier.jobName, { requestId: id, hop: 0, tier, history: [] }, { jobId: tierJobId(id, 0) });
+      await runtime.queues
+        .tier(tier)
+        .add(jobCatalog.tier.jobName, { requestId: id, hop: 0, tier, history: [] }, { jobId: tierJobId(id, 0) });
       return id;
     },
     async finished(requestIds) {
@@ -90,13 +121,23 @@ export async function startTestStack(label: string, document: Record<string, unk
         const stop = events.onAny((event) => check(event.requestId));
         // Records that finished before the subscription count too.
         for (const id of requestIds) {
-          void runtime.store.getStatus(id).then((status) => (status === 'completed' || status === 'failed') && check(id));
+          void runtime.store
+            .getStatus(id)
+            .then((status) => (status === 'completed' || status === 'failed') && check(id));
         }
       });
       return Promise.all(requestIds.map(async (id) => (await runtime.store.get(id)) as RequestRecord));
     },
     startWorker(tier) {
-      const processor = createTierProcessor(tier, { config, ladder: new TierLadder(config), store: runtime.store, queues: runtime.queues, providers, breakers: breakers.board, logger });
+      const processor = createTierProcessor(tier, {
+        config,
+        ladder: new TierLadder(config),
+        store: runtime.store,
+        queues: runtime.queues,
+        providers,
+        breakers: breakers.board,
+        logger,
+      });
       const connection = createRedis(redisUrl, 'worker', `switchyard-test-worker-${tier}`);
       const worker = createWorker(tierQueueName(tier), processor, {
         connection,

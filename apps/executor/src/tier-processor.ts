@@ -19,7 +19,15 @@ import { parseJobData, runHop, type QueueSet, type RequestStore } from '@switchy
 import { DelayedError, type Job } from 'bullmq';
 import { callTier, deploymentRef } from './call-tier.ts';
 import { TierUnavailableError } from './tier-unavailable-error.ts';
-import { escalatePassedOver, forgetWait, isPassedOver, readWaitState, waitsBefore, whenTierUnavailable, type WaitState } from './unavailable-tier.ts';
+import {
+  escalatePassedOver,
+  forgetWait,
+  isPassedOver,
+  readWaitState,
+  waitsBefore,
+  whenTierUnavailable,
+  type WaitState,
+} from './unavailable-tier.ts';
 
 export interface TierProcessorDeps {
   config: SwitchyardConfig;
@@ -61,7 +69,8 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
       // paying for a second call, or re-enqueues the escalation of a tier it passed over.
       const existing = record.attempts.find((attempt) => attempt.hop === payload.hop);
       const above = ladder.next(tierName);
-      if (existing !== undefined && isPassedOver(existing) && above !== undefined) return escalatePassedOver(deps, payload, existing, above);
+      if (existing !== undefined && isPassedOver(existing) && above !== undefined)
+        return escalatePassedOver(deps, payload, existing, above);
       let attempt = existing;
       if (attempt === undefined) {
         const waited = readWaitState(job);
@@ -69,7 +78,8 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
           attempt = await answer(payload, request, decision, waited, signal);
         } catch (error) {
           if (signal?.aborted === true) return handBack(job, token, payload);
-          if (error instanceof TierUnavailableError) return whenTierUnavailable(tierName, deps, job, token, payload, request, error);
+          if (error instanceof TierUnavailableError)
+            return whenTierUnavailable(tierName, deps, job, token, payload, request, error);
           await forgetWait(job, waited);
           throw error;
         }
@@ -86,8 +96,13 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
           tier: escalateTo,
           history: [...payload.history, summarize(attempt)],
         };
-        await queues.tier(escalateTo).add(jobCatalog.tier.jobName, next, { jobId: tierJobId(payload.requestId, next.hop) });
-        logger.info({ requestId: payload.requestId, from: tierName, to: escalateTo, reason: attempt.escalationReason }, 'request-escalated');
+        await queues
+          .tier(escalateTo)
+          .add(jobCatalog.tier.jobName, next, { jobId: tierJobId(payload.requestId, next.hop) });
+        logger.info(
+          { requestId: payload.requestId, from: tierName, to: escalateTo, reason: attempt.escalationReason },
+          'request-escalated',
+        );
         return { outcome: 'escalated', nextTier: escalateTo };
       }
 
@@ -104,7 +119,8 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
         simulated: best.simulated,
         finishReason: best.finishReason,
       });
-      if (finished) logger.info({ requestId: payload.requestId, tier: best.tier, hops: attempts.length }, 'request-completed');
+      if (finished)
+        logger.info({ requestId: payload.requestId, tier: best.tier, hops: attempts.length }, 'request-completed');
       return { outcome: 'completed' };
     });
 

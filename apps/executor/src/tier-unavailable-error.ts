@@ -21,8 +21,15 @@ export class TierUnavailableError extends SwitchyardError {
   readonly probing: boolean;
   readonly skipped: readonly SkippedDeployment[];
 
-  constructor(tier: string, availableAt: number, skipped: readonly SkippedDeployment[], options: { cause?: unknown; now?: number; probing?: boolean } = {}) {
-    const reasons = skipped.map((entry) => `${entry.deployment.provider}/${entry.deployment.model}: ${entry.error}`).join('; ');
+  constructor(
+    tier: string,
+    availableAt: number,
+    skipped: readonly SkippedDeployment[],
+    options: { cause?: unknown; now?: number; probing?: boolean } = {},
+  ) {
+    const reasons = skipped
+      .map((entry) => `${entry.deployment.provider}/${entry.deployment.model}: ${entry.error}`)
+      .join('; ');
     super('tier_unavailable', `no deployment of tier ${tier} can answer now: ${reasons}`, {
       retryable: true,
       retryAfterMs: Math.max(0, availableAt - (options.now ?? Date.now())),

@@ -40,19 +40,28 @@ export function readWaitState(job: Pick<Job, 'progress'>): WaitState | undefined
   return parsed.success ? parsed.data : undefined;
 }
 
-export type UnavailableVerdict = { action: 'delay'; until: number; state: WaitState } | { action: 'give-up'; waitedMs: number; state: WaitState };
+export type UnavailableVerdict =
+  | { action: 'delay'; until: number; state: WaitState }
+  | { action: 'give-up'; waitedMs: number; state: WaitState };
 
 /**
  * Wait until the earliest deployment may be tried again (a known time: a breaker half-opening, a
  * cool-down ending), or while a probe is out, back off per job; as long as the configured wait
  * allows.
  */
-export function decideUnavailable(error: TierUnavailableError, previous: WaitState | undefined, waitMs: number, now = Date.now()): UnavailableVerdict {
+export function decideUnavailable(
+  error: TierUnavailableError,
+  previous: WaitState | undefined,
+  waitMs: number,
+  now = Date.now(),
+): UnavailableVerdict {
   const unavailableSince = previous?.unavailableSince ?? now;
   const deadline = unavailableSince + waitMs;
   const state = { unavailableSince, delays: previous?.delays ?? 0, skipped: [...error.skipped] };
   if (now >= deadline) return { action: 'give-up', waitedMs: now - unavailableSince, state };
-  const recheck = error.probing ? now + Math.min(probeRecheckFirstMs * 2 ** state.delays, probeRecheckMaxMs) : Number.POSITIVE_INFINITY;
+  const recheck = error.probing
+    ? now + Math.min(probeRecheckFirstMs * 2 ** state.delays, probeRecheckMaxMs)
+    : Number.POSITIVE_INFINITY;
   const until = Math.min(Math.max(Math.min(error.availableAt, recheck), now + minimumDelayMs), deadline);
   return { action: 'delay', until, state: { ...state, delays: state.delays + 1 } };
 }
@@ -107,7 +116,13 @@ export async function whenTierUnavailable(
     await job.updateProgress(verdict.state);
     await job.moveToDelayed(verdict.until, token);
     logger.warn(
-      { requestId: payload.requestId, tier: tierName, until: new Date(verdict.until).toISOString(), delays: verdict.state.delays, reasons: error.skipped },
+      {
+        requestId: payload.requestId,
+        tier: tierName,
+        until: new Date(verdict.until).toISOString(),
+        delays: verdict.state.delays,
+        reasons: error.skipped,
+      },
       'tier-unavailable-delayed',
     );
     throw new DelayedError();
@@ -115,13 +130,17 @@ export async function whenTierUnavailable(
 
   const summary = `tier ${tierName} unavailable for ${verdict.waitedMs} ms (${error.message})`;
   const next = ladder.next(tierName);
-  const capped = next !== undefined && request.max_tier !== undefined && ladder.indexOf(next) > ladder.indexOf(request.max_tier);
+  const capped =
+    next !== undefined && request.max_tier !== undefined && ladder.indexOf(next) > ladder.indexOf(request.max_tier);
   // Passing a tier over is an escalation like any other: it counts against the same limit.
   const exhausted = payload.hop >= config.cascade.maxEscalations;
   if (config.cascade.onUnavailable === 'fail' || next === undefined || capped || exhausted) {
     throw new SwitchyardError('tier_unavailable', summary, { retryable: false, cause: error });
   }
-  const first = error.skipped[0]?.deployment ?? { provider: ladder.get(tierName).deployments[0]?.provider ?? '', model: '' };
+  const first = error.skipped[0]?.deployment ?? {
+    provider: ladder.get(tierName).deployments[0]?.provider ?? '',
+    model: '',
+  };
   // An attempt without an answer, so that the record says why this tier was passed over.
   const passedOver: Attempt = {
     hop: payload.hop,
@@ -145,18 +164,37 @@ export async function whenTierUnavailable(
 }
 
 /** Enqueues the next hop after a tier was passed over; also what a redelivered hop does again (same job id: no duplicate). */
-export async function escalatePassedOver(deps: Pick<UnavailableDeps, 'queues' | 'logger'>, payload: TierJob, passedOver: Attempt, next: string): Promise<EscalatedOutcome> {
+export async function escalatePassedOver(
+  deps: Pick<UnavailableDeps, 'queues' | 'logger'>,
+  payload: TierJob,
+  passedOver: Attempt,
+  next: string,
+): Promise<EscalatedOutcome> {
   const reason = passedOver.escalationReason ?? 'tier unavailable';
   const nextJob: TierJob = {
     requestId: payload.requestId,
     hop: payload.hop + 1,
     tier: next,
-    history: [...payload.history, { hop: payload.hop, tier: passedOver.tier, deployment: 'none', qualityScore: 0, reason, costUsd: 0, answerSummary: '' }],
+    history: [
+      ...payload.history,
+      {
+        hop: payload.hop,
+        tier: passedOver.tier,
+        deployment: 'none',
+        qualityScore: 0,
+        reason,
+        costUsd: 0,
+        answerSummary: '',
+      },
+    ],
   };
-  await deps.queues.tier(next).add(jobCatalog.tier.jobName, nextJob, { jobId: tierJobId(payload.requestId, nextJob.hop) });
+  await deps.queues
+    .tier(next)
+    .add(jobCatalog.tier.jobName, nextJob, { jobId: tierJobId(payload.requestId, nextJob.hop) });
   deps.logger.warn({ requestId: payload.requestId, from: passedOver.tier, to: next, reason }, 'request-escalated');
   return { outcome: 'escalated', nextTier: next };
 }
 
 /** True for the answerless attempt `whenTierUnavailable` records when it passes a tier over. */
-export const isPassedOver = (attempt: Attempt): boolean => attempt.finishReason === 'unavailable' && attempt.answer === '';
+export const isPassedOver = (attempt: Attempt): boolean =>
+  attempt.finishReason === 'unavailable' && attempt.answer === '';

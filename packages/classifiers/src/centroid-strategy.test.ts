@@ -33,11 +33,22 @@ describe('createCentroidStrategy with the hashing embedder', () => {
     const tierTotal = ['simple', 'medium', 'complex'].reduce((sum, tier) => sum + (verdict.scores[tier] ?? 0), 0);
     expect(tierTotal).toBeCloseTo(1, 3);
     expect(verdict.route).toBe('legal');
-    expect(Object.keys(verdict.scores).filter((key) => key.startsWith('route:')).sort()).toEqual(['route:code', 'route:creative', 'route:general', 'route:legal']);
+    expect(
+      Object.keys(verdict.scores)
+        .filter((key) => key.startsWith('route:'))
+        .sort(),
+    ).toEqual(['route:code', 'route:creative', 'route:general', 'route:legal']);
   });
 
   it('classifies empty, emoji, non-Latin, mixed-language and 1 MB prompts without throwing', () => {
-    for (const prompt of ['', '🎉🔥👍', '你好，今天天气怎么样？', 'مرحبا، كيف حالك؟', 'Bonjour! 请 explain this 関数', 'z'.repeat(1_048_576)]) {
+    for (const prompt of [
+      '',
+      '🎉🔥👍',
+      '你好，今天天气怎么样？',
+      'مرحبا، كيف حالك؟',
+      'Bonjour! 请 explain this 関数',
+      'z'.repeat(1_048_576),
+    ]) {
       const verdict = classify(prompt);
       expect(['simple', 'medium', 'complex']).toContain(verdict.tier);
       expect(verdict.confidence).toBeGreaterThanOrEqual(0);
@@ -47,9 +58,20 @@ describe('createCentroidStrategy with the hashing embedder', () => {
 
   it('uses the configured tier names and refuses a ladder the examples do not cover', () => {
     const custom = configWithTiers(['cheap', 'mid', 'premium']);
-    const renamed = examples.map((example) => ({ ...example, tier: { simple: 'cheap', medium: 'mid', complex: 'premium' }[example.tier] ?? example.tier }));
-    expect((createCentroidStrategy(custom, { embedder: createHashingEmbedder(), examples: renamed }).classify('hi there!') as StrategyVerdict).tier).toBe('cheap');
-    expect(() => createCentroidStrategy(custom, { embedder: createHashingEmbedder(), examples })).toThrow(/no labeled example for tier\(s\) cheap, mid, premium/);
+    const renamed = examples.map((example) => ({
+      ...example,
+      tier: { simple: 'cheap', medium: 'mid', complex: 'premium' }[example.tier] ?? example.tier,
+    }));
+    expect(
+      (
+        createCentroidStrategy(custom, { embedder: createHashingEmbedder(), examples: renamed }).classify(
+          'hi there!',
+        ) as StrategyVerdict
+      ).tier,
+    ).toBe('cheap');
+    expect(() => createCentroidStrategy(custom, { embedder: createHashingEmbedder(), examples })).toThrow(
+      /no labeled example for tier\(s\) cheap, mid, premium/,
+    );
   });
 });
 
@@ -69,10 +91,16 @@ describe('createCentroidStrategy with a remote embedder', () => {
     // A toy embedding that tells short prompts from long ones; "zzz" is orthogonal to everything.
     server = await startTestServer((call) => {
       const { input } = call.body as { input: string[] };
-      const embed = (text: string) => (text === 'zzz' ? [0, 0, 0, 1] : [Math.min(text.length, 30) / 30, text.length < 5 ? 1 : 0, text.length > 20 ? 1 : 0, 0]);
+      const embed = (text: string) =>
+        text === 'zzz'
+          ? [0, 0, 0, 1]
+          : [Math.min(text.length, 30) / 30, text.length < 5 ? 1 : 0, text.length > 20 ? 1 : 0, 0];
       return { body: { data: input.map((text, index) => ({ index, embedding: embed(text) })) } };
     });
-    const remote = createCentroidStrategy(config, { embedder: createOpenAIEmbedder({ baseURL: server.baseURL, model: 'm' }), examples: few });
+    const remote = createCentroidStrategy(config, {
+      embedder: createOpenAIEmbedder({ baseURL: server.baseURL, model: 'm' }),
+      examples: few,
+    });
     await remote.prepare();
     const inputsAtStart = server.calls.reduce((sum, call) => sum + (call.body as { input: string[] }).input.length, 0);
     expect(inputsAtStart).toBe(few.length + config.routes.reduce((sum, route) => sum + route.examples.length, 0));
@@ -84,7 +112,10 @@ describe('createCentroidStrategy with a remote embedder', () => {
 
   it('reports a failing embedder as an unsure verdict; prepare() rejects so start-up can stop', async () => {
     server = await startTestServer(() => ({ status: 503, body: { error: { message: 'loading model' } } }));
-    const remote = createCentroidStrategy(config, { embedder: createOpenAIEmbedder({ baseURL: server.baseURL, model: 'm' }), examples: few });
+    const remote = createCentroidStrategy(config, {
+      embedder: createOpenAIEmbedder({ baseURL: server.baseURL, model: 'm' }),
+      examples: few,
+    });
     await expect(remote.prepare()).rejects.toThrow(/HTTP 503/);
     const verdict = await remote.classify('hello');
     expect(verdict.unsure).toMatch(/^embedder openai:m failed: .*not available yet/);

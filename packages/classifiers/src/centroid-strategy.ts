@@ -49,7 +49,10 @@ interface Centroids {
  * centroids are computed once, at construction for a synchronous embedder (hashing) and in
  * `prepare()` for a remote one; never per request.
  */
-export function createCentroidStrategy(config: CentroidStrategyConfig, options: CentroidStrategyOptions): CentroidStrategy {
+export function createCentroidStrategy(
+  config: CentroidStrategyConfig,
+  options: CentroidStrategyOptions,
+): CentroidStrategy {
   const ladder = new TierLadder(config);
   const { embedder, examples } = options;
   const fallbackRoute = config.classifier.fallbackRoute;
@@ -81,7 +84,9 @@ export function createCentroidStrategy(config: CentroidStrategyConfig, options: 
 
   // Unit-length centroids: cosine with a unit-length sparse prompt vector is then a dot product.
   const build = (vectors: Float32Array[]): Centroids => ({
-    tiers: ladder.names.map((_, tierIndex) => unitVector(centroidOf(vectors.filter((_, index) => tierOf[index] === tierIndex)))),
+    tiers: ladder.names.map((_, tierIndex) =>
+      unitVector(centroidOf(vectors.filter((_, index) => tierOf[index] === tierIndex))),
+    ),
     routes: routeNames
       .map((name, routeIndex) => ({ name, members: vectors.filter((_, index) => routeOf[index] === routeIndex) }))
       .filter((route) => route.members.length > 0)
@@ -112,16 +117,21 @@ export function createCentroidStrategy(config: CentroidStrategyConfig, options: 
   else centroids = build(embedded);
 
   const verdictFor = (vector: Float32Array | SparseVector, ready: Centroids): StrategyVerdict => {
-    const similarity = (centroid: Float32Array) => (vector instanceof Float32Array ? cosine(vector, centroid) : sparseDot(vector, centroid));
+    const similarity = (centroid: Float32Array) =>
+      vector instanceof Float32Array ? cosine(vector, centroid) : sparseDot(vector, centroid);
     const tierSimilarities = ready.tiers.map(similarity);
     const tierShares = softmax(tierSimilarities);
     const scores: Record<string, number> = {};
-    ladder.names.forEach((name, index) => (scores[name] = round(tierShares[index] ?? 0)));
+    ladder.names.forEach((name, index) => {
+      scores[name] = round(tierShares[index] ?? 0);
+    });
     const top = argmaxTwo(tierSimilarities);
 
     const routeSimilarities = ready.routes.map((route) => similarity(route.centroid));
     const routeShares = softmax(routeSimilarities);
-    ready.routes.forEach((route, index) => (scores[`route:${route.name}`] = round(routeShares[index] ?? 0)));
+    ready.routes.forEach((route, index) => {
+      scores[`route:${route.name}`] = round(routeShares[index] ?? 0);
+    });
     const topRoute = argmaxTwo(routeSimilarities);
     const routeClear = topRoute.best >= minSimilarity && topRoute.best - topRoute.second >= minCosineGap;
 
@@ -132,8 +142,10 @@ export function createCentroidStrategy(config: CentroidStrategyConfig, options: 
       confidence: round(tierShares[top.index] ?? 0),
       scores,
     };
-    if (top.best < minSimilarity) verdict.unsure = `unlike every example (best cosine ${round(top.best)} < ${minSimilarity})`;
-    else if (top.best - top.second < minCosineGap) verdict.unsure = `ambiguous: cosine gap ${round(top.best - top.second)} < ${minCosineGap}`;
+    if (top.best < minSimilarity)
+      verdict.unsure = `unlike every example (best cosine ${round(top.best)} < ${minSimilarity})`;
+    else if (top.best - top.second < minCosineGap)
+      verdict.unsure = `ambiguous: cosine gap ${round(top.best - top.second)} < ${minCosineGap}`;
     return verdict;
   };
 
@@ -160,7 +172,14 @@ export function createCentroidStrategy(config: CentroidStrategyConfig, options: 
       const [vector] = await (embedding ?? embedder.embed([prompt]));
       return verdictFor(vector as Float32Array, centroids as Centroids);
     } catch (error) {
-      return { strategy: 'centroid', tier: ladder.names[0] as string, route: fallbackRoute, confidence: 0, scores: {}, unsure: `embedder ${embedder.name} failed: ${(error as Error).message}` };
+      return {
+        strategy: 'centroid',
+        tier: ladder.names[0] as string,
+        route: fallbackRoute,
+        confidence: 0,
+        scores: {},
+        unsure: `embedder ${embedder.name} failed: ${(error as Error).message}`,
+      };
     }
   }
 }

@@ -1,4 +1,11 @@
-import { ConfigError, loadConfig, parseConfig, type ChatRequest, type StrategyName, type StrategyVerdict } from '@switchyard/core';
+import {
+  ConfigError,
+  loadConfig,
+  parseConfig,
+  type ChatRequest,
+  type StrategyName,
+  type StrategyVerdict,
+} from '@switchyard/core';
 import { createOpenAIAdapter } from '@switchyard/providers';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +18,10 @@ import { startTestServer } from './test-http-server.ts';
 
 const config = loadConfig();
 const chain = createClassifierChain(config);
-const ask = (content: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({ messages: [{ role: 'user', content }], ...extra });
+const ask = (content: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({
+  messages: [{ role: 'user', content }],
+  ...extra,
+});
 const classify = (content: string, extra: Partial<ChatRequest> = {}) => chain.classify(ask(content, extra));
 
 /** A strategy that always says the same thing and counts its calls. */
@@ -21,7 +31,14 @@ function fixed(name: StrategyName, verdict: Partial<StrategyVerdict>) {
     calls: 0,
     classify(): StrategyVerdict {
       strategy.calls += 1;
-      return { strategy: name, tier: 'medium', route: 'general', confidence: 0.9, scores: { simple: 0, medium: 0.9, complex: 0.1 }, ...verdict };
+      return {
+        strategy: name,
+        tier: 'medium',
+        route: 'general',
+        confidence: 0.9,
+        scores: { simple: 0, medium: 0.9, complex: 0.1 },
+        ...verdict,
+      };
     },
   };
   return strategy;
@@ -48,7 +65,9 @@ describe('createClassifierChain with the default config', () => {
   });
 
   it('routes code, legal and creative prompts to their experts and the rest to the fallback', async () => {
-    expect((await classify('Write a Python function that removes duplicates from a list while keeping order.')).route).toBe('code');
+    expect(
+      (await classify('Write a Python function that removes duplicates from a list while keeping order.')).route,
+    ).toBe('code');
     expect((await classify('Why does this JavaScript code print undefined?')).route).toBe('code');
     expect((await classify('What does an indemnification clause do in a services agreement?')).route).toBe('legal');
     expect((await classify('Write a haiku about autumn rain.')).route).toBe('creative');
@@ -83,9 +102,14 @@ describe('createClassifierChain with the default config', () => {
   });
 
   it('forces the tier but still classifies the route; minTier does not override a forced tier', async () => {
-    const decision = await classify('Fix this TypeScript compile error in my React component.', { force_tier: 'simple' });
+    const decision = await classify('Fix this TypeScript compile error in my React component.', {
+      force_tier: 'simple',
+    });
     expect(decision).toMatchObject({ tier: 'simple', strategy: 'forced', confidence: 1, route: 'code' });
-    expect(decision.adjustments).toEqual(['force_tier: tier forced to simple', 'route code minTier medium: not applied, the tier was forced']);
+    expect(decision.adjustments).toEqual([
+      'force_tier: tier forced to simple',
+      'route code minTier medium: not applied, the tier was forced',
+    ]);
     expect(decision.chain.map((verdict) => verdict.strategy)).toEqual(['keywords']);
   });
 
@@ -112,7 +136,14 @@ describe('createClassifierChain with the default config', () => {
 
   it('classifies empty, Chinese, Arabic, emoji and mixed-language prompts without throwing', async () => {
     const tiers = config.tiers.map((tier) => tier.name);
-    const prompts = ['', '你好，今天天气怎么样？', '请用Python写一个函数，判断一个字符串是否是回文。', 'مرحبا، ما هي عاصمة مصر؟', '🎉🔥👍', 'Bonjour! 请 explain this 関数 🙂'];
+    const prompts = [
+      '',
+      '你好，今天天气怎么样？',
+      '请用Python写一个函数，判断一个字符串是否是回文。',
+      'مرحبا، ما هي عاصمة مصر؟',
+      '🎉🔥👍',
+      'Bonjour! 请 explain this 関数 🙂',
+    ];
     for (const prompt of prompts) {
       const decision = await classify(prompt);
       expect(tiers, prompt).toContain(decision.tier);
@@ -147,7 +178,9 @@ describe('createClassifierChain thresholds and strategy order', () => {
     const unsure = fixed('rules', { tier: 'simple', unsure: 'no rule matched' });
     const weak = fixed('keywords', { tier: 'simple', confidence: 0.2 });
     const close = fixed('centroid', { tier: 'complex', scores: { simple: 0, medium: 0.49, complex: 0.5 } });
-    const decision = await createClassifierChain(config, { strategies: [unsure, weak, close] }).classify(ask('anything'));
+    const decision = await createClassifierChain(config, { strategies: [unsure, weak, close] }).classify(
+      ask('anything'),
+    );
     expect(decision).toMatchObject({ tier: 'medium', strategy: 'default', route: 'general' });
     expect(decision.unsure).toBe(
       'no confident strategy (rules: no rule matched; keywords: confidence 0.2 < 0.35; centroid: top-2 gap < 0.02)',
@@ -166,7 +199,9 @@ describe('createClassifierChain thresholds and strategy order', () => {
     const rules = fixed('rules', { tier: 'complex', scores: { simple: 0, medium: 0.1, complex: 0.9 } });
     const llm = fixed('llm', { tier: 'simple', route: 'code' });
     const keywords = fixed('keywords', { tier: 'simple', route: 'creative', scores: { 'route:creative': 0.8 } });
-    const decision = await createClassifierChain(config, { strategies: [rules, llm, keywords] }).classify(ask('anything'));
+    const decision = await createClassifierChain(config, { strategies: [rules, llm, keywords] }).classify(
+      ask('anything'),
+    );
     expect(decision).toMatchObject({ tier: 'complex', strategy: 'rules', route: 'creative' });
     expect(llm.calls).toBe(0);
     expect(decision.chain.map((verdict) => verdict.strategy)).toEqual(['rules', 'keywords']);
@@ -174,22 +209,37 @@ describe('createClassifierChain thresholds and strategy order', () => {
 
   it('ignores a route that is not confident enough or not configured, and awaits async strategies', async () => {
     const weakRoute = fixed('rules', { route: 'code', scores: { medium: 0.9, 'route:code': 0.1 } });
-    const unknownRoute: ClassificationStrategy = { name: 'keywords', classify: async () => ({ ...weakRoute.classify(), route: 'astrology' }) };
-    const decision = await createClassifierChain(config, { strategies: [weakRoute, unknownRoute] }).classify(ask('anything'));
+    const unknownRoute: ClassificationStrategy = {
+      name: 'keywords',
+      classify: async () => ({ ...weakRoute.classify(), route: 'astrology' }),
+    };
+    const decision = await createClassifierChain(config, { strategies: [weakRoute, unknownRoute] }).classify(
+      ask('anything'),
+    );
     expect(decision.route).toBe('general');
     expect(decision.chain).toHaveLength(2);
   });
 
   it('reports when no strategy ran', async () => {
     const decision = await createClassifierChain(config, { strategies: [] }).classify(ask('anything'));
-    expect(decision).toMatchObject({ tier: 'medium', strategy: 'default', unsure: 'no confident strategy (no strategy ran)', chain: [] });
+    expect(decision).toMatchObject({
+      tier: 'medium',
+      strategy: 'default',
+      unsure: 'no confident strategy (no strategy ran)',
+      chain: [],
+    });
   });
 
   it('stops at construction, naming the file, when the trained model is missing or malformed', () => {
     const withModel = (modelPath: string) =>
-      parseConfig({ ...config, classifier: { ...config.classifier, strategies: ['rules', 'trained'], trained: { modelPath } } });
+      parseConfig({
+        ...config,
+        classifier: { ...config.classifier, strategies: ['rules', 'trained'], trained: { modelPath } },
+      });
     expect(() => createClassifierChain(withModel('/nonexistent/model.json'))).toThrow(ConfigError);
-    expect(() => createClassifierChain(withModel('/nonexistent/model.json'))).toThrow(/cannot read tier model \/nonexistent\/model\.json/);
+    expect(() => createClassifierChain(withModel('/nonexistent/model.json'))).toThrow(
+      /cannot read tier model \/nonexistent\/model\.json/,
+    );
     const notAModel = join(mkdtempSync(join(tmpdir(), 'switchyard-chain-')), 'config.json');
     writeFileSync(notAModel, JSON.stringify({ tiers: [] }));
     expect(() => createClassifierChain(withModel(notAModel))).toThrow(/is not a Switchyard tier model/);
@@ -216,11 +266,31 @@ describe('createClassifierChain explain, ready and counters', () => {
   it('explains without paying for a model call the chain would not make: the llm is reported skipped', async () => {
     // The real llm strategy and OpenAI adapter against a local server that counts the calls.
     const server = await startTestServer(() => ({
-      body: { id: 'c', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: '{"tier": "complex", "confidence": 0.9, "reason": "open-ended"}' }, finish_reason: 'stop' }], usage: { prompt_tokens: 5, completion_tokens: 5 } },
+      body: {
+        id: 'c',
+        object: 'chat.completion',
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content: '{"tier": "complex", "confidence": 0.9, "reason": "open-ended"}' },
+            finish_reason: 'stop',
+          },
+        ],
+        usage: { prompt_tokens: 5, completion_tokens: 5 },
+      },
     }));
     try {
-      const withLlm = parseConfig({ ...config, classifier: { ...config.classifier, strategies: ['rules', 'keywords', 'llm'] } });
-      const adapter = createOpenAIAdapter({ name: 'local', apiKey: 'test-key', baseURL: server.baseURL, timeoutMs: 5_000, stream: false });
+      const withLlm = parseConfig({
+        ...config,
+        classifier: { ...config.classifier, strategies: ['rules', 'keywords', 'llm'] },
+      });
+      const adapter = createOpenAIAdapter({
+        name: 'local',
+        apiKey: 'test-key',
+        baseURL: server.baseURL,
+        timeoutMs: 5_000,
+        stream: false,
+      });
       const explained = createClassifierChain(withLlm, { llm: { adapter, model: 'tiny-router', simulated: false } });
 
       const decided = await explained.explain(ask('Prove that there are infinitely many primes.'));
@@ -231,11 +301,18 @@ describe('createClassifierChain explain, ready and counters', () => {
         ['keywords', true, false],
         ['llm', false, true],
       ]);
-      expect(decided.strategies[2]).toMatchObject({ confidence: 0, scores: {}, durationUs: 0, unsure: expect.stringMatching(/^skipped: /) });
+      expect(decided.strategies[2]).toMatchObject({
+        confidence: 0,
+        scores: {},
+        durationUs: 0,
+        unsure: expect.stringMatching(/^skipped: /),
+      });
       expect(decided.counters).toEqual({ llm: { calls: 0, answered: 0, invalid: 0, failed: 0, unavailable: 0 } });
 
       // Where the chain itself asks the model, the explanation shows that one call.
-      const fellThrough = await explained.explain(ask('The quarterly numbers came in and the team would like your view on them tomorrow.'));
+      const fellThrough = await explained.explain(
+        ask('The quarterly numbers came in and the team would like your view on them tomorrow.'),
+      );
       expect(fellThrough.decision).toMatchObject({ tier: 'complex', strategy: 'llm' });
       expect(fellThrough.strategies[2]).toMatchObject({ strategy: 'llm', inChain: true, skipped: false });
       expect(server.calls).toHaveLength(1);
@@ -264,7 +341,9 @@ describe('createClassifierChain with other tier names', () => {
   });
 
   it('applies overrides with the configured names', async () => {
-    const decision = await custom.classify(ask('Prove that there are infinitely many primes.', { max_tier: 'premium' }));
+    const decision = await custom.classify(
+      ask('Prove that there are infinitely many primes.', { max_tier: 'premium' }),
+    );
     expect(decision.tier).toBe('premium');
     await expect(custom.classify(ask('hi', { force_tier: 'complex' }))).rejects.toThrow(RangeError);
   });

@@ -90,7 +90,8 @@ export function createClassifierChain(config: SwitchyardConfig, options: Classif
 
   const whyUndecided = (verdict: StrategyVerdict): string => {
     if (verdict.unsure !== undefined) return `${verdict.strategy}: ${verdict.unsure}`;
-    if (verdict.confidence < confidenceThreshold) return `${verdict.strategy}: confidence ${verdict.confidence} < ${confidenceThreshold}`;
+    if (verdict.confidence < confidenceThreshold)
+      return `${verdict.strategy}: confidence ${verdict.confidence} < ${confidenceThreshold}`;
     if (!ladder.has(verdict.tier)) return `${verdict.strategy}: unknown tier "${verdict.tier}"`;
     return `${verdict.strategy}: top-2 gap < ${minGap}`;
   };
@@ -131,7 +132,12 @@ export function createClassifierChain(config: SwitchyardConfig, options: Classif
       decision = { tier: tierVerdict.tier, strategy: tierVerdict.strategy, confidence: tierVerdict.confidence };
     } else {
       const reasons = chain.length === 0 ? 'no strategy ran' : chain.map(whyUndecided).join('; ');
-      decision = { tier: defaultTier, strategy: 'default', confidence: 0, unsure: `no confident strategy (${reasons})` };
+      decision = {
+        tier: defaultTier,
+        strategy: 'default',
+        confidence: 0,
+        unsure: `no confident strategy (${reasons})`,
+      };
     }
 
     let tier = decision.tier;
@@ -163,7 +169,8 @@ export function createClassifierChain(config: SwitchyardConfig, options: Classif
 
   const counters = () => {
     const all: Record<string, Readonly<Record<string, number>>> = {};
-    for (const strategy of strategies) if (strategy.counters !== undefined) all[strategy.name] = { ...strategy.counters };
+    for (const strategy of strategies)
+      if (strategy.counters !== undefined) all[strategy.name] = { ...strategy.counters };
     return all;
   };
 
@@ -180,12 +187,15 @@ export function createClassifierChain(config: SwitchyardConfig, options: Classif
       const decision = await decide(request, run);
       const inChain = new Set(timed.keys());
       const prompt = promptOf(request);
-      for (const strategy of strategies) if (!timed.has(strategy) && strategy.callsModel !== true) await run(strategy, prompt);
+      for (const strategy of strategies)
+        if (!timed.has(strategy) && strategy.callsModel !== true) await run(strategy, prompt);
       return {
         decision,
         strategies: strategies.map((strategy) => {
           const ran = timed.get(strategy);
-          return ran === undefined ? skippedVerdict(strategy) : { ...ran.verdict, inChain: inChain.has(strategy), skipped: false, durationUs: ran.durationUs };
+          return ran === undefined
+            ? skippedVerdict(strategy)
+            : { ...ran.verdict, inChain: inChain.has(strategy), skipped: false, durationUs: ran.durationUs };
         }),
         counters: counters(),
       };

@@ -10,7 +10,9 @@ const classify = (prompt: string) => strategy.classify(prompt) as StrategyVerdic
 describe('createKeywordsStrategy', () => {
   it('routes by expert keyword overlap', () => {
     expect(classify('Why does my Python function throw a KeyError exception?').route).toBe('code');
-    expect(classify('Is the indemnification clause in this contract enforceable against the landlord?').route).toBe('legal');
+    expect(classify('Is the indemnification clause in this contract enforceable against the landlord?').route).toBe(
+      'legal',
+    );
     expect(classify('Write a sonnet with a twist in the plot').route).toBe('creative');
   });
 
@@ -58,7 +60,12 @@ describe('createKeywordsStrategy', () => {
     const custom = createKeywordsStrategy(configWithTiers(['cheap', 'mid', 'premium', 'ultra']));
     const hard = custom.classify('Prove it rigorously and derive the bound.') as StrategyVerdict;
     expect(hard.tier).toBe('ultra');
-    expect(Object.keys(hard.scores).filter((key) => !key.startsWith('route:'))).toEqual(['cheap', 'mid', 'premium', 'ultra']);
+    expect(Object.keys(hard.scores).filter((key) => !key.startsWith('route:'))).toEqual([
+      'cheap',
+      'mid',
+      'premium',
+      'ultra',
+    ]);
     expect((custom.classify('hi, thanks') as StrategyVerdict).tier).toBe('cheap');
   });
 });

@@ -30,7 +30,9 @@ export function createKeywordsStrategy(config: KeywordsStrategyConfig): Classifi
   const threshold = config.classifier.confidenceThreshold;
   const scoring = { prior, minGap: config.classifier.minGap };
   const experts = config.routes.filter((route) => route.name !== fallbackRoute && route.keywords.length > 0);
-  const expertLean = experts.map((route) => Math.max(levels.medium, route.minTier === undefined ? 0 : ladder.indexOf(route.minTier)));
+  const expertLean = experts.map((route) =>
+    Math.max(levels.medium, route.minTier === undefined ? 0 : ladder.indexOf(route.minTier)),
+  );
   const routeKeys = experts.map((route) => `route:${route.name}`);
   const fallbackKey = `route:${fallbackRoute}`;
   // Two matchers, not one: in a single alternation a marker ("write a function") would consume

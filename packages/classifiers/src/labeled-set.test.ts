@@ -8,12 +8,15 @@ describe('labeled sets', () => {
   it('reads the bundled set: at least 300 prompts across six categories, each with a tier', () => {
     const examples = readLabeledSet(bundledLabeledSetPath);
     expect(examples.length).toBeGreaterThanOrEqual(300);
-    expect(new Set(examples.map((example) => example.category))).toEqual(new Set(['code', 'legal', 'creative', 'factual', 'reasoning', 'chitchat']));
+    expect(new Set(examples.map((example) => example.category))).toEqual(
+      new Set(['code', 'legal', 'creative', 'factual', 'reasoning', 'chitchat']),
+    );
     expect(() => checkLabeledTiers(examples, ['simple', 'medium', 'complex'], 'bundled')).not.toThrow();
   });
 
   it('keeps prompt, tier, category and the line, ignores other fields and blank lines', () => {
-    const text = '{"prompt": "hi", "tier": "simple", "id": 7}\n\n{"prompt": "prove it", "tier": "complex", "category": "reasoning"}\n';
+    const text =
+      '{"prompt": "hi", "tier": "simple", "id": 7}\n\n{"prompt": "prove it", "tier": "complex", "category": "reasoning"}\n';
     expect(parseLabeledSet(text, 'set.jsonl')).toEqual([
       { prompt: 'hi', tier: 'simple', line: 1 },
       { prompt: 'prove it', tier: 'complex', category: 'reasoning', line: 3 },
@@ -21,18 +24,28 @@ describe('labeled sets', () => {
   });
 
   it('keeps the holdout apart: no holdout prompt is a labeled one, case and punctuation aside', () => {
-    const normalised = (prompt: string) => prompt.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+    const normalised = (prompt: string) =>
+      prompt
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}]+/gu, ' ')
+        .trim();
     const labeled = new Set(readLabeledSet(bundledLabeledSetPath).map((example) => normalised(example.prompt)));
     expect(readLabeledSet(holdoutPath).filter((example) => labeled.has(normalised(example.prompt)))).toEqual([]);
   });
 
   it('names the file and line of a bad line, and the example with an unknown tier', () => {
-    expect(() => parseLabeledSet('{"prompt": "a", "tier": "simple"}\n{"prompt": 1, "tier": "x"}', 'set.jsonl')).toThrow(/^set\.jsonl:2: prompt: /);
+    expect(() => parseLabeledSet('{"prompt": "a", "tier": "simple"}\n{"prompt": 1, "tier": "x"}', 'set.jsonl')).toThrow(
+      /^set\.jsonl:2: prompt: /,
+    );
     expect(() => parseLabeledSet('{"prompt": "a"', 'set.jsonl')).toThrow(/^set\.jsonl:1: not valid JSON/);
     expect(() => parseLabeledSet('\n', 'set.jsonl')).toThrow(/no labeled prompts/);
     expect(() => readLabeledSet('/nonexistent.jsonl')).toThrow(/cannot read labeled set \/nonexistent\.jsonl/);
     const read = parseLabeledSet('{"prompt": "a", "tier": "simple"}\n\n{"prompt": "b", "tier": "gold"}\n', 'set.jsonl');
-    expect(() => checkLabeledTiers(read, ['simple'], 'set.jsonl')).toThrow(/^set\.jsonl:3: tier "gold" is not configured \(tiers: simple\)$/);
-    expect(() => checkLabeledTiers([{ prompt: 'a', tier: 'gold' }], ['simple'], 'examples')).toThrow(/^examples: example 1: tier "gold"/);
+    expect(() => checkLabeledTiers(read, ['simple'], 'set.jsonl')).toThrow(
+      /^set\.jsonl:3: tier "gold" is not configured \(tiers: simple\)$/,
+    );
+    expect(() => checkLabeledTiers([{ prompt: 'a', tier: 'gold' }], ['simple'], 'examples')).toThrow(
+      /^examples: example 1: tier "gold"/,
+    );
   });
 });

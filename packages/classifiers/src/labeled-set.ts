@@ -37,7 +37,9 @@ export function parseLabeledSet(text: string, source: string): LabeledExample[] 
     const parsed = lineSchema.safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new Error(`${where}: ${issue?.path.join('.') || 'line'}: ${issue?.message ?? 'invalid'} (each line needs "prompt" and "tier")`);
+      throw new Error(
+        `${where}: ${issue?.path.join('.') || 'line'}: ${issue?.message ?? 'invalid'} (each line needs "prompt" and "tier")`,
+      );
     }
     const example: LabeledExample = { prompt: parsed.data.prompt, tier: parsed.data.tier };
     if (parsed.data.category !== undefined) example.category = parsed.data.category;
@@ -59,7 +61,11 @@ export function readLabeledSet(path: string): LabeledExample[] {
 }
 
 /** Fails naming the file line (or, for examples not read from a file, the position) of the first tier not on the ladder. */
-export function checkLabeledTiers(examples: readonly LabeledExample[], tierNames: readonly string[], source: string): void {
+export function checkLabeledTiers(
+  examples: readonly LabeledExample[],
+  tierNames: readonly string[],
+  source: string,
+): void {
   const index = examples.findIndex((example) => !tierNames.includes(example.tier));
   const example = examples[index];
   if (example === undefined) return;

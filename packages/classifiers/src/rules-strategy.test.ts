@@ -25,7 +25,13 @@ describe('createRulesStrategy', () => {
   });
 
   it('knows small talk by its words, not its length, and lets a task after it win', () => {
-    for (const prompt of ['Have a lovely evening!', 'Do you ever get bored?', 'Hahaha', 'Sorry, never mind.', "¿Qué significa 'ojalá'?"]) {
+    for (const prompt of [
+      'Have a lovely evening!',
+      'Do you ever get bored?',
+      'Hahaha',
+      'Sorry, never mind.',
+      "¿Qué significa 'ojalá'?",
+    ]) {
       expect(classify(prompt), prompt).toMatchObject({ tier: 'simple' });
       expect(classify(prompt).unsure, prompt).toBeUndefined();
     }
@@ -73,7 +79,7 @@ describe('createRulesStrategy', () => {
     const longPrompt = 'Here is the situation in our team and what we have tried so far. '.repeat(40);
     expect(tierOf(longPrompt)).toBe('complex');
     const multiPart = 'Help with these:\n1. the budget\n2. the hiring plan\n3. the office move\n4. the timeline';
-    expect(classify(multiPart).scores['complex']).toBeGreaterThan(classify('Help with the budget.').scores['complex'] ?? 0);
+    expect(classify(multiPart).scores.complex).toBeGreaterThan(classify('Help with the budget.').scores.complex ?? 0);
   });
 
   it('always names the fallback route and reports scores per tier', () => {
@@ -97,12 +103,16 @@ describe('createRulesStrategy', () => {
       const verdict = classify(prompt);
       expect(verdict.unsure, prompt).toBe('no rule matched, only the prompt shape');
       // The lean stays in the scores (the RouteLLM evaluation reads them); it just decides nothing.
-      expect(verdict.scores['simple'], prompt).toBeGreaterThan(verdict.scores['complex'] ?? 1);
+      expect(verdict.scores.simple, prompt).toBeGreaterThan(verdict.scores.complex ?? 1);
     }
   });
 
   it('keeps equations with variables off the first tier', () => {
-    for (const prompt of ['Find all integer solutions of x^2 - 2y^2 = 1.', 'Solve 3x + 5 = 20 for x.', 'Simplify (a + b)^2 - (a - b)^2.']) {
+    for (const prompt of [
+      'Find all integer solutions of x^2 - 2y^2 = 1.',
+      'Solve 3x + 5 = 20 for x.',
+      'Simplify (a + b)^2 - (a - b)^2.',
+    ]) {
       expect(classify(prompt), prompt).toMatchObject({ tier: 'medium' });
       expect(classify(prompt).unsure, prompt).toBeUndefined();
     }
@@ -113,7 +123,7 @@ describe('createRulesStrategy', () => {
   it('finds a task chained after a comma ("..., then work out ...")', () => {
     const chained = classify('Estimate the daily admissions for each ward, then work out the beds each one needs.');
     const unchained = classify('Estimate the daily admissions for each ward, and work out the beds each one needs.');
-    expect(chained.scores['complex']).toBeGreaterThan(unchained.scores['complex'] ?? 1);
+    expect(chained.scores.complex).toBeGreaterThan(unchained.scores.complex ?? 1);
   });
 
   it('maps simple, medium and complex onto the configured tiers', () => {
@@ -124,7 +134,15 @@ describe('createRulesStrategy', () => {
   });
 
   it('classifies empty, emoji, Chinese, Arabic and mixed-language prompts without throwing', () => {
-    for (const prompt of ['', '   ', '🎉🔥👍', '你好，今天天气怎么样？', 'مرحبا، كيف حالك؟', 'Hola! 请解释 quantum ε', '\ud800']) {
+    for (const prompt of [
+      '',
+      '   ',
+      '🎉🔥👍',
+      '你好，今天天气怎么样？',
+      'مرحبا، كيف حالك؟',
+      'Hola! 请解释 quantum ε',
+      '\ud800',
+    ]) {
       const verdict = classify(prompt);
       expect(config.tiers.map((tier) => tier.name)).toContain(verdict.tier);
       expect(verdict.confidence).toBeGreaterThanOrEqual(0);

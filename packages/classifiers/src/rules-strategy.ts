@@ -79,7 +79,13 @@ export function createRulesStrategy(config: RulesStrategyConfig): Classification
       shapeEvidence(measurePrompt(prompt, text), add);
 
       const tiers = scoreTiers(ladder, evidence, scoring, 'no rule matched');
-      const verdict: StrategyVerdict = { strategy: 'rules', tier: tiers.tier, route, confidence: tiers.confidence, scores: tiers.scores };
+      const verdict: StrategyVerdict = {
+        strategy: 'rules',
+        tier: tiers.tier,
+        route,
+        confidence: tiers.confidence,
+        scores: tiers.scores,
+      };
       if (tiers.unsure !== undefined) verdict.unsure = tiers.unsure;
       else if (!matched) verdict.unsure = 'no rule matched, only the prompt shape';
       return verdict;

@@ -38,10 +38,17 @@ const strategyFactories: Record<StrategyName, StrategyFactory> = {
     let examples = context.centroidExamples;
     if (examples === undefined) {
       const read = readLabeledSet(examplesPath);
-      checkLabeledTiers(read, config.tiers.map((tier) => tier.name), examplesPath);
+      checkLabeledTiers(
+        read,
+        config.tiers.map((tier) => tier.name),
+        examplesPath,
+      );
       examples = read;
     }
-    return createCentroidStrategy(config, { embedder: context.embedder ?? embedderFromConfig(config, context.env ?? {}), examples });
+    return createCentroidStrategy(config, {
+      embedder: context.embedder ?? embedderFromConfig(config, context.env ?? {}),
+      examples,
+    });
   },
   trained(config, context) {
     if (context.tierModel !== undefined) return createTrainedStrategy(config, context.tierModel);
@@ -73,7 +80,11 @@ export function buildStrategies(config: SwitchyardConfig, context: StrategyConte
       return strategyFactories[name](config, context);
     } catch (error) {
       if (error instanceof ConfigError) throw error;
-      throw new ConfigError(`classifier strategy "${name}" cannot start`, [`classifier.strategies[${index}]: ${(error as Error).message}`], { cause: error });
+      throw new ConfigError(
+        `classifier strategy "${name}" cannot start`,
+        [`classifier.strategies[${index}]: ${(error as Error).message}`],
+        { cause: error },
+      );
     }
   });
 }

@@ -35,7 +35,10 @@ export function createTermMatcher(groups: readonly (readonly string[])[]): TermM
   const byKey = new Map<string, CompiledTerm>();
   groups.forEach((terms, groupIndex) => {
     for (const term of terms) {
-      const words = term.toLowerCase().split(/[\s-]+/u).filter((word) => word.length > 0);
+      const words = term
+        .toLowerCase()
+        .split(/[\s-]+/u)
+        .filter((word) => word.length > 0);
       if (words.length === 0) continue;
       const key = words.join(' ');
       const existing = byKey.get(key);
@@ -43,7 +46,11 @@ export function createTermMatcher(groups: readonly (readonly string[])[]): TermM
         if (!existing.groups.includes(groupIndex)) existing.groups.push(groupIndex);
         continue;
       }
-      byKey.set(key, { source: termSource(words), weight: words.length > 1 ? multiWordWeight : 1, groups: [groupIndex] });
+      byKey.set(key, {
+        source: termSource(words),
+        weight: words.length > 1 ? multiWordWeight : 1,
+        groups: [groupIndex],
+      });
     }
   });
   // Longest first: at one position the alternation takes the first branch that matches, and the

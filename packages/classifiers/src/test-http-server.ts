@@ -30,7 +30,12 @@ export async function startTestServer(answer: (call: RecordedCall) => Reply): Pr
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
-      const call: RecordedCall = { method: request.method ?? '', path: request.url ?? '', headers: request.headers, body: text === '' ? undefined : JSON.parse(text) };
+      const call: RecordedCall = {
+        method: request.method ?? '',
+        path: request.url ?? '',
+        headers: request.headers,
+        body: text === '' ? undefined : JSON.parse(text),
+      };
       calls.push(call);
       const reply = answer(call);
       const send = () => {

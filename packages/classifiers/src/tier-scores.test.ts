@@ -47,7 +47,9 @@ describe('scoreTiers', () => {
 
 describe('tierGap', () => {
   it('measures the top-2 gap over tier keys only, ignoring route scores', () => {
-    expect(tierGap({ simple: 0.2, medium: 0.5, complex: 0.3, 'route:code': 0.9 }, ['simple', 'medium', 'complex'])).toBeCloseTo(0.2);
+    expect(
+      tierGap({ simple: 0.2, medium: 0.5, complex: 0.3, 'route:code': 0.9 }, ['simple', 'medium', 'complex']),
+    ).toBeCloseTo(0.2);
     expect(tierGap({ only: 0.7 }, ['only'])).toBe(0.7);
   });
 });

@@ -39,7 +39,12 @@ export interface TierScoring {
  * With the default prior of 0.5 on three tiers, no evidence gives 1/3 each (below the default
  * 0.35 threshold) and one full-weight signal gives its tier 0.6.
  */
-export function scoreTiers(ladder: TierLadder, evidence: readonly number[], scoring: TierScoring, noEvidenceReason: string): TierScores {
+export function scoreTiers(
+  ladder: TierLadder,
+  evidence: readonly number[],
+  scoring: TierScoring,
+  noEvidenceReason: string,
+): TierScores {
   const names = ladder.names;
   let total = 0;
   let evidenceTotal = 0;
@@ -64,7 +69,12 @@ export function scoreTiers(ladder: TierLadder, evidence: readonly number[], scor
       second = share;
     }
   }
-  const result: TierScores = { tier: names[topIndex] as string, scores, confidence: round(top), gap: round(top - second) };
+  const result: TierScores = {
+    tier: names[topIndex] as string,
+    scores,
+    confidence: round(top),
+    gap: round(top - second),
+  };
   if (evidenceTotal === 0) result.unsure = noEvidenceReason;
   else if (names.length > 1 && result.gap < scoring.minGap) {
     const runnerUp = names.find((name, index) => index !== topIndex && scores[name] === round(second)) ?? '?';

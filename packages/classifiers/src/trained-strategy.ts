@@ -12,7 +12,11 @@ export type TrainedStrategyConfig = Pick<SwitchyardConfig, 'tiers' | 'classifier
  * calibrated tier probabilities, so the chain's confidence threshold and top-2 gap apply to them
  * as to any other strategy. Decides tiers only: the route is always the fallback route.
  */
-export function createTrainedStrategy(config: TrainedStrategyConfig, model: TierModel, source = 'the tier model'): ClassificationStrategy {
+export function createTrainedStrategy(
+  config: TrainedStrategyConfig,
+  model: TierModel,
+  source = 'the tier model',
+): ClassificationStrategy {
   const ladder = new TierLadder(config);
   if (model.tiers.join('\n') !== ladder.names.join('\n')) {
     throw new ConfigError(
@@ -33,7 +37,13 @@ export function createTrainedStrategy(config: TrainedStrategyConfig, model: Tier
         scores[model.tiers[k] as string] = round(probabilities[k] as number);
         if ((probabilities[k] as number) > (probabilities[best] as number)) best = k;
       }
-      return { strategy: 'trained', tier: model.tiers[best] as string, route, confidence: round(probabilities[best] as number), scores };
+      return {
+        strategy: 'trained',
+        tier: model.tiers[best] as string,
+        route,
+        confidence: round(probabilities[best] as number),
+        scores,
+      };
     },
   };
 }

@@ -46,11 +46,18 @@ describe('config', () => {
 
   it('rejects unknown fields and unknown providers', () => {
     const document = defaultDocument();
-    (document.tiers as { deployments: Record<string, unknown>[] }[])[0]!.deployments[0]!.provider = 'nowhere';
+    const [firstTier] = document.tiers as { deployments: Record<string, unknown>[] }[];
+    const [firstDeployment] = firstTier?.deployments ?? [];
+    if (firstDeployment === undefined) throw new Error('the default config has no deployment');
+    firstDeployment.provider = 'nowhere';
     (document.cascade as Record<string, unknown>).qualityTreshold = 0.5;
     const error = configError(() => parseConfig(document));
-    expect(error.issues.some((issue) => issue.startsWith('tiers[0].deployments[0].provider: unknown provider "nowhere"'))).toBe(true);
-    expect(error.issues.some((issue) => issue.startsWith('cascade: Unrecognized key') && issue.includes('qualityTreshold'))).toBe(true);
+    expect(
+      error.issues.some((issue) => issue.startsWith('tiers[0].deployments[0].provider: unknown provider "nowhere"')),
+    ).toBe(true);
+    expect(
+      error.issues.some((issue) => issue.startsWith('cascade: Unrecognized key') && issue.includes('qualityTreshold')),
+    ).toBe(true);
   });
 
   it('reports unreadable and unparsable files with their path', () => {
@@ -68,7 +75,9 @@ describe('environment', () => {
     expect(env.redisUrl).toBe('redis://127.0.0.1:6379');
     expect(env.configPath).toBeUndefined();
     expect(env.port).toBe(9000);
-    expect(() => readEnvironment({ REDIS_URL: 'http://nope' })).toThrow('REDIS_URL: must be a redis://, rediss://, redis+cluster:// or rediss+cluster:// URL');
+    expect(() => readEnvironment({ REDIS_URL: 'http://nope' })).toThrow(
+      'REDIS_URL: must be a redis://, rediss://, redis+cluster:// or rediss+cluster:// URL',
+    );
   });
 
   it('accepts the seed nodes of a Redis Cluster and names a bad seed', () => {

@@ -16,7 +16,9 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
 export function formatPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(root)';
   return path
-    .map((segment, index) => (typeof segment === 'number' ? `[${segment}]` : `${index === 0 ? '' : '.'}${String(segment)}`))
+    .map((segment, index) =>
+      typeof segment === 'number' ? `[${segment}]` : `${index === 0 ? '' : '.'}${String(segment)}`,
+    )
     .join('');
 }
 
@@ -39,7 +41,9 @@ export function loadConfig(path: string = defaultConfigPath): SwitchyardConfig {
   try {
     document = parseYaml(text);
   } catch (error) {
-    throw new ConfigError(`config file ${path} is not valid YAML or JSON: ${(error as Error).message}`, [], { cause: error });
+    throw new ConfigError(`config file ${path} is not valid YAML or JSON: ${(error as Error).message}`, [], {
+      cause: error,
+    });
   }
   return parseConfig(document, `config file ${path}`);
 }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
-const name = z.string().regex(/^[a-z][a-z0-9_-]*$/, 'must be lowercase letters, digits, "-" or "_", starting with a letter');
+const name = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]*$/, 'must be lowercase letters, digits, "-" or "_", starting with a letter');
 
 export const deploymentSchema = z.strictObject({
   /** Key into `providers`; the provider entry says which adapter serves it. */
@@ -143,7 +145,9 @@ export const providerSchema = z.strictObject({
 
 export const simulationSchema = z.strictObject({
   /** Simulated answers take between these many milliseconds (deterministic per prompt). */
-  latencyMs: z.strictObject({ min: z.number().int().min(0), max: z.number().int().min(0) }).default({ min: 20, max: 120 }),
+  latencyMs: z
+    .strictObject({ min: z.number().int().min(0), max: z.number().int().min(0) })
+    .default({ min: 20, max: 120 }),
   /** Share of deliberately weak answers (empty, refusal, truncated) per tier name, 0..1. */
   weakAnswerRate: z.record(z.string(), z.number().min(0).max(1)).default({}),
   /** Share of calls that fail with a retryable 503, 0..1. */
@@ -156,13 +160,20 @@ export const apiSchema = z.strictObject({
   /** Largest accepted body for single requests (bytes). */
   bodyLimitBytes: z.number().int().positive().default(1_048_576),
   /** Largest accepted body for `POST /v1/batches` (bytes). */
-  batchBodyLimitBytes: z.number().int().positive().default(64 * 1_048_576),
+  batchBodyLimitBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1_048_576),
   maxBatchSize: z.number().int().positive().default(10_000),
 });
 
 export const queueSchema = z.strictObject({
   /** Namespace of every Redis key Switchyard writes. */
-  prefix: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('switchyard'),
+  prefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/)
+    .default('switchyard'),
   /** BullMQ attempts per hop for retryable failures. */
   attempts: z.number().int().positive().default(3),
   backoffMs: z.number().int().positive().default(1_000),
@@ -174,7 +185,11 @@ export const queueSchema = z.strictObject({
    */
   lockDurationMs: z.number().int().min(1_000).default(30_000),
   /** How long request records, batches and finished jobs are kept. */
-  retentionSeconds: z.number().int().positive().default(7 * 24 * 3600),
+  retentionSeconds: z
+    .number()
+    .int()
+    .positive()
+    .default(7 * 24 * 3600),
 });
 
 export const configSchema = z
@@ -205,10 +220,16 @@ export const configSchema = z
       }
     });
     if (!tierNames.includes(config.classifier.defaultTier)) {
-      issue(['classifier', 'defaultTier'], `unknown tier "${config.classifier.defaultTier}" (tiers: ${tierNames.join(', ')})`);
+      issue(
+        ['classifier', 'defaultTier'],
+        `unknown tier "${config.classifier.defaultTier}" (tiers: ${tierNames.join(', ')})`,
+      );
     }
     if (!routeNames.includes(config.classifier.fallbackRoute)) {
-      issue(['classifier', 'fallbackRoute'], `unknown route "${config.classifier.fallbackRoute}" (routes: ${routeNames.join(', ')})`);
+      issue(
+        ['classifier', 'fallbackRoute'],
+        `unknown route "${config.classifier.fallbackRoute}" (routes: ${routeNames.join(', ')})`,
+      );
     }
     config.tiers.forEach((tier, tierIndex) => {
       tier.deployments.forEach((deployment, deploymentIndex) => {
@@ -232,7 +253,8 @@ export const configSchema = z
       }
     }
     for (const tierName of Object.keys(config.simulation.weakAnswerRate)) {
-      if (!tierNames.includes(tierName)) issue(['simulation', 'weakAnswerRate', tierName], `unknown tier "${tierName}"`);
+      if (!tierNames.includes(tierName))
+        issue(['simulation', 'weakAnswerRate', tierName], `unknown tier "${tierName}"`);
     }
     if (config.simulation.latencyMs.min > config.simulation.latencyMs.max) {
       issue(['simulation', 'latencyMs'], 'min must not exceed max');

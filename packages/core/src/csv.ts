@@ -48,7 +48,9 @@ export function parseCsv(text: string, source: string): string[][] {
       recordOpen = true;
       const next = text[index];
       if (next !== undefined && next !== ',' && next !== '\n' && next !== '\r') {
-        throw new Error(`${source}:${line}: unexpected ${JSON.stringify(next)} after a closing quote (a quote inside a field must be doubled)`);
+        throw new Error(
+          `${source}:${line}: unexpected ${JSON.stringify(next)} after a closing quote (a quote inside a field must be doubled)`,
+        );
       }
     } else if (char === ',') {
       record.push(field);

@@ -19,7 +19,10 @@ export const environmentSchema = z.object({
   /** Path of the YAML/JSON config file; the bundled default when unset. */
   SWITCHYARD_CONFIG: z.string().min(1).optional(),
   /** Overrides `queue.prefix`: lets several independent stacks (or tests) share one Redis. */
-  SWITCHYARD_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/).optional(),
+  SWITCHYARD_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/)
+    .optional(),
   /** `1`/`true`: answer every deployment with the simulated provider, even when keys are set. */
   SWITCHYARD_SIMULATE: z.enum(['0', '1', 'true', 'false']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),

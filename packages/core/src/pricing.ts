@@ -8,7 +8,10 @@ export interface TokenUsage {
 const perMillion = 1_000_000;
 
 /** USD cost of one call, from the deployment's price table. */
-export function costUsd(deployment: Pick<DeploymentConfig, 'inputPerMTok' | 'outputPerMTok'>, usage: TokenUsage): number {
+export function costUsd(
+  deployment: Pick<DeploymentConfig, 'inputPerMTok' | 'outputPerMTok'>,
+  usage: TokenUsage,
+): number {
   return (usage.inputTokens * deployment.inputPerMTok + usage.outputTokens * deployment.outputPerMTok) / perMillion;
 }
 

@@ -10,7 +10,13 @@ export interface RedisNodeAddress {
  */
 export type RedisAddress =
   | { kind: 'single'; url: string }
-  | { kind: 'cluster'; nodes: RedisNodeAddress[]; tls: boolean; username: string | undefined; password: string | undefined };
+  | {
+      kind: 'cluster';
+      nodes: RedisNodeAddress[];
+      tls: boolean;
+      username: string | undefined;
+      password: string | undefined;
+    };
 
 const singlePattern = /^rediss?:\/\//;
 // `redis+cluster://[user:password@]host:port[,host:port...]`; a trailing `/` or `/0` is allowed
@@ -25,15 +31,24 @@ export function parseRedisAddress(url: string): RedisAddress {
   if (singlePattern.test(url)) return { kind: 'single', url };
   const match = clusterPattern.exec(url);
   if (match === null) {
-    if (/^rediss?\+cluster:\/\//.test(url)) throw new RangeError('a cluster URL is redis+cluster://[user:password@]host:port[,host:port...]');
+    if (/^rediss?\+cluster:\/\//.test(url))
+      throw new RangeError('a cluster URL is redis+cluster://[user:password@]host:port[,host:port...]');
     throw new RangeError(redisAddressHint);
   }
   const [, scheme, userInfo, seeds = ''] = match;
   const nodes = seeds.split(',').map(parseNode);
   const separator = userInfo?.indexOf(':') ?? -1;
-  const username = userInfo === undefined ? undefined : decodeURIComponent(separator < 0 ? userInfo : userInfo.slice(0, separator));
-  const password = userInfo === undefined || separator < 0 ? undefined : decodeURIComponent(userInfo.slice(separator + 1));
-  return { kind: 'cluster', nodes, tls: scheme === 'rediss', username: username || undefined, password: password || undefined };
+  const username =
+    userInfo === undefined ? undefined : decodeURIComponent(separator < 0 ? userInfo : userInfo.slice(0, separator));
+  const password =
+    userInfo === undefined || separator < 0 ? undefined : decodeURIComponent(userInfo.slice(separator + 1));
+  return {
+    kind: 'cluster',
+    nodes,
+    tls: scheme === 'rediss',
+    username: username || undefined,
+    password: password || undefined,
+  };
 }
 
 function parseNode(seed: string): RedisNodeAddress {

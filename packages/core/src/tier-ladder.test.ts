@@ -35,6 +35,9 @@ describe('ids and pricing', () => {
   });
 
   it('prices tokens per million', () => {
-    expect(costUsd({ inputPerMTok: 3, outputPerMTok: 15 }, { inputTokens: 1_000, outputTokens: 2_000 })).toBeCloseTo(0.033, 10);
+    expect(costUsd({ inputPerMTok: 3, outputPerMTok: 15 }, { inputTokens: 1_000, outputTokens: 2_000 })).toBeCloseTo(
+      0.033,
+      10,
+    );
   });
 });

@@ -3,7 +3,14 @@ import { ConfigError } from '@switchyard/core';
 import type { GenerateOptions, GenerateRequest, GenerateResult, ProviderAdapter } from './contract.ts';
 import { convertAnthropicUsage } from './convert-usage.ts';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.ts';
-import { abortReason, badResponseError, connectionError, providerErrorFromHttp, providerErrorFromStream, timeoutError } from './provider-error-mapping.ts';
+import {
+  abortReason,
+  badResponseError,
+  connectionError,
+  providerErrorFromHttp,
+  providerErrorFromStream,
+  timeoutError,
+} from './provider-error-mapping.ts';
 
 export interface AnthropicAdapterOptions {
   /** Endpoint name from the config's `providers` section. */
@@ -74,7 +81,10 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions): Provid
 
 function toMessageParams(request: GenerateRequest): Anthropic.MessageCreateParamsNonStreaming {
   // The contract passes system text apart; a stray system message in the conversation joins it.
-  const systemParts = [request.system, ...request.messages.filter((message) => message.role === 'system').map((message) => message.content)];
+  const systemParts = [
+    request.system,
+    ...request.messages.filter((message) => message.role === 'system').map((message) => message.content),
+  ];
   if (request.json === true) systemParts.push(jsonInstruction);
   const system = systemParts.filter((part): part is string => part !== undefined && part !== '').join('\n\n');
   const messages: Anthropic.MessageParam[] = request.messages.flatMap((message) =>
@@ -103,7 +113,11 @@ function mapAnthropicError(name: string, error: unknown, signal: AbortSignal | u
   }
   if (error instanceof Anthropic.APIError) {
     // An `event: error` inside a stream that had begun as a 200 (e.g. `overloaded_error`).
-    return providerErrorFromStream(name, { type: error.type ?? undefined, providerMessage: error.apiMessage ?? error.message, cause: error });
+    return providerErrorFromStream(name, {
+      type: error.type ?? undefined,
+      providerMessage: error.apiMessage ?? error.message,
+      cause: error,
+    });
   }
   // A stream that broke mid-answer surfaces as a plain error from the SDK's stream reader.
   if (signal?.aborted === true) return abortReason(name, signal, error);

@@ -4,7 +4,13 @@ import { BreakerBoard } from './breaker-board.ts';
 import { DeploymentUnavailableError } from './deployment-unavailable-error.ts';
 import type { BreakerState, BreakerTransition } from './endpoint-breaker.ts';
 
-const breaker = { volumeThreshold: 3, errorThresholdPercentage: 50, resetTimeoutMs: 150, rollingWindowMs: 10_000, timeoutMs: 200 };
+const breaker = {
+  volumeThreshold: 3,
+  errorThresholdPercentage: 50,
+  resetTimeoutMs: 150,
+  rollingWindowMs: 10_000,
+  timeoutMs: 200,
+};
 const config = parseConfig({
   tiers: [{ name: 'only', deployments: [{ provider: 'alpha', model: 'a-1', inputPerMTok: 1, outputPerMTok: 1 }] }],
   routes: [{ name: 'general' }],
@@ -16,8 +22,13 @@ const alphaOther = { provider: 'alpha', model: 'a-2' };
 
 const serverError = () => new ProviderError('alpha', 'alpha 500 api_error: boom', { status: 500 });
 /** A call that never answers until its signal aborts (a hanging provider). */
-const hanging = (signal: AbortSignal) => new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
-const settle = (promise: Promise<unknown>) => promise.then((value) => value, (error: unknown) => error);
+const hanging = (signal: AbortSignal) =>
+  new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+const settle = (promise: Promise<unknown>) =>
+  promise.then(
+    (value) => value,
+    (error: unknown) => error,
+  );
 
 function nextTransition(board: BreakerBoard, state: BreakerState): Promise<BreakerTransition> {
   return new Promise((resolve) => {
@@ -64,13 +75,19 @@ describe('breaker board', () => {
 
   it('lets exactly one probe through after the reset time and closes on its success', async () => {
     board = new BreakerBoard(config);
-    for (let index = 0; index < 3; index += 1) await settle(board.call(alpha, async () => Promise.reject(serverError())));
+    for (let index = 0; index < 3; index += 1)
+      await settle(board.call(alpha, async () => Promise.reject(serverError())));
     await nextTransition(board, 'half-open');
 
     let releaseProbe = () => {};
-    const probe = board.call(alpha, () => new Promise<string>((resolve) => (releaseProbe = () => resolve('recovered'))));
+    const probe = board.call(
+      alpha,
+      () => new Promise<string>((resolve) => (releaseProbe = () => resolve('recovered'))),
+    );
     const others = await Promise.all([1, 2, 3].map(() => settle(board.call(alpha, async () => 'not a probe'))));
-    expect(others.every((error) => error instanceof DeploymentUnavailableError && error.reason === 'probe-in-flight')).toBe(true);
+    expect(
+      others.every((error) => error instanceof DeploymentUnavailableError && error.reason === 'probe-in-flight'),
+    ).toBe(true);
 
     const closed = nextTransition(board, 'closed');
     releaseProbe();
@@ -83,14 +100,18 @@ describe('breaker board', () => {
     board = new BreakerBoard(config);
     let aborted: unknown;
     const error = await settle(
-      board.call(alpha, (signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject((aborted = signal.reason))))),
+      board.call(
+        alpha,
+        (signal) =>
+          new Promise((_, reject) => signal.addEventListener('abort', () => reject((aborted = signal.reason)))),
+      ),
     );
     expect(error).toMatchObject({ code: 'provider_timeout', retryable: true });
     expect(aborted).toBe(error);
     expect(board.stats('alpha')).toMatchObject({ timeouts: 1, failures: 1 });
   });
 
-  it('cools a deployment down for the Retry-After of its 429, leaving the provider\'s other models alone', async () => {
+  it("cools a deployment down for the Retry-After of its 429, leaving the provider's other models alone", async () => {
     board = new BreakerBoard(config);
     const before = Date.now();
     const limited = new ProviderError('alpha', 'alpha 429: slow down', { status: 429, retryAfterMs: 60_000 });
@@ -103,10 +124,12 @@ describe('breaker board', () => {
     expect(board.availability(alpha, Date.now() + 61_000)).toEqual({ available: true });
   });
 
-  it('leaves the endpoint closed on a burst of 429s for one model: the provider\'s other models still answer', async () => {
+  it("leaves the endpoint closed on a burst of 429s for one model: the provider's other models still answer", async () => {
     board = new BreakerBoard(config);
     const limited = () => new ProviderError('alpha', 'alpha 429: slow down', { status: 429, retryAfterMs: 60_000 });
-    const burst = await Promise.all([1, 2, 3, 4, 5].map(() => settle(board.call(alpha, async () => Promise.reject(limited())))));
+    const burst = await Promise.all(
+      [1, 2, 3, 4, 5].map(() => settle(board.call(alpha, async () => Promise.reject(limited())))),
+    );
     expect(burst.every((error) => error instanceof ProviderError && error.status === 429)).toBe(true);
 
     expect(board.states().alpha).toBe('closed');
@@ -116,7 +139,8 @@ describe('breaker board', () => {
 
   it('does not close a half-open breaker on a probe the provider refused (401): only a real answer closes it', async () => {
     board = new BreakerBoard(config);
-    for (let index = 0; index < 3; index += 1) await settle(board.call(alpha, async () => Promise.reject(serverError())));
+    for (let index = 0; index < 3; index += 1)
+      await settle(board.call(alpha, async () => Promise.reject(serverError())));
     await nextTransition(board, 'half-open');
     const transitions: BreakerState[] = [];
     board.onTransition((transition) => transitions.push(transition.state));
@@ -128,9 +152,13 @@ describe('breaker board', () => {
   });
 
   it('tells a waiting caller the latest a local probe can end (its timeout), not to look again every second', async () => {
-    const slowConfig = parseConfig({ ...config, providers: { alpha: { type: 'simulated', breaker: { ...breaker, timeoutMs: 5_000 } } } });
+    const slowConfig = parseConfig({
+      ...config,
+      providers: { alpha: { type: 'simulated', breaker: { ...breaker, timeoutMs: 5_000 } } },
+    });
     board = new BreakerBoard(slowConfig);
-    for (let index = 0; index < 3; index += 1) await settle(board.call(alpha, async () => Promise.reject(serverError())));
+    for (let index = 0; index < 3; index += 1)
+      await settle(board.call(alpha, async () => Promise.reject(serverError())));
     await nextTransition(board, 'half-open');
     const probeStarted = Date.now();
     const probe = settle(board.call(alpha, hanging));
@@ -143,17 +171,25 @@ describe('breaker board', () => {
     await probe;
   });
 
-  it('reports the later of a cool-down and the breaker\'s half-open time', async () => {
-    const longReset = parseConfig({ ...config, providers: { alpha: { type: 'simulated', breaker: { ...breaker, resetTimeoutMs: 10_000 } } } });
+  it("reports the later of a cool-down and the breaker's half-open time", async () => {
+    const longReset = parseConfig({
+      ...config,
+      providers: { alpha: { type: 'simulated', breaker: { ...breaker, resetTimeoutMs: 10_000 } } },
+    });
     board = new BreakerBoard(longReset);
     const limited = new ProviderError('alpha', 'alpha 429: slow down', { status: 429, retryAfterMs: 5_000 });
     await settle(board.call(alpha, async () => Promise.reject(limited)));
     const opened = nextTransition(board, 'open');
-    for (let index = 0; index < 3; index += 1) await settle(board.call(alphaOther, async () => Promise.reject(serverError())));
+    for (let index = 0; index < 3; index += 1)
+      await settle(board.call(alphaOther, async () => Promise.reject(serverError())));
     const { halfOpenAt } = await opened;
 
     // a-1 cools down for 5 s, but its endpoint stays open for 10 s.
-    expect(board.availability(alpha)).toMatchObject({ available: false, reason: 'breaker-open', availableAt: halfOpenAt });
+    expect(board.availability(alpha)).toMatchObject({
+      available: false,
+      reason: 'breaker-open',
+      availableAt: halfOpenAt,
+    });
   });
 
   it('does not hold a call its caller aborted against the provider, and cancels it', async () => {

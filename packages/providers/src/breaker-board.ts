@@ -10,7 +10,9 @@ export interface BoardLogger {
   warn(fields: object, message: string): void;
 }
 
-export type Availability = { available: true } | { available: false; reason: UnavailableReason; availableAt: number; detail: string };
+export type Availability =
+  | { available: true }
+  | { available: false; reason: UnavailableReason; availableAt: number; detail: string };
 
 export interface BreakerBoardOptions {
   logger?: BoardLogger;
@@ -90,18 +92,36 @@ export class BreakerBoard {
     const waits: Wait[] = [];
     const cooldown = this.cooldowns.get(cooldownKey(deployment));
     if (cooldown !== undefined && cooldown.until > now) {
-      waits.push({ available: false, reason: 'cooling-down', availableAt: cooldown.until, detail: `cooling down until ${iso(cooldown.until)} (${cooldown.detail})` });
+      waits.push({
+        available: false,
+        reason: 'cooling-down',
+        availableAt: cooldown.until,
+        detail: `cooling down until ${iso(cooldown.until)} (${cooldown.detail})`,
+      });
     }
     const breaker = this.breaker(deployment.provider);
     if (breaker.state === 'open') {
       const availableAt = breaker.halfOpenAt ?? now + breaker.settings.resetTimeoutMs;
-      waits.push({ available: false, reason: 'breaker-open', availableAt, detail: `${deployment.provider} breaker open until ${iso(availableAt)}` });
+      waits.push({
+        available: false,
+        reason: 'breaker-open',
+        availableAt,
+        detail: `${deployment.provider} breaker open until ${iso(availableAt)}`,
+      });
     }
     const probeEnd = this.probeEnd(deployment.provider, breaker, now);
     if (probeEnd !== undefined) {
-      waits.push({ available: false, reason: 'probe-in-flight', availableAt: probeEnd, detail: `${deployment.provider} breaker half-open, a probe is testing it` });
+      waits.push({
+        available: false,
+        reason: 'probe-in-flight',
+        availableAt: probeEnd,
+        detail: `${deployment.provider} breaker half-open, a probe is testing it`,
+      });
     }
-    return waits.reduce<Availability>((latest, wait) => (latest.available || wait.availableAt > latest.availableAt ? wait : latest), { available: true });
+    return waits.reduce<Availability>(
+      (latest, wait) => (latest.available || wait.availableAt > latest.availableAt ? wait : latest),
+      { available: true },
+    );
   }
 
   /**
@@ -109,7 +129,11 @@ export class BreakerBoard {
    * `DeploymentUnavailableError` without calling. The one call let through a half-open breaker
    * is the probe; with a sync it is the only probe across processes.
    */
-  async call<T>(deployment: DeploymentRef, action: (signal: AbortSignal) => Promise<T>, options: BoardCallOptions = {}): Promise<T> {
+  async call<T>(
+    deployment: DeploymentRef,
+    action: (signal: AbortSignal) => Promise<T>,
+    options: BoardCallOptions = {},
+  ): Promise<T> {
     const { signal } = options;
     if (aborted(signal)) throw abortReason(deployment.provider, signal, undefined);
     const availability = this.availability(deployment);
@@ -121,7 +145,10 @@ export class BreakerBoard {
     let claimed = false;
     let probeFailed = false;
     try {
-      const claim = (await this.sync?.claimProbe(deployment.provider, breaker.settings.timeoutMs + probeClaimMarginMs)) ?? { claimed: true };
+      const claim = (await this.sync?.claimProbe(
+        deployment.provider,
+        breaker.settings.timeoutMs + probeClaimMarginMs,
+      )) ?? { claimed: true };
       if (!claim.claimed) {
         this.remoteProbes.set(deployment.provider, claim.heldUntil);
         breaker.endProbe();
@@ -179,13 +206,28 @@ export class BreakerBoard {
     return remoteUntil > now ? remoteUntil : undefined;
   }
 
-  private async fire<T>(breaker: EndpointBreaker, deployment: DeploymentRef, action: (signal: AbortSignal) => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  private async fire<T>(
+    breaker: EndpointBreaker,
+    deployment: DeploymentRef,
+    action: (signal: AbortSignal) => Promise<T>,
+    signal: AbortSignal | undefined,
+  ): Promise<T> {
     try {
       return await breaker.fire(action, () => timeoutError(deployment.provider, breaker.settings.timeoutMs), signal);
     } catch (error) {
       if (EndpointBreaker.isRejection(error)) throw this.unavailable(deployment, this.availability(deployment));
-      if (error instanceof ProviderError && error.retryable && error.retryAfterMs !== undefined && error.retryAfterMs > 0) {
-        this.coolDown(deployment, Date.now() + error.retryAfterMs, `${error.status ?? 'error'} with Retry-After ${error.retryAfterMs} ms`, true);
+      if (
+        error instanceof ProviderError &&
+        error.retryable &&
+        error.retryAfterMs !== undefined &&
+        error.retryAfterMs > 0
+      ) {
+        this.coolDown(
+          deployment,
+          Date.now() + error.retryAfterMs,
+          `${error.status ?? 'error'} with Retry-After ${error.retryAfterMs} ms`,
+          true,
+        );
       }
       throw error;
     }
@@ -196,26 +238,55 @@ export class BreakerBoard {
     if ((this.cooldowns.get(key)?.until ?? 0) >= until) return;
     this.cooldowns.set(key, { until, detail });
     const source = announce ? 'local' : 'remote';
-    this.logger?.warn({ provider: deployment.provider, model: deployment.model, until: iso(until), detail, source }, 'deployment-cooling-down');
+    this.logger?.warn(
+      { provider: deployment.provider, model: deployment.model, until: iso(until), detail, source },
+      'deployment-cooling-down',
+    );
     for (const listener of this.cooldownListeners) listener({ deployment, until, detail, source });
     if (announce && this.sync !== undefined) {
-      this.sync.publish({ kind: 'cooldown', endpoint: deployment.provider, model: deployment.model, until, detail, origin: this.sync.origin });
+      this.sync.publish({
+        kind: 'cooldown',
+        endpoint: deployment.provider,
+        model: deployment.model,
+        until,
+        detail,
+        origin: this.sync.origin,
+      });
     }
   }
 
   private unavailable(deployment: DeploymentRef, availability: Availability): DeploymentUnavailableError {
     if (availability.available) {
       // The breaker closed between the check and the call: say so as a short retryable wait.
-      return new DeploymentUnavailableError(deployment, 'probe-in-flight', Date.now(), `${deployment.provider} breaker changed state during the call`);
+      return new DeploymentUnavailableError(
+        deployment,
+        'probe-in-flight',
+        Date.now(),
+        `${deployment.provider} breaker changed state during the call`,
+      );
     }
-    return new DeploymentUnavailableError(deployment, availability.reason, availability.availableAt, availability.detail);
+    return new DeploymentUnavailableError(
+      deployment,
+      availability.reason,
+      availability.availableAt,
+      availability.detail,
+    );
   }
 
   private announce(transition: BreakerTransition): void {
-    const fields = { provider: transition.endpoint, source: transition.source, fires: transition.fires, failures: transition.failures, timeouts: transition.timeouts };
+    const fields = {
+      provider: transition.endpoint,
+      source: transition.source,
+      fires: transition.fires,
+      failures: transition.failures,
+      timeouts: transition.timeouts,
+    };
     if (transition.state === 'open') {
       const abandoned = transition.probeAbandoned === true ? { probeAbandoned: true } : {};
-      this.logger?.warn({ ...fields, ...abandoned, halfOpenAt: iso(transition.halfOpenAt ?? transition.at) }, 'breaker-open');
+      this.logger?.warn(
+        { ...fields, ...abandoned, halfOpenAt: iso(transition.halfOpenAt ?? transition.at) },
+        'breaker-open',
+      );
     } else {
       this.logger?.info(fields, transition.state === 'closed' ? 'breaker-closed' : 'breaker-half-open');
     }
@@ -238,7 +309,8 @@ export class BreakerBoard {
     if (breaker === undefined) return;
     if (message.kind === 'open') breaker.applyRemoteOpen();
     if (message.kind === 'close') breaker.applyRemoteClose();
-    if (message.kind === 'cooldown') this.coolDown({ provider: message.endpoint, model: message.model }, message.until, message.detail, false);
+    if (message.kind === 'cooldown')
+      this.coolDown({ provider: message.endpoint, model: message.model }, message.until, message.detail, false);
   }
 
   private breaker(endpoint: string): EndpointBreaker {

@@ -4,7 +4,14 @@ import { z } from 'zod';
 export const breakerMessageSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('open'), endpoint: z.string(), origin: z.string(), halfOpenAt: z.number() }),
   z.object({ kind: z.literal('close'), endpoint: z.string(), origin: z.string() }),
-  z.object({ kind: z.literal('cooldown'), endpoint: z.string(), origin: z.string(), model: z.string(), until: z.number(), detail: z.string() }),
+  z.object({
+    kind: z.literal('cooldown'),
+    endpoint: z.string(),
+    origin: z.string(),
+    model: z.string(),
+    until: z.number(),
+    detail: z.string(),
+  }),
 ]);
 
 export type BreakerMessage = z.infer<typeof breakerMessageSchema>;

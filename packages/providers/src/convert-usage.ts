@@ -11,7 +11,8 @@ export function convertAnthropicUsage(usage: {
   cache_read_input_tokens?: number | null;
 }): TokenUsage {
   return {
-    inputTokens: (usage.input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0),
+    inputTokens:
+      (usage.input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0),
     outputTokens: usage.output_tokens,
   };
 }

@@ -8,7 +8,13 @@ import type { AdapterFactory } from './provider-registry.ts';
  */
 export const defaultAdapterFactories: Partial<Record<'anthropic' | 'openai', AdapterFactory>> = {
   anthropic: ({ name, config, apiKey }) =>
-    createAnthropicAdapter({ name, apiKey, baseURL: config.baseURL, timeoutMs: config.timeoutMs, stream: config.stream }),
+    createAnthropicAdapter({
+      name,
+      apiKey,
+      baseURL: config.baseURL,
+      timeoutMs: config.timeoutMs,
+      stream: config.stream,
+    }),
   openai: ({ name, config, apiKey }) =>
     createOpenAIAdapter({
       name,

@@ -14,8 +14,18 @@ export class DeploymentUnavailableError extends ProviderError {
   /** Epoch milliseconds from which the deployment may be tried again. */
   readonly availableAt: number;
 
-  constructor(deployment: DeploymentRef, reason: UnavailableReason, availableAt: number, detail: string, now = Date.now()) {
-    super(deployment.provider, detail, { retryable: true, retryAfterMs: Math.max(0, availableAt - now), code: 'deployment_unavailable' });
+  constructor(
+    deployment: DeploymentRef,
+    reason: UnavailableReason,
+    availableAt: number,
+    detail: string,
+    now = Date.now(),
+  ) {
+    super(deployment.provider, detail, {
+      retryable: true,
+      retryAfterMs: Math.max(0, availableAt - now),
+      code: 'deployment_unavailable',
+    });
     this.reason = reason;
     this.deployment = deployment;
     this.availableAt = availableAt;

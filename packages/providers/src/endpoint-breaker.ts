@@ -55,7 +55,11 @@ export class EndpointBreaker {
   private applyingRemote = false;
   private probeAbandoned = false;
 
-  constructor(endpoint: string, settings: EndpointBreakerSettings, onTransition: (transition: BreakerTransition) => void) {
+  constructor(
+    endpoint: string,
+    settings: EndpointBreakerSettings,
+    onTransition: (transition: BreakerTransition) => void,
+  ) {
     this.endpoint = endpoint;
     this.settings = settings;
     this.breaker = new CircuitBreaker((task: Task) => task(), {
@@ -125,14 +129,19 @@ export class EndpointBreaker {
    * signal (so the HTTP request is cancelled, not left running) and counts as a failure. A call
    * the caller aborts through `callerSignal` is not held against the provider.
    */
-  async fire<T>(action: (signal: AbortSignal) => Promise<T>, onTimeout: () => Error, callerSignal?: AbortSignal): Promise<T> {
+  async fire<T>(
+    action: (signal: AbortSignal) => Promise<T>,
+    onTimeout: () => Error,
+    callerSignal?: AbortSignal,
+  ): Promise<T> {
     const timeout = new AbortController();
     const signal = callerSignal === undefined ? timeout.signal : AbortSignal.any([timeout.signal, callerSignal]);
     const task = async () => {
       try {
         return await action(signal);
       } catch (error) {
-        if (callerSignal?.aborted === true && !timeout.signal.aborted) throw new AbandonedCall('call abandoned by its caller', { cause: error });
+        if (callerSignal?.aborted === true && !timeout.signal.aborted)
+          throw new AbandonedCall('call abandoned by its caller', { cause: error });
         throw error;
       }
     };

@@ -10,7 +10,13 @@ export {
   type ResolvedDeployment,
 } from './provider-registry.ts';
 export { defaultAdapterFactories } from './default-factories.ts';
-export { BreakerBoard, type Availability, type BoardLogger, type BreakerBoardOptions, type DeploymentCooldown } from './breaker-board.ts';
+export {
+  BreakerBoard,
+  type Availability,
+  type BoardLogger,
+  type BreakerBoardOptions,
+  type DeploymentCooldown,
+} from './breaker-board.ts';
 export type { BreakerState, BreakerTransition } from './endpoint-breaker.ts';
 export { DeploymentUnavailableError, type UnavailableReason } from './deployment-unavailable-error.ts';
 export type { BreakerMessage, BreakerSync } from './breaker-sync.ts';

@@ -13,7 +13,11 @@ const request: GenerateRequest = {
   temperature: 0.3,
 };
 
-const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as ProviderError);
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error as ProviderError,
+  );
 
 describe('openai adapter against an OpenAI-compatible server', () => {
   let server: FakeProviderServer;
@@ -53,7 +57,10 @@ describe('openai adapter against an OpenAI-compatible server', () => {
   }
 
   it('sends max_completion_tokens when configured (OpenAI reasoning models), and json_object mode', async () => {
-    await createOpenAIAdapter({ ...options, maxTokensField: 'max_completion_tokens' }).generate({ ...request, json: true });
+    await createOpenAIAdapter({ ...options, maxTokensField: 'max_completion_tokens' }).generate({
+      ...request,
+      json: true,
+    });
     const sent = server.requests.at(-1);
     expect(sent?.body).toMatchObject({ max_completion_tokens: 32, response_format: { type: 'json_object' } });
     expect(sent?.body).not.toHaveProperty('max_tokens');
@@ -75,7 +82,11 @@ describe('openai adapter against an OpenAI-compatible server', () => {
     const limited = await failure(adapter.generate(request));
     expect(limited).toMatchObject({ status: 429, retryable: true, retryAfterMs: 1_500, code: 'provider_rate_limited' });
     expect(limited?.message).toContain('Rate limit reached for gpt-4o-mini');
-    expect(await failure(adapter.generate(request))).toMatchObject({ status: 401, retryable: false, code: 'provider_auth_failed' });
+    expect(await failure(adapter.generate(request))).toMatchObject({
+      status: 401,
+      retryable: false,
+      code: 'provider_auth_failed',
+    });
     const rejected = await failure(adapter.generate(request));
     expect(rejected).toMatchObject({ status: 400, retryable: false, code: 'provider_rejected' });
     expect(rejected?.message).toContain("Unsupported parameter: 'max_tokens'");
@@ -83,8 +94,16 @@ describe('openai adapter against an OpenAI-compatible server', () => {
 
   it('maps 500s, dropped connections and streams cut short to retryable errors', async () => {
     const adapter = createOpenAIAdapter({ ...options, stream: true });
-    server.script({ kind: 'error', status: 500, message: 'The server had an error' }, { kind: 'drop' }, { kind: 'drop', midStream: true });
-    expect(await failure(adapter.generate(request))).toMatchObject({ status: 500, retryable: true, code: 'provider_unavailable' });
+    server.script(
+      { kind: 'error', status: 500, message: 'The server had an error' },
+      { kind: 'drop' },
+      { kind: 'drop', midStream: true },
+    );
+    expect(await failure(adapter.generate(request))).toMatchObject({
+      status: 500,
+      retryable: true,
+      code: 'provider_unavailable',
+    });
     expect(await failure(adapter.generate(request))).toMatchObject({ status: undefined, retryable: true });
     expect(await failure(adapter.generate(request))).toMatchObject({ retryable: true });
   });
@@ -93,7 +112,9 @@ describe('openai adapter against an OpenAI-compatible server', () => {
     server.script({ kind: 'hang' });
     const aborts = server.requests.filter((sent) => sent.aborted).length;
     const controller = new AbortController();
-    const pending = failure(createOpenAIAdapter({ ...options, stream: true }).generate(request, { signal: controller.signal }));
+    const pending = failure(
+      createOpenAIAdapter({ ...options, stream: true }).generate(request, { signal: controller.signal }),
+    );
     await server.waitForRequests(server.requests.length + 1);
     const reason = new ProviderError('openai', 'timed out', { code: 'provider_timeout' });
     controller.abort(reason);
@@ -101,13 +122,19 @@ describe('openai adapter against an OpenAI-compatible server', () => {
     await server.waitForAborts(aborts + 1);
   });
 
-  const chunk = (choices: unknown[]) => sseFrame({ id: 'chatcmpl-raw', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices });
+  const chunk = (choices: unknown[]) =>
+    sseFrame({ id: 'chatcmpl-raw', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices });
 
   it('maps an error sent inside the stream by its type: server_error retries, invalid_request_error does not', async () => {
     const started = chunk([{ index: 0, delta: { role: 'assistant', content: 'Eleven' }, finish_reason: null }]);
-    for (const [type, retryable] of [['server_error', true], ['invalid_request_error', false]] as const) {
+    for (const [type, retryable] of [
+      ['server_error', true],
+      ['invalid_request_error', false],
+    ] as const) {
       const frames = [started, sseFrame({ error: { message: `${type} mid-stream`, type, param: null, code: null } })];
-      const error = await failure(createOpenAIAdapter({ ...options, stream: true, fetch: sseFetch({ frames }) }).generate(request));
+      const error = await failure(
+        createOpenAIAdapter({ ...options, stream: true, fetch: sseFetch({ frames }) }).generate(request),
+      );
       expect(error).toBeInstanceOf(ProviderError);
       expect(error).toMatchObject({ retryable, message: `openai ${type} (sent in the stream): ${type} mid-stream` });
     }
@@ -116,11 +143,16 @@ describe('openai adapter against an OpenAI-compatible server', () => {
   it('fails with the abort reason when the signal fires mid-stream, even after the finish reason arrived', async () => {
     // The usage chunk never comes; the SDK ends its loop quietly on the abort, leaving what looks
     // like a finished answer.
-    const frames = [chunk([{ index: 0, delta: { role: 'assistant', content: 'Elev' }, finish_reason: null }]), chunk([{ index: 0, delta: {}, finish_reason: 'stop' }])];
+    const frames = [
+      chunk([{ index: 0, delta: { role: 'assistant', content: 'Elev' }, finish_reason: null }]),
+      chunk([{ index: 0, delta: {}, finish_reason: 'stop' }]),
+    ];
     const controller = new AbortController();
     const reason = new ProviderError('openai', 'worker closing', { code: 'provider_aborted' });
     const fetch = sseFetch({ frames, onStalled: () => controller.abort(reason) });
-    const error = await failure(createOpenAIAdapter({ ...options, stream: true, fetch }).generate(request, { signal: controller.signal }));
+    const error = await failure(
+      createOpenAIAdapter({ ...options, stream: true, fetch }).generate(request, { signal: controller.signal }),
+    );
     expect(error).toBe(reason);
   });
 });

@@ -3,7 +3,14 @@ import OpenAI from 'openai';
 import type { GenerateOptions, GenerateRequest, GenerateResult, ProviderAdapter } from './contract.ts';
 import { convertOpenAIUsage } from './convert-usage.ts';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.ts';
-import { abortReason, badResponseError, connectionError, providerErrorFromHttp, providerErrorFromStream, timeoutError } from './provider-error-mapping.ts';
+import {
+  abortReason,
+  badResponseError,
+  connectionError,
+  providerErrorFromHttp,
+  providerErrorFromStream,
+  timeoutError,
+} from './provider-error-mapping.ts';
 
 export interface OpenAIAdapterOptions {
   /** Endpoint name from the config's `providers` section. */
@@ -40,9 +47,14 @@ export function createOpenAIAdapter(options: OpenAIAdapterOptions): ProviderAdap
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
   });
   const { name } = options;
-  const maxTokensField = options.maxTokensField ?? (options.baseURL === undefined ? 'max_completion_tokens' : 'max_tokens');
+  const maxTokensField =
+    options.maxTokensField ?? (options.baseURL === undefined ? 'max_completion_tokens' : 'max_tokens');
 
-  async function complete(params: OpenAI.ChatCompletionCreateParamsNonStreaming, signal: AbortSignal | undefined, prompt: string): Promise<GenerateResult> {
+  async function complete(
+    params: OpenAI.ChatCompletionCreateParamsNonStreaming,
+    signal: AbortSignal | undefined,
+    prompt: string,
+  ): Promise<GenerateResult> {
     const completion = await client.chat.completions.create(params, signal === undefined ? {} : { signal });
     const choice = completion.choices?.[0];
     if (choice === undefined) throw badResponseError(name, 'no choices');
@@ -57,7 +69,11 @@ export function createOpenAIAdapter(options: OpenAIAdapterOptions): ProviderAdap
     };
   }
 
-  async function streamed(params: OpenAI.ChatCompletionCreateParamsNonStreaming, signal: AbortSignal | undefined, prompt: string): Promise<GenerateResult> {
+  async function streamed(
+    params: OpenAI.ChatCompletionCreateParamsNonStreaming,
+    signal: AbortSignal | undefined,
+    prompt: string,
+  ): Promise<GenerateResult> {
     const stream = await client.chat.completions.create(
       // Usage arrives in one last chunk, and only when asked for.
       { ...params, stream: true, stream_options: { include_usage: true } },
@@ -78,7 +94,8 @@ export function createOpenAIAdapter(options: OpenAIAdapterOptions): ProviderAdap
     // until then is not an answer.
     signal?.throwIfAborted();
     // A stream that ends without a finish reason was cut off, not finished.
-    if (finishReason === undefined || finishReason === null) throw badResponseError(name, 'the stream ended without a finish reason');
+    if (finishReason === undefined || finishReason === null)
+      throw badResponseError(name, 'the stream ended without a finish reason');
     const result: GenerateResult = {
       text,
       finishReason: mapOpenAIFinishReason(finishReason),
@@ -93,7 +110,9 @@ export function createOpenAIAdapter(options: OpenAIAdapterOptions): ProviderAdap
     name,
     async generate(request: GenerateRequest, generateOptions: GenerateOptions = {}): Promise<GenerateResult> {
       const messages: OpenAI.ChatCompletionMessageParam[] = [
-        ...(request.system === undefined || request.system === '' ? [] : [{ role: 'system' as const, content: request.system }]),
+        ...(request.system === undefined || request.system === ''
+          ? []
+          : [{ role: 'system' as const, content: request.system }]),
         ...request.messages.map((message) => ({ role: message.role, content: message.content })),
       ];
       const params: OpenAI.ChatCompletionCreateParamsNonStreaming = {
@@ -131,7 +150,11 @@ function mapOpenAIError(name: string, error: unknown, signal: AbortSignal | unde
   if (error instanceof OpenAI.APIError) {
     // An `error` the server sent inside a stream that had begun as a 200.
     const body = error.error as { message?: unknown } | undefined;
-    return providerErrorFromStream(name, { type: error.type, providerMessage: typeof body?.message === 'string' ? body.message : error.message, cause: error });
+    return providerErrorFromStream(name, {
+      type: error.type,
+      providerMessage: typeof body?.message === 'string' ? body.message : error.message,
+      cause: error,
+    });
   }
   if (signal?.aborted === true) return abortReason(name, signal, error);
   return connectionError(name, error);

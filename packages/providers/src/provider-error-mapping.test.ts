@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.ts';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.ts';
-import { maxRetryAfterMs, providerErrorFromHttp, providerErrorFromStream, retryAfterFrom } from './provider-error-mapping.ts';
+import {
+  maxRetryAfterMs,
+  providerErrorFromHttp,
+  providerErrorFromStream,
+  retryAfterFrom,
+} from './provider-error-mapping.ts';
 
 const failure = (status: number, headers: Record<string, string> = {}) => ({
   status,
@@ -13,7 +18,16 @@ const failure = (status: number, headers: Record<string, string> = {}) => ({
 
 describe('provider error mapping', () => {
   it('decides errors sent inside a stream by their type, as the status the type stands for', () => {
-    const verdicts = ['invalid_request_error', 'authentication_error', 'not_found_error', 'rate_limit_error', 'tokens', 'overloaded_error', 'server_error', 'never_heard_of'].map((type) => {
+    const verdicts = [
+      'invalid_request_error',
+      'authentication_error',
+      'not_found_error',
+      'rate_limit_error',
+      'tokens',
+      'overloaded_error',
+      'server_error',
+      'never_heard_of',
+    ].map((type) => {
       const error = providerErrorFromStream('p', { type, providerMessage: 'said mid-stream', cause: undefined });
       return [type, error.status, error.retryable, error.code];
     });
@@ -72,14 +86,25 @@ describe('provider error mapping', () => {
 
 describe('finish reasons', () => {
   it('maps Anthropic stop reasons', () => {
-    expect(['end_turn', 'stop_sequence', 'max_tokens', 'model_context_window_exceeded', 'refusal', 'tool_use', 'pause_turn', null].map((reason) =>
-      mapAnthropicStopReason(reason as Parameters<typeof mapAnthropicStopReason>[0]),
-    )).toEqual(['stop', 'stop', 'length', 'length', 'content_filter', 'tool_calls', 'other', 'other']);
+    expect(
+      [
+        'end_turn',
+        'stop_sequence',
+        'max_tokens',
+        'model_context_window_exceeded',
+        'refusal',
+        'tool_use',
+        'pause_turn',
+        null,
+      ].map((reason) => mapAnthropicStopReason(reason as Parameters<typeof mapAnthropicStopReason>[0])),
+    ).toEqual(['stop', 'stop', 'length', 'length', 'content_filter', 'tool_calls', 'other', 'other']);
   });
 
   it('maps OpenAI finish reasons, including values compatible servers send', () => {
-    expect(['stop', 'eos', 'length', 'content_filter', 'tool_calls', 'function_call', 'abort', null].map(mapOpenAIFinishReason)).toEqual([
-      'stop', 'stop', 'length', 'content_filter', 'tool_calls', 'tool_calls', 'other', 'other',
-    ]);
+    expect(
+      ['stop', 'eos', 'length', 'content_filter', 'tool_calls', 'function_call', 'abort', null].map(
+        mapOpenAIFinishReason,
+      ),
+    ).toEqual(['stop', 'stop', 'length', 'content_filter', 'tool_calls', 'tool_calls', 'other', 'other']);
   });
 });

@@ -56,11 +56,19 @@ const statusOfStreamErrorType: Readonly<Record<string, number>> = {
  * the status they stand for (kept in `status`, so every rule keyed on statuses applies alike);
  * an unknown type is a broken stream, which another try may get past.
  */
-export function providerErrorFromStream(provider: string, failure: Pick<HttpFailure, 'type' | 'providerMessage' | 'cause'>): ProviderError {
+export function providerErrorFromStream(
+  provider: string,
+  failure: Pick<HttpFailure, 'type' | 'providerMessage' | 'cause'>,
+): ProviderError {
   const status = failure.type === undefined ? undefined : statusOfStreamErrorType[failure.type];
   const label = failure.type ?? 'error';
   const message = `${provider} ${label} (sent in the stream): ${failure.providerMessage}`;
-  if (status === undefined) return new ProviderError(provider, message, { retryable: true, code: 'provider_unavailable', cause: failure.cause });
+  if (status === undefined)
+    return new ProviderError(provider, message, {
+      retryable: true,
+      code: 'provider_unavailable',
+      cause: failure.cause,
+    });
   return new ProviderError(provider, message, { status, code: codeForStatus(status), cause: failure.cause });
 }
 
@@ -86,7 +94,10 @@ export function timeoutError(provider: string, timeoutMs: number, cause?: unknow
 
 /** The provider answered 200 with something that is not an answer. */
 export function badResponseError(provider: string, detail: string): ProviderError {
-  return new ProviderError(provider, `${provider} sent an unusable response: ${detail}`, { retryable: true, code: 'provider_bad_response' });
+  return new ProviderError(provider, `${provider} sent an unusable response: ${detail}`, {
+    retryable: true,
+    code: 'provider_bad_response',
+  });
 }
 
 function codeForStatus(status: number): string {

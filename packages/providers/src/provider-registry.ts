@@ -5,7 +5,11 @@ import { loadRoutellmResponses, type ReplayDataset } from './routellm-replay-dat
 import { createSimulatedAdapter } from './simulated-adapter.ts';
 
 /** Builds the adapter of one provider endpoint from its config entry and its API key. */
-export type AdapterFactory = (endpoint: { name: string; config: ProviderConfig; apiKey: string | undefined }) => ProviderAdapter;
+export type AdapterFactory = (endpoint: {
+  name: string;
+  config: ProviderConfig;
+  apiKey: string | undefined;
+}) => ProviderAdapter;
 
 export interface ProviderRegistryOptions {
   /** Environment holding the API keys named by `providers.*.apiKeyEnv`. */
@@ -45,14 +49,16 @@ export function createProviderRegistry(config: SwitchyardConfig, options: Provid
 
   for (const [name, provider] of Object.entries(config.providers)) {
     const apiKey = provider.apiKeyEnv === undefined ? undefined : options.env[provider.apiKeyEnv];
-    const keyMissing = provider.type !== 'replay' && provider.apiKeyEnv !== undefined && (apiKey === undefined || apiKey === '');
+    const keyMissing =
+      provider.type !== 'replay' && provider.apiKeyEnv !== undefined && (apiKey === undefined || apiKey === '');
     if (provider.type === 'simulated' || options.simulateAll === true || keyMissing) {
       endpointAdapters.set(name, 'simulated');
       if (provider.type !== 'simulated') simulatedEndpoints.add(name);
       continue;
     }
     if (provider.type === 'replay') {
-      if (provider.dataset === undefined) throw new ConfigError(`providers.${name}.dataset: required for type "replay"`);
+      if (provider.dataset === undefined)
+        throw new ConfigError(`providers.${name}.dataset: required for type "replay"`);
       const dataset = loadRoutellmResponses(provider.dataset);
       replayDatasets.set(name, dataset);
       endpointAdapters.set(name, createReplayAdapter({ name, dataset }));
@@ -84,7 +90,8 @@ export function createProviderRegistry(config: SwitchyardConfig, options: Provid
       tier.name,
       tier.deployments.map((deployment) => {
         const adapter = endpointAdapters.get(deployment.provider);
-        if (adapter === undefined) throw new ConfigError(`unknown provider "${deployment.provider}" in tier ${tier.name}`);
+        if (adapter === undefined)
+          throw new ConfigError(`unknown provider "${deployment.provider}" in tier ${tier.name}`);
         if (adapter !== 'simulated') return { tier: tier.name, deployment, adapter, simulated: false };
         return {
           tier: tier.name,

@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-const yamlBlocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => parseYaml(match[1] ?? '') as Record<string, unknown>);
+const yamlBlocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map(
+  (match) => parseYaml(match[1] ?? '') as Record<string, unknown>,
+);
 
 describe('the providers README', () => {
   it('shows configs with tiers that validate (routes and classifier added where a snippet leaves them out)', () => {

@@ -14,9 +14,17 @@ const config = parseConfig({
   providers: { alpha: { type: 'simulated', breaker: { volumeThreshold: 2, resetTimeoutMs: 300, timeoutMs: 2_000 } } },
 });
 const alpha = { provider: 'alpha', model: 'a-1' };
-const settle = (promise: Promise<unknown>) => promise.then((value) => value, (error: unknown) => error);
+const settle = (promise: Promise<unknown>) =>
+  promise.then(
+    (value) => value,
+    (error: unknown) => error,
+  );
 
-function nextTransition(board: BreakerBoard, state: BreakerState, source?: 'local' | 'remote'): Promise<BreakerTransition> {
+function nextTransition(
+  board: BreakerBoard,
+  state: BreakerState,
+  source?: 'local' | 'remote',
+): Promise<BreakerTransition> {
   return new Promise((resolve) => {
     const stop = board.onTransition((transition) => {
       if (transition.state !== state || (source !== undefined && transition.source !== source)) return;
@@ -38,9 +46,16 @@ describe('breaker state shared through Redis', () => {
     const probeKey = (endpoint: string) => `${prefix}:probe:{${endpoint}}`;
     const make = async () => {
       const redis = new Redis(url);
-      const board = new BreakerBoard(config, { sync: createRedisBreakerSync({ redis, subscriber: new Redis(url), channel: `${prefix}:breakers`, probeKey }) });
+      const board = new BreakerBoard(config, {
+        sync: createRedisBreakerSync({ redis, subscriber: new Redis(url), channel: `${prefix}:breakers`, probeKey }),
+      });
       await board.start();
-      open.push({ close: async () => (await board.close(), redis.disconnect()) });
+      open.push({
+        close: async () => {
+          await board.close();
+          redis.disconnect();
+        },
+      });
       return { board, redis };
     };
     const [first, second] = [await make(), await make()];
@@ -52,7 +67,9 @@ describe('breaker state shared through Redis', () => {
   async function openThenHalfOpen(first: BreakerBoard, second: BreakerBoard) {
     const heard = nextTransition(second, 'open', 'remote');
     for (let index = 0; index < 2; index += 1) {
-      await settle(first.call(alpha, async () => Promise.reject(new ProviderError('alpha', 'alpha 503', { status: 503 }))));
+      await settle(
+        first.call(alpha, async () => Promise.reject(new ProviderError('alpha', 'alpha 503', { status: 503 }))),
+      );
     }
     await heard;
     await Promise.all([nextTransition(first, 'half-open'), nextTransition(second, 'half-open')]);
@@ -62,7 +79,9 @@ describe('breaker state shared through Redis', () => {
     const { first, second } = await boardPair();
     const heard = nextTransition(second, 'open', 'remote');
     for (let index = 0; index < 2; index += 1) {
-      await settle(first.call(alpha, async () => Promise.reject(new ProviderError('alpha', 'alpha 503', { status: 503 }))));
+      await settle(
+        first.call(alpha, async () => Promise.reject(new ProviderError('alpha', 'alpha 503', { status: 503 }))),
+      );
     }
     await heard;
 
@@ -150,7 +169,9 @@ describe('breaker state shared through Redis', () => {
         signal.addEventListener('abort', () => reject(signal.reason), { once: true });
         controller.abort(new ProviderError('alpha', 'worker closing', { code: 'provider_aborted' }));
       });
-    expect(await settle(first.call(alpha, probe, { signal: controller.signal }))).toMatchObject({ code: 'provider_aborted' });
+    expect(await settle(first.call(alpha, probe, { signal: controller.signal }))).toMatchObject({
+      code: 'provider_aborted',
+    });
 
     expect(await reopened).toMatchObject({ probeAbandoned: true });
     expect(await firstRedis.exists(probeKey)).toBe(0);
@@ -160,8 +181,3 @@ describe('breaker state shared through Redis', () => {
     expect(second.states().alpha).toBe('closed');
   });
 });
-
-/** Resolves once `check` holds; Redis state written by another connection shows up a moment later. */
-async function waitFor(check: () => Promise<boolean>): Promise<void> {
-  while (!(await check())) await new Promise((resolve) => setImmediate(resolve));
-}

@@ -63,7 +63,9 @@ export function createRedisBreakerSync(options: RedisBreakerSyncOptions): Breake
       try {
         const answer = await Promise.race([redis.eval(claimScript, 1, probeKey(endpoint), origin, ttlMs), late]);
         if (answer === 'late') throw new Error(`Redis did not answer the probe claim within ${claimWaitMs} ms`);
-        return answer === 'claimed' ? { claimed: true } : { claimed: false, heldUntil: Date.now() + Math.max(0, Number(answer)) };
+        return answer === 'claimed'
+          ? { claimed: true }
+          : { claimed: false, heldUntil: Date.now() + Math.max(0, Number(answer)) };
       } catch (error) {
         // Without Redis no process can coordinate: probing from here is better than never probing.
         report(error);

@@ -23,17 +23,25 @@ export function createReplayAdapter(options: ReplayAdapterOptions): ProviderAdap
     async generate(request: GenerateRequest): Promise<GenerateResult> {
       const prompt = request.messages.findLast((message) => message.role === 'user')?.content ?? '';
       if (!dataset.models.includes(request.model)) {
-        throw new ProviderError(name, `${name}: no recorded answers of model "${request.model}" in ${dataset.source} (models: ${dataset.models.join(', ')})`, {
-          retryable: false,
-          code: 'replay_unknown_model',
-        });
+        throw new ProviderError(
+          name,
+          `${name}: no recorded answers of model "${request.model}" in ${dataset.source} (models: ${dataset.models.join(', ')})`,
+          {
+            retryable: false,
+            code: 'replay_unknown_model',
+          },
+        );
       }
       const recorded = dataset.answer(prompt, request.model);
       if (recorded === undefined) {
-        throw new ProviderError(name, `${name}: no recorded answer for this prompt in ${dataset.source}: "${prompt.slice(0, 80)}"`, {
-          retryable: false,
-          code: 'replay_unknown_prompt',
-        });
+        throw new ProviderError(
+          name,
+          `${name}: no recorded answer for this prompt in ${dataset.source}: "${prompt.slice(0, 80)}"`,
+          {
+            retryable: false,
+            code: 'replay_unknown_prompt',
+          },
+        );
       }
       return {
         text: recorded.text,

@@ -30,15 +30,23 @@ export function loadRoutellmResponses(path: string): ReplayDataset {
   try {
     text = readFileSync(source, 'utf8');
   } catch (error) {
-    throw new ConfigError(`replay data set ${source} cannot be read: ${(error as Error).message}`, [], { cause: error });
+    throw new ConfigError(`replay data set ${source} cannot be read: ${(error as Error).message}`, [], {
+      cause: error,
+    });
   }
   const [header, ...rows] = parseCsv(text, source);
   const promptColumn = header?.indexOf('prompt') ?? -1;
   const responseColumns = (header ?? [])
-    .map((name, column) => ({ model: name.slice(0, -responseSuffix.length), column, isResponse: name.endsWith(responseSuffix) }))
+    .map((name, column) => ({
+      model: name.slice(0, -responseSuffix.length),
+      column,
+      isResponse: name.endsWith(responseSuffix),
+    }))
     .filter((entry) => entry.isResponse && entry.model !== '');
   if (promptColumn < 0 || responseColumns.length === 0) {
-    throw new ConfigError(`replay data set ${source} needs a "prompt" column and "<model>_response" columns (found: ${(header ?? []).join(', ')})`);
+    throw new ConfigError(
+      `replay data set ${source} needs a "prompt" column and "<model>_response" columns (found: ${(header ?? []).join(', ')})`,
+    );
   }
 
   const byPrompt = new Map<string, { row: number; cells: string[] }>();

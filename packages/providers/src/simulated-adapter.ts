@@ -41,9 +41,19 @@ export function createSimulatedAdapter(options: SimulatedAdapterOptions): Provid
       const body = strongAnswer(prompt, request.model, seed, request.json === true);
       const limit = request.maxOutputTokens;
       if (limit !== undefined && estimateTokens(body) > limit) {
-        return { text: body.slice(0, limit * 4), finishReason: 'length', usage: { inputTokens, outputTokens: limit }, simulated: true };
+        return {
+          text: body.slice(0, limit * 4),
+          finishReason: 'length',
+          usage: { inputTokens, outputTokens: limit },
+          simulated: true,
+        };
       }
-      return { text: body, finishReason: 'stop', usage: { inputTokens, outputTokens: estimateTokens(body) }, simulated: true };
+      return {
+        text: body,
+        finishReason: 'stop',
+        usage: { inputTokens, outputTokens: estimateTokens(body) },
+        simulated: true,
+      };
     },
   };
 }
@@ -55,7 +65,9 @@ function strongAnswer(prompt: string, model: string, seed: number, json: boolean
   const sentences = 2 + (seed % 4) + Math.min(12, Math.floor(prompt.length / 200));
   const lines = [`${simulatedLabel} Model ${model} would answer: "${topic}".`];
   for (let index = 1; index < sentences; index += 1) {
-    lines.push(`Point ${index}: a deterministic placeholder sentence standing in for the model's reasoning (seed ${(seed >>> index) % 997}).`);
+    lines.push(
+      `Point ${index}: a deterministic placeholder sentence standing in for the model's reasoning (seed ${(seed >>> index) % 997}).`,
+    );
   }
   return lines.join(' ');
 }

@@ -22,7 +22,9 @@ export function sseFetch(script: SseScript): typeof fetch {
     const body = new ReadableStream<Uint8Array>(
       {
         start(controller) {
-          init?.signal?.addEventListener('abort', () => controller.error(new DOMException('This operation was aborted', 'AbortError')));
+          init?.signal?.addEventListener('abort', () =>
+            controller.error(new DOMException('This operation was aborted', 'AbortError')),
+          );
         },
         // Called only when the client waits for bytes (no high-water mark): after the last frame,
         // that means it has read and handled all of them.
@@ -40,4 +42,5 @@ export function sseFetch(script: SseScript): typeof fetch {
 }
 
 /** One SSE frame. */
-export const sseFrame = (data: unknown, event?: string): string => `${event === undefined ? '' : `event: ${event}\n`}data: ${JSON.stringify(data)}\n\n`;
+export const sseFrame = (data: unknown, event?: string): string =>
+  `${event === undefined ? '' : `event: ${event}\n`}data: ${JSON.stringify(data)}\n\n`;

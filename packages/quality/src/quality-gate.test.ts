@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { assessAnswer } from './quality-gate.ts';
 
 const review = (answer: string, overrides: Partial<Parameters<typeof assessAnswer>[0]> = {}) =>
-  assessAnswer({ prompt: 'What is the capital of France?', answer, finishReason: 'stop', expectsJson: false, ...overrides });
+  assessAnswer({
+    prompt: 'What is the capital of France?',
+    answer,
+    finishReason: 'stop',
+    expectsJson: false,
+    ...overrides,
+  });
 
 describe('assessAnswer', () => {
   it('passes a plain good answer', () => {

@@ -34,7 +34,8 @@ export function assessAnswer(review: AnswerUnderReview): QualityVerdict {
   if (refusalPattern.test(answer)) reasons.push('refusal');
   if (review.finishReason === 'length') reasons.push('truncated');
   if (review.expectsJson && !isJsonObject(answer)) reasons.push('invalid-json');
-  if (review.prompt.trim().length >= substantialPromptChars && answer.length < minimumAnswerChars) reasons.push('too-short');
+  if (review.prompt.trim().length >= substantialPromptChars && answer.length < minimumAnswerChars)
+    reasons.push('too-short');
   const score = reasons.reduce((worst, reason) => Math.min(worst, penalties[reason]), 1);
   return { score, reasons };
 }

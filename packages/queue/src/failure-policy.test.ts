@@ -17,8 +17,14 @@ describe('decideFailure', () => {
 
   it('fails at once, keeping the provider message, for errors a retry cannot fix', () => {
     const rejected = new ProviderError('openai', "400 'messages' must not be empty", { status: 400 });
-    expect(decideFailure(rejected, 0, 3)).toEqual({ action: 'fail', error: { code: 'provider_rejected', message: "400 'messages' must not be empty" } });
-    expect(decideFailure(new MalformedJobError('bad payload'), 0, 3)).toMatchObject({ action: 'fail', error: { code: 'malformed_job' } });
+    expect(decideFailure(rejected, 0, 3)).toEqual({
+      action: 'fail',
+      error: { code: 'provider_rejected', message: "400 'messages' must not be empty" },
+    });
+    expect(decideFailure(new MalformedJobError('bad payload'), 0, 3)).toMatchObject({
+      action: 'fail',
+      error: { code: 'malformed_job' },
+    });
   });
 
   it('treats unexpected errors as retryable within the attempt limit', () => {

@@ -22,14 +22,19 @@ export function decideFailure(error: unknown, attemptsMade: number, attemptsAllo
   }
   if (!lastAttempt) return { action: 'retry' };
   const message = error instanceof Error ? error.message : String(error);
-  return { action: 'fail', error: { code: 'internal_error', message: `${message} (gave up after ${attemptsAllowed} attempts)` } };
+  return {
+    action: 'fail',
+    error: { code: 'internal_error', message: `${message} (gave up after ${attemptsAllowed} attempts)` },
+  };
 }
 
 /** Parses a job payload with its catalog schema; a bad payload is a malformed job. */
 export function parseJobData<Schema extends z.ZodType>(schema: Schema, job: Pick<Job, 'id' | 'data'>): z.infer<Schema> {
   const result = schema.safeParse(job.data);
   if (!result.success) {
-    throw new MalformedJobError(`job ${job.id ?? '?'} has a malformed payload: ${formatIssues(result.error.issues).join('; ')}`);
+    throw new MalformedJobError(
+      `job ${job.id ?? '?'} has a malformed payload: ${formatIssues(result.error.issues).join('; ')}`,
+    );
   }
   return result.data;
 }
@@ -39,11 +44,7 @@ export function parseJobData<Schema extends z.ZodType>(schema: Schema, job: Pick
  * BullMQ to retry; final failures are written to the request record first, then the job is
  * failed without further retries.
  */
-export async function runHop<Result>(
-  job: Job,
-  store: RequestStore,
-  work: () => Promise<Result>,
-): Promise<Result> {
+export async function runHop<Result>(job: Job, store: RequestStore, work: () => Promise<Result>): Promise<Result> {
   try {
     return await work();
   } catch (error) {

@@ -44,7 +44,9 @@ export function startHopWorker<Data, Result>(
     lockDurationMs: settings.lockDurationMs,
   });
   worker.on('failed', (job, error) => logger.warn({ jobId: job?.id, error: error.message }, 'job-failed'));
-  failRequestsOfFailedJobs(worker, runtime.store, (error, jobId) => logger.error({ jobId, error: error.message }, 'request-fail-error'));
+  failRequestsOfFailedJobs(worker, runtime.store, (error, jobId) =>
+    logger.error({ jobId, error: error.message }, 'request-fail-error'),
+  );
   worker.on('error', (error) => logger.error({ error: error.message }, 'worker-error'));
   return {
     worker,

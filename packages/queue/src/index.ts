@@ -1,8 +1,21 @@
-export { createRedis, redactRedisUrl, redisAnswers, waitForRedis, type RedisClient, type RedisRole } from './redis-connection.ts';
+export {
+  createRedis,
+  redactRedisUrl,
+  redisAnswers,
+  waitForRedis,
+  type RedisClient,
+  type RedisRole,
+} from './redis-connection.ts';
 export { KeySpace } from './key-space.ts';
 export { RequestStore, type BatchMeta, type NewRequest, type StatusCounts } from './request-store.ts';
 export { CompletionEvents, type CompletionEvent } from './completion-events.ts';
 export { QueueSet, createWorker, type WorkerSettings } from './queue-factory.ts';
-export { decideFailure, failRequestsOfFailedJobs, parseJobData, runHop, type FailureVerdict } from './failure-policy.ts';
+export {
+  decideFailure,
+  failRequestsOfFailedJobs,
+  parseJobData,
+  runHop,
+  type FailureVerdict,
+} from './failure-policy.ts';
 export { createQueueRuntime, type QueueRuntime } from './queue-runtime.ts';
 export { startHopWorker, type HopWorker, type HopWorkerLogger, type HopWorkerSettings } from './hop-worker.ts';

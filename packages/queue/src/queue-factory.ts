@@ -1,9 +1,4 @@
-import {
-  classifyQueueName,
-  defaultJobOptions,
-  tierQueueName,
-  type SwitchyardConfig,
-} from '@switchyard/core';
+import { classifyQueueName, defaultJobOptions, tierQueueName, type SwitchyardConfig } from '@switchyard/core';
 import { Queue, Worker, type Processor } from 'bullmq';
 import type { KeySpace } from './key-space.ts';
 import type { RedisClient } from './redis-connection.ts';
@@ -15,7 +10,11 @@ export class QueueSet {
 
   constructor(connection: RedisClient, keys: KeySpace, config: Pick<SwitchyardConfig, 'tiers' | 'queue'>) {
     const make = (name: string) =>
-      new Queue(name, { connection, prefix: keys.queuePrefix(name), defaultJobOptions: defaultJobOptions(config.queue) });
+      new Queue(name, {
+        connection,
+        prefix: keys.queuePrefix(name),
+        defaultJobOptions: defaultJobOptions(config.queue),
+      });
     this.classify = make(classifyQueueName);
     this.tiers = new Map(config.tiers.map((tier) => [tier.name, make(tierQueueName(tier.name))]));
   }

@@ -17,7 +17,11 @@ export interface QueueRuntime {
   close(): Promise<void>;
 }
 
-export function createQueueRuntime(config: SwitchyardConfig, redisUrl: string, role: Exclude<RedisRole, 'subscriber'>): QueueRuntime {
+export function createQueueRuntime(
+  config: SwitchyardConfig,
+  redisUrl: string,
+  role: Exclude<RedisRole, 'subscriber'>,
+): QueueRuntime {
   const redis = createRedis(redisUrl, role);
   const keys = new KeySpace(config.queue.prefix);
   const store = new RequestStore(redis, keys, config.queue.retentionSeconds);

@@ -70,7 +70,9 @@ function clusterOptions(address: ClusterAddress, options: RedisOptions): Cluster
     },
     // With TLS, seed hostnames are connected to as written, so certificates are checked against
     // the names they were issued for rather than a resolved IP.
-    ...(address.tls ? { dnsLookup: (hostname: string, callback: (error: null, address: string) => void) => callback(null, hostname) } : {}),
+    ...(address.tls
+      ? { dnsLookup: (hostname: string, callback: (error: null, address: string) => void) => callback(null, hostname) }
+      : {}),
   };
 }
 

@@ -11,7 +11,13 @@ import {
   type RoutingDecision,
 } from '@switchyard/core';
 import type { KeySpace } from './key-space.ts';
-import { createRecordScript, finishScript, releaseIfOwnerScript, swapOwnerScript, updateUnlessTerminalScript } from './record-scripts.ts';
+import {
+  createRecordScript,
+  finishScript,
+  releaseIfOwnerScript,
+  swapOwnerScript,
+  updateUnlessTerminalScript,
+} from './record-scripts.ts';
 import type { RedisClient } from './redis-connection.ts';
 
 export interface NewRequest {
@@ -54,7 +60,11 @@ export class RequestStore {
    * still exists (`stillExists`). A key whose owner is gone (expired, or its submission was
    * rolled back) is taken over.
    */
-  async claimIdempotencyKey(clientKey: string, ownerId: string, stillExists: (owner: string) => Promise<boolean>): Promise<string> {
+  async claimIdempotencyKey(
+    clientKey: string,
+    ownerId: string,
+    stillExists: (owner: string) => Promise<boolean>,
+  ): Promise<string> {
     const key = this.keys.idempotency(clientKey);
     // Bounded: each round either returns or lost a race to another claimant that just wrote.
     for (let round = 0; round < 5; round += 1) {
@@ -95,7 +105,13 @@ export class RequestStore {
           if (request.batchId !== undefined) fields.batchId = request.batchId;
           if (request.customId !== undefined) fields.customId = request.customId;
           if (request.idempotencyKey !== undefined) fields.idempotencyKey = request.idempotencyKey;
-          return this.redis.eval(createRecordScript, 1, this.keys.request(request.id), String(this.retentionSeconds), ...Object.entries(fields).flat());
+          return this.redis.eval(
+            createRecordScript,
+            1,
+            this.keys.request(request.id),
+            String(this.retentionSeconds),
+            ...Object.entries(fields).flat(),
+          );
         }),
       );
     }
@@ -118,7 +134,8 @@ export class RequestStore {
   /** The record a worker is about to act on, in one read. A missing record cannot be processed. */
   async getForWork(requestId: string): Promise<RequestRecord> {
     const record = await this.get(requestId);
-    if (record === undefined) throw new MalformedJobError(`request ${requestId} has no record (expired or never created)`);
+    if (record === undefined)
+      throw new MalformedJobError(`request ${requestId} has no record (expired or never created)`);
     return record;
   }
 
@@ -210,7 +227,11 @@ export class RequestStore {
     return result === 1;
   }
 
-  private async finish(requestId: string, status: 'completed' | 'failed', fields: Record<string, string>): Promise<boolean> {
+  private async finish(
+    requestId: string,
+    status: 'completed' | 'failed',
+    fields: Record<string, string>,
+  ): Promise<boolean> {
     const now = new Date().toISOString();
     const args = Object.entries({ ...fields, updatedAt: now, completedAt: now }).flat();
     const result = await this.redis.eval(
@@ -235,7 +256,10 @@ function toRecord(hash: Record<string, string>): RequestRecord {
     .filter(([field]) => field.startsWith('attempt:'))
     .map(([, value]) => JSON.parse(value) as Attempt)
     .sort((a, b) => a.hop - b.hop);
-  const usage = attempts.reduce((total, attempt) => addUsage(total, attempt.usage), { inputTokens: 0, outputTokens: 0 });
+  const usage = attempts.reduce((total, attempt) => addUsage(total, attempt.usage), {
+    inputTokens: 0,
+    outputTokens: 0,
+  });
   const record: RequestRecord = {
     id: hash.id ?? '',
     status: (hash.status ?? 'queued') as RequestStatus,

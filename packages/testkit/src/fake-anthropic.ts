@@ -35,7 +35,8 @@ function refuse(request: RecordedRequest): ErrorReply | undefined {
   }
   if (headers['anthropic-version'] === '2026-10-21') {
     const sampling = samplingFields.find((field) => field in body);
-    if (sampling !== undefined) return { kind: 'error', status: 400, message: `${sampling}: Extra inputs are not permitted` };
+    if (sampling !== undefined)
+      return { kind: 'error', status: 400, message: `${sampling}: Extra inputs are not permitted` };
   }
   return undefined;
 }
@@ -43,12 +44,16 @@ function refuse(request: RecordedRequest): ErrorReply | undefined {
 function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
-  return content.map((block) => (typeof block === 'object' && block !== null && 'text' in block ? String(block.text) : '')).join('');
+  return content
+    .map((block) => (typeof block === 'object' && block !== null && 'text' in block ? String(block.text) : ''))
+    .join('');
 }
 
 function promptText(body: Record<string, unknown>): string {
   const messages = Array.isArray(body.messages) ? (body.messages as { content?: unknown }[]) : [];
-  return [contentText(body.system), ...messages.map((message) => contentText(message.content))].filter(Boolean).join('\n');
+  return [contentText(body.system), ...messages.map((message) => contentText(message.content))]
+    .filter(Boolean)
+    .join('\n');
 }
 
 const usage = (inputTokens: number, outputTokens: number) => ({
@@ -88,12 +93,20 @@ const anthropicDialect: Dialect = {
   idPrefix: 'msg_fake_',
   refuse,
   promptText,
-  json: (parts) => message(parts, [{ type: 'text', text: parts.text, citations: null }], parts.stopReason, parts.outputTokens),
+  json: (parts) =>
+    message(parts, [{ type: 'text', text: parts.text, citations: null }], parts.stopReason, parts.outputTokens),
   events(parts) {
     const data = (value: unknown) => JSON.stringify(value);
     return [
       { event: 'message_start', data: data({ type: 'message_start', message: message(parts, [], null, 1) }) },
-      { event: 'content_block_start', data: data({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '', citations: null } }) },
+      {
+        event: 'content_block_start',
+        data: data({
+          type: 'content_block_start',
+          index: 0,
+          content_block: { type: 'text', text: '', citations: null },
+        }),
+      },
       { event: 'ping', data: data({ type: 'ping' }) },
       ...textPieces(parts.text).map((piece) => ({
         event: 'content_block_delta',
@@ -105,7 +118,12 @@ const anthropicDialect: Dialect = {
         data: data({
           type: 'message_delta',
           delta: { stop_reason: parts.stopReason, stop_sequence: null, stop_details: null, container: null },
-          usage: { output_tokens: parts.outputTokens, input_tokens: parts.inputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+          usage: {
+            output_tokens: parts.outputTokens,
+            input_tokens: parts.inputTokens,
+            cache_creation_input_tokens: 0,
+            cache_read_input_tokens: 0,
+          },
         }),
       },
       { event: 'message_stop', data: data({ type: 'message_stop' }) },

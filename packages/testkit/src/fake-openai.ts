@@ -25,7 +25,8 @@ function refuse(request: RecordedRequest): ErrorReply | undefined {
     return { kind: 'error', status: 401, message: 'You did not provide an API key.' };
   }
   for (const field of ['model', 'messages']) {
-    if (body[field] === undefined) return { kind: 'error', status: 400, message: `Missing required parameter: '${field}'.` };
+    if (body[field] === undefined)
+      return { kind: 'error', status: 400, message: `Missing required parameter: '${field}'.` };
   }
   return undefined;
 }
@@ -42,7 +43,14 @@ const usage = (parts: AnswerParts) => ({
 });
 
 function chunk(parts: AnswerParts, choices: unknown[], extra: Record<string, unknown> = {}) {
-  return JSON.stringify({ id: parts.id, object: 'chat.completion.chunk', created: 1_700_000_000, model: parts.model, choices, ...extra });
+  return JSON.stringify({
+    id: parts.id,
+    object: 'chat.completion.chunk',
+    created: 1_700_000_000,
+    model: parts.model,
+    choices,
+    ...extra,
+  });
 }
 
 const openaiDialect: Dialect = {
@@ -58,21 +66,35 @@ const openaiDialect: Dialect = {
     object: 'chat.completion',
     created: 1_700_000_000,
     model: parts.model,
-    choices: [{ index: 0, message: { role: 'assistant', content: parts.text, refusal: null }, finish_reason: parts.stopReason, logprobs: null }],
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: parts.text, refusal: null },
+        finish_reason: parts.stopReason,
+        logprobs: null,
+      },
+    ],
     usage: usage(parts),
   }),
   events(parts, body) {
     const wantsUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
     return [
       { data: chunk(parts, [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]) },
-      ...textPieces(parts.text).map((piece) => ({ data: chunk(parts, [{ index: 0, delta: { content: piece }, finish_reason: null }]) })),
+      ...textPieces(parts.text).map((piece) => ({
+        data: chunk(parts, [{ index: 0, delta: { content: piece }, finish_reason: null }]),
+      })),
       { data: chunk(parts, [{ index: 0, delta: {}, finish_reason: parts.stopReason }]) },
       ...(wantsUsage ? [{ data: chunk(parts, [], { usage: usage(parts) }) }] : []),
       { data: '[DONE]' },
     ];
   },
   errorBody: (status, type, message) => ({
-    error: { message, type: type ?? errorTypes[status] ?? (status >= 500 ? 'server_error' : 'invalid_request_error'), param: null, code: null },
+    error: {
+      message,
+      type: type ?? errorTypes[status] ?? (status >= 500 ? 'server_error' : 'invalid_request_error'),
+      param: null,
+      code: null,
+    },
   }),
 };
 

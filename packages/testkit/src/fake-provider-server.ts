@@ -15,7 +15,15 @@ export type FakeReply =
       /** Wait this long before answering (a slow provider). */
       delayMs?: number;
     }
-  | { kind: 'error'; status: number; message?: string; type?: string; retryAfterSeconds?: number; retryAfterMs?: number; delayMs?: number }
+  | {
+      kind: 'error';
+      status: number;
+      message?: string;
+      type?: string;
+      retryAfterSeconds?: number;
+      retryAfterMs?: number;
+      delayMs?: number;
+    }
   /** Never answers; the connection stays open until the client gives up. */
   | { kind: 'hang' }
   /** Destroys the connection: before any byte, or (streaming requests) after the first event. */
@@ -125,7 +133,9 @@ export async function startFakeProvider(dialect: Dialect): Promise<FakeProviderS
     const reply: FakeReply =
       request.path.split('?')[0] !== dialect.path
         ? { kind: 'error', status: 404, type: 'not_found_error', message: `no route ${request.path}` }
-        : (dialect.refuse(request) ?? scripted.shift() ?? (typeof behaviour === 'function' ? behaviour(request) : behaviour));
+        : (dialect.refuse(request) ??
+          scripted.shift() ??
+          (typeof behaviour === 'function' ? behaviour(request) : behaviour));
     await perform(reply, request, response);
   }
 
@@ -141,11 +151,20 @@ export async function startFakeProvider(dialect: Dialect): Promise<FakeProviderS
       if (request.aborted) return;
     }
     if (reply.kind === 'error') {
-      const headers: Record<string, string> = { 'content-type': 'application/json', 'request-id': `req_fake_${++sequence}` };
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        'request-id': `req_fake_${++sequence}`,
+      };
       if (reply.retryAfterSeconds !== undefined) headers['retry-after'] = String(reply.retryAfterSeconds);
       if (reply.retryAfterMs !== undefined) headers['retry-after-ms'] = String(reply.retryAfterMs);
       const message = reply.message ?? `fake ${dialect.name} error ${reply.status}`;
-      finish(request, response, reply.status, headers, JSON.stringify(dialect.errorBody(reply.status, reply.type, message)));
+      finish(
+        request,
+        response,
+        reply.status,
+        headers,
+        JSON.stringify(dialect.errorBody(reply.status, reply.type, message)),
+      );
       return;
     }
     const answer = reply.kind === 'answer' ? reply : { kind: 'answer' as const };
@@ -178,7 +197,13 @@ export async function startFakeProvider(dialect: Dialect): Promise<FakeProviderS
     finish(request, response, 200, undefined, undefined);
   }
 
-  function finish(request: RecordedRequest, response: ServerResponse, status: number, headers: Record<string, string> | undefined, body: string | undefined): void {
+  function finish(
+    request: RecordedRequest,
+    response: ServerResponse,
+    status: number,
+    headers: Record<string, string> | undefined,
+    body: string | undefined,
+  ): void {
     if (headers !== undefined) response.writeHead(status, headers);
     response.end(body);
     request.status = status;

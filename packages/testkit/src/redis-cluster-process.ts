@@ -30,13 +30,17 @@ const startTimeoutMs = 15_000;
 export async function startRedisCluster(): Promise<RedisClusterProcess> {
   for (const binary of ['redis-server', 'redis-cli']) {
     if (spawnSync(binary, ['--version'], { stdio: 'ignore' }).status !== 0) {
-      throw new Error(`startRedisCluster needs the ${binary} binary on the PATH (Redis 7 or newer, e.g. the redis-server package); it was not found`);
+      throw new Error(
+        `startRedisCluster needs the ${binary} binary on the PATH (Redis 7 or newer, e.g. the redis-server package); it was not found`,
+      );
     }
   }
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-cluster-'));
   const servers: { port: number; child: ChildProcess }[] = [];
   // If the test process dies without its cleanup, the servers it started go with it.
-  const killOnExit = () => servers.forEach(({ child }) => child.kill('SIGTERM'));
+  const killOnExit = () => {
+    for (const { child } of servers) child.kill('SIGTERM');
+  };
   process.once('exit', killOnExit);
   const stop = async () => {
     process.off('exit', killOnExit);
@@ -59,7 +63,14 @@ export async function startRedisCluster(): Promise<RedisClusterProcess> {
         'redis-server',
         [
           ...['--port', String(port), '--bind', '127.0.0.1', '--dir', dir],
-          ...['--cluster-enabled', 'yes', '--cluster-port', String(busPort), '--cluster-config-file', `nodes-${port}.conf`],
+          ...[
+            '--cluster-enabled',
+            'yes',
+            '--cluster-port',
+            String(busPort),
+            '--cluster-config-file',
+            `nodes-${port}.conf`,
+          ],
           ...['--save', '', '--appendonly', 'no'],
         ],
         { stdio: 'ignore' },
@@ -67,12 +78,35 @@ export async function startRedisCluster(): Promise<RedisClusterProcess> {
       servers.push({ port, child });
     }
     const deadline = Date.now() + startTimeoutMs;
-    await Promise.all(servers.map(({ port, child }) => waitUntil(() => redisAnswers(`redis://127.0.0.1:${port}`, 500), deadline, child, `redis-server on port ${port} did not answer`)));
+    await Promise.all(
+      servers.map(({ port, child }) =>
+        waitUntil(
+          () => redisAnswers(`redis://127.0.0.1:${port}`, 500),
+          deadline,
+          child,
+          `redis-server on port ${port} did not answer`,
+        ),
+      ),
+    );
     const nodes = servers.map(({ port }) => `127.0.0.1:${port}`);
-    await promisify(execFile)('redis-cli', ['--cluster', 'create', ...nodes, '--cluster-replicas', '0', '--cluster-yes']).catch((error: unknown) => {
-      throw new Error(`redis-cli --cluster create failed: ${(error as { stdout?: string }).stdout ?? ''}${String(error)}`, { cause: error });
+    await promisify(execFile)('redis-cli', [
+      '--cluster',
+      'create',
+      ...nodes,
+      '--cluster-replicas',
+      '0',
+      '--cluster-yes',
+    ]).catch((error: unknown) => {
+      throw new Error(
+        `redis-cli --cluster create failed: ${(error as { stdout?: string }).stdout ?? ''}${String(error)}`,
+        { cause: error },
+      );
     });
-    await Promise.all(servers.map(({ port, child }) => waitUntil(() => clusterStateOk(port), deadline, child, `node ${port} did not reach cluster_state:ok`)));
+    await Promise.all(
+      servers.map(({ port, child }) =>
+        waitUntil(() => clusterStateOk(port), deadline, child, `node ${port} did not reach cluster_state:ok`),
+      ),
+    );
     const ports = servers.map(({ port }) => port);
     return { url: `redis+cluster://${nodes.join(',')}`, ports, portOf: (key) => portOfKey(ports, key), stop };
   } catch (error) {
@@ -98,7 +132,11 @@ async function portOfKey([port]: number[], key: string): Promise<number> {
 
 /** Whether the node sees the whole cluster: every slot served and every master known. */
 async function clusterStateOk(port: number): Promise<boolean> {
-  const client = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const client = new Redis(port, '127.0.0.1', {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   client.on('error', () => {});
   try {
     await client.connect();
@@ -112,7 +150,12 @@ async function clusterStateOk(port: number): Promise<boolean> {
 }
 
 /** Polls `check` (each call is a round trip to the node) until it holds, the child dies or time is up. */
-async function waitUntil(check: () => Promise<boolean>, deadline: number, child: ChildProcess, failure: string): Promise<void> {
+async function waitUntil(
+  check: () => Promise<boolean>,
+  deadline: number,
+  child: ChildProcess,
+  failure: string,
+): Promise<void> {
   while (!(await check())) {
     if (child.exitCode !== null) throw new Error(`${failure}: redis-server exited with code ${child.exitCode}`);
     if (Date.now() > deadline) throw new Error(`${failure} within ${startTimeoutMs} ms`);

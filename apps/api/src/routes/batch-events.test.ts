@@ -8,7 +8,15 @@ import { buildApp } from '../app.ts';
 
 const logger = createLogger({ name: 'events-test', level: 'silent' });
 const chat = (content: string) => ({ messages: [{ role: 'user', content }] });
-const final = { answer: 'a', tier: 'simple', deployment: { provider: 'p', model: 'm' }, hop: 0, qualityScore: 1, simulated: true, finishReason: 'stop' };
+const final = {
+  answer: 'a',
+  tier: 'simple',
+  deployment: { provider: 'p', model: 'm' },
+  hop: 0,
+  qualityScore: 1,
+  simulated: true,
+  finishReason: 'stop',
+};
 
 function testConfig(): SwitchyardConfig {
   const config = loadConfig();
@@ -40,7 +48,11 @@ describe('batch progress stream', () => {
   });
 
   async function batchOf(count: number): Promise<{ id: string; ids: string[] }> {
-    const created = await app.inject({ method: 'POST', url: '/v1/batches', payload: Array.from({ length: count }, (_, index) => chat(`q${index}`)) });
+    const created = await app.inject({
+      method: 'POST',
+      url: '/v1/batches',
+      payload: Array.from({ length: count }, (_, index) => chat(`q${index}`)),
+    });
     const { id } = created.json<{ id: string }>();
     return { id, ids: await runtime.store.batchMemberIds(id) };
   }

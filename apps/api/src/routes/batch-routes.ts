@@ -19,11 +19,19 @@ export function registerBatchRoutes(app: FastifyInstance, context: ApiContext): 
     const body: unknown = request.body;
     const items = Array.isArray(body) ? body : (body as { requests?: unknown } | null)?.requests;
     if (!Array.isArray(items)) {
-      throw new ApiError('invalid_body', 'the body must be a JSON array of requests (or an object with a "requests" array)', 'requests');
+      throw new ApiError(
+        'invalid_body',
+        'the body must be a JSON array of requests (or an object with a "requests" array)',
+        'requests',
+      );
     }
     if (items.length === 0) throw new ApiError('invalid_body', 'the batch is empty', 'requests');
     if (items.length > config.api.maxBatchSize) {
-      throw new ApiError('batch_too_large', `the batch has ${items.length} requests; at most ${config.api.maxBatchSize} are accepted`, 'requests');
+      throw new ApiError(
+        'batch_too_large',
+        `the batch has ${items.length} requests; at most ${config.api.maxBatchSize} are accepted`,
+        'requests',
+      );
     }
     // Paths name the item as the client wrote it: `[3].messages` or `requests[3].messages`.
     const pathPrefix = Array.isArray(body) ? [] : ['requests'];
@@ -34,7 +42,12 @@ export function registerBatchRoutes(app: FastifyInstance, context: ApiContext): 
     const submissions: Submission[] = parsed.data.map(({ custom_id, ...chat }, index) => {
       context.submissions.checkTiers(chat, `${where(index)}.`);
       if (custom_id !== undefined) {
-        if (seen.has(custom_id)) throw new ApiError('duplicate_custom_id', `${where(index)}.custom_id: "${custom_id}" is used twice`, `${where(index)}.custom_id`);
+        if (seen.has(custom_id))
+          throw new ApiError(
+            'duplicate_custom_id',
+            `${where(index)}.custom_id: "${custom_id}" is used twice`,
+            `${where(index)}.custom_id`,
+          );
         seen.add(custom_id);
       }
       return custom_id === undefined ? { request: chat } : { request: chat, customId: custom_id };
@@ -43,7 +56,9 @@ export function registerBatchRoutes(app: FastifyInstance, context: ApiContext): 
     const { id, created } = await context.submissions.submitBatch(submissions, idempotencyKey);
     reply.header('location', `/v1/batches/${id}`);
     // A repeated Idempotency-Key answers with the first batch, whatever this body held.
-    const total = created ? submissions.length : ((await runtime.store.getBatch(id).catch(() => undefined))?.total ?? null);
+    const total = created
+      ? submissions.length
+      : ((await runtime.store.getBatch(id).catch(() => undefined))?.total ?? null);
     return reply.code(created ? 202 : 200).send({ id, object: 'switchyard.batch', total });
   });
 
@@ -53,7 +68,8 @@ export function registerBatchRoutes(app: FastifyInstance, context: ApiContext): 
 
   app.get<{ Params: { id: string } }>('/v1/batches/:id/results', async (request, reply) => {
     const { id } = request.params;
-    if ((await runtime.store.getBatch(id)) === undefined) throw new ApiError('not_found', `no batch with id "${id}"`, 'id');
+    if ((await runtime.store.getBatch(id)) === undefined)
+      throw new ApiError('not_found', `no batch with id "${id}"`, 'id');
     async function* lines() {
       for await (const record of runtime.store.batchRecords(id)) yield `${JSON.stringify(resultLine(record))}\n`;
     }
@@ -80,7 +96,11 @@ export function registerBatchRoutes(app: FastifyInstance, context: ApiContext): 
     }
     reply.hijack();
     const stream = reply.raw;
-    stream.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    stream.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+    });
     const send = (name: string, data: unknown) => stream.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
     let timer: NodeJS.Timeout | undefined;
     let ended = false;

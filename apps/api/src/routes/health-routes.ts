@@ -9,7 +9,12 @@ export function registerHealthRoutes(app: FastifyInstance, context: ApiContext):
   app.get('/readyz', async (_request, reply) => {
     const redis = context.runtime.redis;
     const answered = await Promise.race([
-      redis.status === 'ready' ? redis.ping().then(() => true, () => false) : Promise.resolve(false),
+      redis.status === 'ready'
+        ? redis.ping().then(
+            () => true,
+            () => false,
+          )
+        : Promise.resolve(false),
       new Promise<boolean>((resolve) => setTimeout(resolve, 1_000, false).unref()),
     ]);
     if (answered) return { status: 'ready', redis: 'ok' };

@@ -11,7 +11,11 @@ export function idempotencyKeyOf(header: string | string[] | undefined): string 
   if (header === undefined) return undefined;
   const value = Array.isArray(header) ? header[0] : header;
   if (value === undefined || !clientKeyPattern.test(value)) {
-    throw new ApiError('invalid_idempotency_key', 'Idempotency-Key must be 1-200 printable ASCII characters', 'Idempotency-Key');
+    throw new ApiError(
+      'invalid_idempotency_key',
+      'Idempotency-Key must be 1-200 printable ASCII characters',
+      'Idempotency-Key',
+    );
   }
   return value;
 }
@@ -27,9 +31,9 @@ export function registerRequestRoutes(app: FastifyInstance, context: ApiContext)
     // that tells the client nothing was written (it would retry and run the request twice).
     const record = await context.runtime.store.get(id).catch(() => undefined);
     reply.header('location', `/v1/requests/${id}`);
-    return reply.code(created ? 202 : 200).send(
-      record === undefined ? { id, object: 'switchyard.request', status: 'queued' } : requestView(record),
-    );
+    return reply
+      .code(created ? 202 : 200)
+      .send(record === undefined ? { id, object: 'switchyard.request', status: 'queued' } : requestView(record));
   });
 
   app.get<{ Params: { id: string } }>('/v1/requests/:id', async (request, reply) => {

@@ -13,7 +13,9 @@ import { startRoles } from '../roles.ts';
 
 const run = promisify(execFile);
 const cli = fileURLToPath(new URL('../../bin/switchyard.mjs', import.meta.url));
-const labeledSet = fileURLToPath(new URL('../../../../packages/classifiers/data/labeled-prompts.jsonl', import.meta.url));
+const labeledSet = fileURLToPath(
+  new URL('../../../../packages/classifiers/data/labeled-prompts.jsonl', import.meta.url),
+);
 const directory = mkdtempSync(join(tmpdir(), 'switchyard-cli-'));
 
 interface RunOptions {
@@ -26,9 +28,15 @@ async function switchyard(...args: string[]): Promise<{ stdout: string; stderr: 
   return switchyardWith({}, ...args);
 }
 
-async function switchyardWith(options: RunOptions, ...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+async function switchyardWith(
+  options: RunOptions,
+  ...args: string[]
+): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { env: { ...process.env, LOG_LEVEL: 'silent', ...options.env }, cwd: options.cwd ?? process.cwd() });
+    const { stdout, stderr } = await run(process.execPath, [cli, ...args], {
+      env: { ...process.env, LOG_LEVEL: 'silent', ...options.env },
+      cwd: options.cwd ?? process.cwd(),
+    });
     return { stdout, stderr, code: 0 };
   } catch (error) {
     const failed = error as { stdout: string; stderr: string; code: number };
@@ -41,21 +49,51 @@ describe('switchyard train, route and eval', () => {
     const model = join(directory, 'model.json');
     const trained = await switchyard('train', labeledSet, '-o', model, '--strong-share', '0.3', '--json');
     expect(trained.code, trained.stderr).toBe(0);
-    expect(JSON.parse(trained.stdout)).toMatchObject({ output: model, examples: 369, targetStrongShare: 0.3, strongTier: 'complex' });
-    expect(JSON.parse(readFileSync(model, 'utf8'))).toMatchObject({ format: 'switchyard.tier-model', tiers: ['simple', 'medium', 'complex'] });
+    expect(JSON.parse(trained.stdout)).toMatchObject({
+      output: model,
+      examples: 369,
+      targetStrongShare: 0.3,
+      strongTier: 'complex',
+    });
+    expect(JSON.parse(readFileSync(model, 'utf8'))).toMatchObject({
+      format: 'switchyard.tier-model',
+      tiers: ['simple', 'medium', 'complex'],
+    });
 
     const config = join(directory, 'config.json');
-    writeFileSync(config, JSON.stringify({ ...defaultConfigDocument(), classifier: { strategies: ['trained', 'keywords'], defaultTier: 'medium', trained: { modelPath: model } } }));
-    const routed = await switchyard('route', 'Prove that every bounded monotone sequence converges.', '--explain', '--json', '--config', config);
+    writeFileSync(
+      config,
+      JSON.stringify({
+        ...defaultConfigDocument(),
+        classifier: { strategies: ['trained', 'keywords'], defaultTier: 'medium', trained: { modelPath: model } },
+      }),
+    );
+    const routed = await switchyard(
+      'route',
+      'Prove that every bounded monotone sequence converges.',
+      '--explain',
+      '--json',
+      '--config',
+      config,
+    );
     expect(routed.code, routed.stderr).toBe(0);
-    const explanation = JSON.parse(routed.stdout) as { decision: { tier: string; strategy: string }; strategies: { strategy: string }[] };
+    const explanation = JSON.parse(routed.stdout) as {
+      decision: { tier: string; strategy: string };
+      strategies: { strategy: string }[];
+    };
     expect(explanation.decision).toMatchObject({ tier: 'complex', strategy: 'trained' });
     expect(explanation.strategies.map((verdict) => verdict.strategy)).toEqual(['trained', 'keywords']);
   });
 
   it('stops with a clear message when the model file is not a tier model', async () => {
     const config = join(directory, 'bad-model.json');
-    writeFileSync(config, JSON.stringify({ ...defaultConfigDocument(), classifier: { strategies: ['trained'], defaultTier: 'medium', trained: { modelPath: labeledSet } } }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        ...defaultConfigDocument(),
+        classifier: { strategies: ['trained'], defaultTier: 'medium', trained: { modelPath: labeledSet } },
+      }),
+    );
     const result = await switchyard('route', 'hi', '--config', config);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/switchyard: tier model .*labeled-prompts\.jsonl is not valid JSON/);
@@ -63,13 +101,25 @@ describe('switchyard train, route and eval', () => {
 
   it('evaluates a labeled file with the same figures in the table and in the JSON', async () => {
     const small = join(directory, 'small.jsonl');
-    writeFileSync(small, readFileSync(labeledSet, 'utf8').split('\n').filter((_, index) => index % 3 === 0).join('\n'));
+    writeFileSync(
+      small,
+      readFileSync(labeledSet, 'utf8')
+        .split('\n')
+        .filter((_, index) => index % 3 === 0)
+        .join('\n'),
+    );
     const [table, json] = await Promise.all([switchyard('eval', small), switchyard('eval', small, '--json')]);
     expect(json.code, json.stderr).toBe(0);
-    const report = JSON.parse(json.stdout) as { results: { name: string; metrics: { accuracy: number; underRoutingRate: number } }[] };
+    const report = JSON.parse(json.stdout) as {
+      results: { name: string; metrics: { accuracy: number; underRoutingRate: number } }[];
+    };
     expect(report.results.map((result) => result.name)).toEqual(['keywords', 'rules', 'centroid', 'trained', 'chain']);
     const chain = report.results[4]?.metrics;
-    expect(table.stdout).toMatch(new RegExp(`chain +rules,keywords +${((chain?.accuracy ?? 0) * 100).toFixed(1)}% +${((chain?.underRoutingRate ?? 0) * 100).toFixed(1)}%`));
+    expect(table.stdout).toMatch(
+      new RegExp(
+        `chain +rules,keywords +${((chain?.accuracy ?? 0) * 100).toFixed(1)}% +${((chain?.underRoutingRate ?? 0) * 100).toFixed(1)}%`,
+      ),
+    );
     expect(columnsMissingFrom(table.stdout, 'name', report.results[0])).toEqual([]);
     expect(table.stdout).toContain('Note: llm: not measured');
   });
@@ -79,14 +129,36 @@ describe('switchyard train, route and eval', () => {
     try {
       const config = configWithLlm(model.baseURL);
       const env = { OPENAI_API_KEY: 'test-key' };
-      const plain = await switchyardWith({ env }, 'route', 'Prove that there are infinitely many primes.', '--json', '--config', config);
+      const plain = await switchyardWith(
+        { env },
+        'route',
+        'Prove that there are infinitely many primes.',
+        '--json',
+        '--config',
+        config,
+      );
       expect(plain.code, plain.stderr).toBe(0);
-      expect(JSON.parse(plain.stdout)).toMatchObject({ decision: { tier: 'complex', strategy: 'rules' }, deployment: { provider: 'anthropic' } });
+      expect(JSON.parse(plain.stdout)).toMatchObject({
+        decision: { tier: 'complex', strategy: 'rules' },
+        deployment: { provider: 'anthropic' },
+      });
       expect(model.calls()).toBe(0);
-      const explained = await switchyardWith({ env }, 'route', 'Prove that there are infinitely many primes.', '--explain', '--json', '--config', config);
+      const explained = await switchyardWith(
+        { env },
+        'route',
+        'Prove that there are infinitely many primes.',
+        '--explain',
+        '--json',
+        '--config',
+        config,
+      );
       expect(explained.code, explained.stderr).toBe(0);
       expect(model.calls()).toBe(0);
-      expect((JSON.parse(explained.stdout) as { strategies: { strategy: string; skipped: boolean }[] }).strategies.map((verdict) => [verdict.strategy, verdict.skipped])).toEqual([
+      expect(
+        (JSON.parse(explained.stdout) as { strategies: { strategy: string; skipped: boolean }[] }).strategies.map(
+          (verdict) => [verdict.strategy, verdict.skipped],
+        ),
+      ).toEqual([
         ['rules', false],
         ['keywords', false],
         ['llm', true],
@@ -104,7 +176,11 @@ describe('switchyard train, route and eval', () => {
     const model = await startClassifyingModel();
     // boot() reads the environment of this process, as `switchyard start` does.
     const saved = { ...process.env };
-    Object.assign(process.env, { OPENAI_API_KEY: 'test-key', SWITCHYARD_PREFIX: `test-roles-${process.pid}-${Date.now()}`, LOG_LEVEL: 'silent' });
+    Object.assign(process.env, {
+      OPENAI_API_KEY: 'test-key',
+      SWITCHYARD_PREFIX: `test-roles-${process.pid}-${Date.now()}`,
+      LOG_LEVEL: 'silent',
+    });
     try {
       const context = boot({ config: configWithLlm(model.baseURL), port: '0' });
       const running = await startRoles(context, { api: true, classifier: true });
@@ -114,11 +190,16 @@ describe('switchyard train, route and eval', () => {
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ messages: [{ role: 'user', content: unknownPrompt }] }),
         });
-        const body = (await response.json()) as { decision: { strategy: string }; counters: { llm: { calls: number } } };
+        const body = (await response.json()) as {
+          decision: { strategy: string };
+          counters: { llm: { calls: number } };
+        };
         expect(body.decision.strategy).toBe('llm');
         expect(body.counters.llm.calls).toBe(1);
         expect(model.calls()).toBe(1);
-        expect(context.classifier().counters()).toEqual({ llm: { calls: 0, answered: 0, invalid: 0, failed: 0, unavailable: 0 } });
+        expect(context.classifier().counters()).toEqual({
+          llm: { calls: 0, answered: 0, invalid: 0, failed: 0, unavailable: 0 },
+        });
       } finally {
         await running.close();
       }
@@ -131,8 +212,15 @@ describe('switchyard train, route and eval', () => {
   it('writes the RouteLLM plot only when asked with --plot, never into the working directory', async () => {
     const data = join(directory, 'routellm');
     mkdirSync(data, { recursive: true });
-    const rows = Array.from({ length: 12 }, (_, index) => `"Tom has ${index} apples and buys ${index + 2} more. How many now?",${index % 3 === 0 ? 'False' : 'True'},True`);
-    writeFileSync(join(data, 'gsm8k_responses.csv'), `prompt,mistralai/Mixtral-8x7B-Instruct-v0.1,gpt-4-1106-preview\n${rows.join('\n')}\n`);
+    const rows = Array.from(
+      { length: 12 },
+      (_, index) =>
+        `"Tom has ${index} apples and buys ${index + 2} more. How many now?",${index % 3 === 0 ? 'False' : 'True'},True`,
+    );
+    writeFileSync(
+      join(data, 'gsm8k_responses.csv'),
+      `prompt,mistralai/Mixtral-8x7B-Instruct-v0.1,gpt-4-1106-preview\n${rows.join('\n')}\n`,
+    );
     const workingDirectory = mkdtempSync(join(tmpdir(), 'switchyard-cwd-'));
 
     const json = await switchyardWith({ cwd: workingDirectory }, 'eval', '--routellm', data, '--folds', '2', '--json');
@@ -141,11 +229,23 @@ describe('switchyard train, route and eval', () => {
     const table = await switchyardWith({ cwd: workingDirectory }, 'eval', '--routellm', data, '--folds', '2');
     expect(table.code, table.stderr).toBe(0);
     const { benchmarks } = JSON.parse(json.stdout) as { benchmarks: { routers: unknown[] }[] };
-    expect(columnsMissingFrom(table.stdout, 'benchmark', { ...benchmarks[0], ...(benchmarks[0]?.routers[0] as object) })).toEqual([]);
+    expect(
+      columnsMissingFrom(table.stdout, 'benchmark', { ...benchmarks[0], ...(benchmarks[0]?.routers[0] as object) }),
+    ).toEqual([]);
     expect(existsSync(join(workingDirectory, 'routellm-curves.svg'))).toBe(false);
 
     const plot = join(directory, 'curves.svg');
-    const plotted = await switchyardWith({ cwd: workingDirectory }, 'eval', '--routellm', data, '--folds', '2', '--json', '--plot', plot);
+    const plotted = await switchyardWith(
+      { cwd: workingDirectory },
+      'eval',
+      '--routellm',
+      data,
+      '--folds',
+      '2',
+      '--json',
+      '--plot',
+      plot,
+    );
     expect(JSON.parse(plotted.stdout)).toMatchObject({ plot });
     expect(readFileSync(plot, 'utf8')).toMatch(/^<svg /);
   });
@@ -185,7 +285,14 @@ async function startClassifyingModel(): Promise<{ baseURL: string; calls(): numb
       calls += 1;
       const content = '{"tier": "complex", "confidence": 0.9, "reason": "open-ended"}';
       response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ id: 'c', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }], usage: { prompt_tokens: 5, completion_tokens: 5 } }));
+      response.end(
+        JSON.stringify({
+          id: 'c',
+          object: 'chat.completion',
+          choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+          usage: { prompt_tokens: 5, completion_tokens: 5 },
+        }),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -206,7 +313,11 @@ function configWithLlm(baseURL: string): string {
       ...base,
       providers: { ...base.providers, openai: { ...base.providers.openai, baseURL } },
       // The simple tier's second deployment is the openai one.
-      classifier: { ...base.classifier, strategies: ['rules', 'keywords', 'llm'], llm: { tier: 'simple', deployment: 1 } },
+      classifier: {
+        ...base.classifier,
+        strategies: ['rules', 'keywords', 'llm'],
+        llm: { tier: 'simple', deployment: 1 },
+      },
     }),
   );
   return path;

@@ -11,13 +11,17 @@ import { startRoles } from '../roles.ts';
 export const sampleBatchPath = fileURLToPath(new URL('../../data/sample-batch.jsonl', import.meta.url));
 
 /** Starts the whole stack, runs the sample batch through it, prints the report and stops. */
-export async function demo(flags: CommonFlags & { file?: string | undefined; json?: boolean | undefined }): Promise<void> {
+export async function demo(
+  flags: CommonFlags & { file?: string | undefined; json?: boolean | undefined },
+): Promise<void> {
   // The demo talks to its own API only, so any free port on loopback does (8080 may be taken),
   // and only warnings are logged so that the progress bar and the report stay readable.
   const context = boot({ ...flags, port: flags.port ?? '0' }, { logLevel: 'warn' });
   context.config.api.host = '127.0.0.1';
   const say = (line: string) => process.stdout.write(`${line}\n`);
-  say(simulationNotice(context) ?? 'Using the configured providers: answers come from real models and cost real money.');
+  say(
+    simulationNotice(context) ?? 'Using the configured providers: answers come from real models and cost real money.',
+  );
   const items = readBatchFile(flags.file ?? sampleBatchPath);
   const redis = await ensureRedis(context.env.redisUrl, '.switchyard/redis', say);
   const ladder = new TierLadder(context.config);

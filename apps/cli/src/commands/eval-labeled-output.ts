@@ -18,7 +18,20 @@ export function formatLabeledEvaluation(report: LabeledReport, tiers: readonly s
   const lines = [`Labeled set ${report.labeledSet}: ${report.examples} prompts, ${method}.`, ''];
   lines.push(
     table(
-      ['name', 'strategies', 'accuracy', 'underRoutingRate', 'belowLabelRate', 'strongShare', 'decidedShare', 'raisedByRouteShare', 'routeAccuracy', 'costUsd', 'baselineCostUsd', 'savingPercent'],
+      [
+        'name',
+        'strategies',
+        'accuracy',
+        'underRoutingRate',
+        'belowLabelRate',
+        'strongShare',
+        'decidedShare',
+        'raisedByRouteShare',
+        'routeAccuracy',
+        'costUsd',
+        'baselineCostUsd',
+        'savingPercent',
+      ],
       report.results.map(({ name, strategies, metrics, routeAccuracy }) => [
         name,
         strategies.join(','),
@@ -51,7 +64,9 @@ export function formatLabeledEvaluation(report: LabeledReport, tiers: readonly s
         name,
         ...tiers.map((tier) => {
           const figures = metrics.perTier[tier];
-          return figures === undefined ? '-' : `${percent(figures.precision, 0)} / ${percent(figures.recall, 0)} (${figures.support})`;
+          return figures === undefined
+            ? '-'
+            : `${percent(figures.precision, 0)} / ${percent(figures.recall, 0)} (${figures.support})`;
         }),
       ]),
     ),
@@ -60,18 +75,38 @@ export function formatLabeledEvaluation(report: LabeledReport, tiers: readonly s
   const categories = Object.keys(report.results[0]?.accuracyByCategory ?? {});
   if (categories.length > 0) {
     lines.push('', 'accuracyByCategory');
-    lines.push(table(['name', ...categories], report.results.map(({ name, accuracyByCategory }) => [name, ...categories.map((category) => percent(accuracyByCategory[category] ?? 0))])));
+    lines.push(
+      table(
+        ['name', ...categories],
+        report.results.map(({ name, accuracyByCategory }) => [
+          name,
+          ...categories.map((category) => percent(accuracyByCategory[category] ?? 0)),
+        ]),
+      ),
+    );
   }
 
   for (const { name, metrics } of report.results) {
     lines.push('', `confusion (${name}): rows = label, columns = tier sent to`);
-    lines.push(table(['label', ...tiers], tiers.map((actual) => [actual, ...tiers.map((predicted) => String(metrics.confusion[actual]?.[predicted] ?? 0))])));
+    lines.push(
+      table(
+        ['label', ...tiers],
+        tiers.map((actual) => [
+          actual,
+          ...tiers.map((predicted) => String(metrics.confusion[actual]?.[predicted] ?? 0)),
+        ]),
+      ),
+    );
   }
   const counted = report.results.filter(({ counters }) => Object.keys(counters).length > 0);
   if (counted.length > 0) lines.push('', 'counters (summed over the folds):');
   for (const { name, counters } of counted) {
     for (const [strategy, counts] of Object.entries(counters)) {
-      lines.push(`  ${name} ${strategy}: ${Object.entries(counts).map(([counter, count]) => `${counter} ${count}`).join(', ')}`);
+      lines.push(
+        `  ${name} ${strategy}: ${Object.entries(counts)
+          .map(([counter, count]) => `${counter} ${count}`)
+          .join(', ')}`,
+      );
     }
   }
   if (report.notes.length > 0) lines.push('', ...report.notes.map((note) => `Note: ${note}`));

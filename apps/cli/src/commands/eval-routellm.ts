@@ -1,6 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { evaluateRouteLlm, loadRouteLlm, readLabeledSet, renderCurvesSvg, bundledLabeledSetPath, type RouteLlmEvaluation } from '@switchyard/classifiers';
+import {
+  evaluateRouteLlm,
+  loadRouteLlm,
+  readLabeledSet,
+  renderCurvesSvg,
+  bundledLabeledSetPath,
+  type RouteLlmEvaluation,
+} from '@switchyard/classifiers';
 import type { SwitchyardConfig } from '@switchyard/core';
 import { percent, table } from './figures.ts';
 
@@ -18,13 +25,19 @@ export interface RouteLlmFlags {
 export function evaluateRouteLlmCommand(config: SwitchyardConfig, directory: string, flags: RouteLlmFlags): void {
   const started = performance.now();
   const data = loadRouteLlm(directory);
-  const evaluation = evaluateRouteLlm(config, data, { labeledSet: readLabeledSet(bundledLabeledSetPath), ...(flags.folds === undefined ? {} : { folds: flags.folds }) });
+  const evaluation = evaluateRouteLlm(config, data, {
+    labeledSet: readLabeledSet(bundledLabeledSetPath),
+    ...(flags.folds === undefined ? {} : { folds: flags.folds }),
+  });
   const plot = flags.plot === undefined ? null : resolve(flags.plot);
   if (plot !== null) writeFileSync(plot, renderCurvesSvg(evaluation));
   const durationMs = Math.round(performance.now() - started);
   if (flags.json === true) {
     // The exact curve corners are in the plot; the JSON keeps the curve every 5% of strong share.
-    const benchmarks = evaluation.benchmarks.map((benchmark) => ({ ...benchmark, routers: benchmark.routers.map(({ vertices: _vertices, ...router }) => router) }));
+    const benchmarks = evaluation.benchmarks.map((benchmark) => ({
+      ...benchmark,
+      routers: benchmark.routers.map(({ vertices: _vertices, ...router }) => router),
+    }));
     process.stdout.write(`${JSON.stringify({ ...evaluation, benchmarks, plot, durationMs })}\n`);
     return;
   }
@@ -32,13 +45,16 @@ export function evaluateRouteLlmCommand(config: SwitchyardConfig, directory: str
 }
 
 function formatRouteLlm(evaluation: RouteLlmEvaluation, plot: string | null, durationMs: number): string {
-  const dropped = evaluation.benchmarks.map((benchmark) => `${benchmark.benchmark} ${benchmark.contaminatedDropped}`).join(', ');
+  const dropped = evaluation.benchmarks
+    .map((benchmark) => `${benchmark.benchmark} ${benchmark.contaminatedDropped}`)
+    .join(', ');
   const lines = [
     `RouteLLM data ${evaluation.directory}: weak ${evaluation.weakModel}, strong ${evaluation.strongModel}.`,
     `Contaminated prompts dropped: ${dropped}. trained: ${evaluation.folds}-fold cross-validation holding out whole MMLU subjects and MT-Bench categories.`,
     '',
   ];
-  const figure = (benchmark: RouteLlmEvaluation['benchmarks'][number], value: number) => (benchmark.metric === 'accuracy' ? percent(value) : value.toFixed(2));
+  const figure = (benchmark: RouteLlmEvaluation['benchmarks'][number], value: number) =>
+    benchmark.metric === 'accuracy' ? percent(value) : value.toFixed(2);
   // Column names are the JSON field names; the accuracy at every 5% of strong share is the JSON's `curve`.
   const rows = evaluation.benchmarks.flatMap((benchmark) =>
     benchmark.routers.map((router) => [
@@ -46,7 +62,9 @@ function formatRouteLlm(evaluation: RouteLlmEvaluation, plot: string | null, dur
       String(benchmark.prompts),
       router.router,
       router.apgr === null ? 'n/a' : router.apgr.toFixed(3),
-      router.apgrInterval95 === null ? 'n/a' : `${router.apgrInterval95[0].toFixed(3)}-${router.apgrInterval95[1].toFixed(3)}`,
+      router.apgrInterval95 === null
+        ? 'n/a'
+        : `${router.apgrInterval95[0].toFixed(3)}-${router.apgrInterval95[1].toFixed(3)}`,
       router.cpt50 === null ? 'n/a' : percent(router.cpt50),
       router.cpt80 === null ? 'n/a' : percent(router.cpt80),
     ]),
@@ -54,16 +72,22 @@ function formatRouteLlm(evaluation: RouteLlmEvaluation, plot: string | null, dur
   lines.push(table(['benchmark', 'prompts', 'router', 'apgr', 'apgrInterval95', 'cpt50', 'cpt80'], rows));
   lines.push('', 'Weak and strong alone:');
   for (const benchmark of evaluation.benchmarks) {
-    lines.push(`  ${benchmark.benchmark}: ${figure(benchmark, benchmark.weakPerformance)} / ${figure(benchmark, benchmark.strongPerformance)} (${benchmark.metric})`);
+    lines.push(
+      `  ${benchmark.benchmark}: ${figure(benchmark, benchmark.weakPerformance)} / ${figure(benchmark, benchmark.strongPerformance)} (${benchmark.metric})`,
+    );
   }
   lines.push('', 'meanApgr (over the benchmarks):');
-  for (const [router, value] of Object.entries(evaluation.meanApgr)) lines.push(`  ${router.padEnd(20)} ${value === null ? 'n/a' : value.toFixed(3)}`);
+  for (const [router, value] of Object.entries(evaluation.meanApgr))
+    lines.push(`  ${router.padEnd(20)} ${value === null ? 'n/a' : value.toFixed(3)}`);
   lines.push(
     '',
     'apgr: mean performance gap recovered over strong shares 0-100% (random router 0.5); apgrInterval95: 95% bootstrap interval over the prompts.',
     'cpt50/cpt80: smallest strong share reaching 50%/80% of the gap.',
   );
   for (const warning of evaluation.warnings) lines.push(`Warning: ${warning}`);
-  lines.push(plot === null ? 'Plot: none (write one with --plot <file.svg>)' : `Plot: ${plot}`, `Evaluated in ${(durationMs / 1000).toFixed(1)} s.`);
+  lines.push(
+    plot === null ? 'Plot: none (write one with --plot <file.svg>)' : `Plot: ${plot}`,
+    `Evaluated in ${(durationMs / 1000).toFixed(1)} s.`,
+  );
   return lines.join('\n');
 }

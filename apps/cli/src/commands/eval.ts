@@ -26,9 +26,12 @@ const localStrategies: StrategyName[] = ['keywords', 'rules', 'centroid', 'train
 export async function evaluate(file: string | undefined, flags: EvalFlags): Promise<void> {
   const context = boot(flags);
   const folds = flags.folds === undefined ? undefined : parseFolds(flags.folds);
-  if (flags.routellm !== undefined) return evaluateRouteLlmCommand(context.config, flags.routellm, { plot: flags.plot, folds, json: flags.json });
-  if (file === undefined) throw new Error('eval needs a labeled file: switchyard eval <labeled.jsonl> (or --routellm <dir>)');
-  const chainStrategies = flags.chain === undefined ? context.config.classifier.strategies : parseChain(flags.chain, context.config);
+  if (flags.routellm !== undefined)
+    return evaluateRouteLlmCommand(context.config, flags.routellm, { plot: flags.plot, folds, json: flags.json });
+  if (file === undefined)
+    throw new Error('eval needs a labeled file: switchyard eval <labeled.jsonl> (or --routellm <dir>)');
+  const chainStrategies =
+    flags.chain === undefined ? context.config.classifier.strategies : parseChain(flags.chain, context.config);
   const tiers = context.config.tiers.map((tier) => tier.name);
   const examples = readLabeledSet(file);
   checkLabeledTiers(examples, tiers, file);
@@ -39,8 +42,12 @@ export async function evaluate(file: string | undefined, flags: EvalFlags): Prom
   const candidates: Candidate[] = localStrategies.map((name) => ({ name, strategies: [name] }));
   // The llm strategy costs a model call per prompt: measured only when the chain lists it.
   const llm = chainStrategies.includes('llm') ? llmDeployment(context.config, context.providers()) : undefined;
-  if (llm === undefined) notes.push('llm: not measured (not in the chain; add it with --chain, e.g. --chain rules,keywords,llm)');
-  else if (llm.simulated) notes.push(`llm: unavailable, ${llm.adapter.name}/${llm.model} is answered by the simulated provider (no API key); in the chain it falls through`);
+  if (llm === undefined)
+    notes.push('llm: not measured (not in the chain; add it with --chain, e.g. --chain rules,keywords,llm)');
+  else if (llm.simulated)
+    notes.push(
+      `llm: unavailable, ${llm.adapter.name}/${llm.model} is answered by the simulated provider (no API key); in the chain it falls through`,
+    );
   else candidates.push({ name: 'llm', strategies: ['llm'] });
   candidates.push({ name: 'chain', strategies: chainStrategies });
 
@@ -57,8 +64,12 @@ export async function evaluate(file: string | undefined, flags: EvalFlags): Prom
 }
 
 function parseChain(value: string, config: SwitchyardConfig): StrategyName[] {
-  const names = value.split(',').map((name) => name.trim()).filter((name) => name !== '');
-  return parseConfig({ ...config, classifier: { ...config.classifier, strategies: names } }, `--chain "${value}"`).classifier.strategies;
+  const names = value
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  return parseConfig({ ...config, classifier: { ...config.classifier, strategies: names } }, `--chain "${value}"`)
+    .classifier.strategies;
 }
 
 function parseFolds(value: string): number {

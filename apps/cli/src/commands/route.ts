@@ -25,7 +25,9 @@ export async function route(prompt: string | undefined, flags: RouteFlags): Prom
   if (flags.explain !== true) {
     const decision = await chain.classify(request);
     const result = { decision, deployment: deploymentOf(context.config, decision.tier) };
-    process.stdout.write(`${flags.json === true ? JSON.stringify(result) : decisionLines(result.decision, result.deployment).join('\n')}\n`);
+    process.stdout.write(
+      `${flags.json === true ? JSON.stringify(result) : decisionLines(result.decision, result.deployment).join('\n')}\n`,
+    );
     return;
   }
   const explanation = await chain.explain(request);
@@ -49,19 +51,40 @@ function decisionLines(decision: RoutingDecision, deployment: Deployment): strin
 
 function formatExplanation(result: RouteExplanation & { deployment: Deployment }): string {
   const lines = decisionLines(result.decision, result.deployment);
-  lines.push('', table(['strategy', 'inChain', 'skipped', 'tier', 'route', 'confidence', 'durationUs', 'unsure'], result.strategies.map(verdictRow)));
+  lines.push(
+    '',
+    table(
+      ['strategy', 'inChain', 'skipped', 'tier', 'route', 'confidence', 'durationUs', 'unsure'],
+      result.strategies.map(verdictRow),
+    ),
+  );
   lines.push('(durations of a fresh process include compiling the patterns; `pnpm bench` measures steady state)');
   for (const verdict of result.strategies) {
-    const scores = Object.entries(verdict.scores).map(([key, score]) => `${key} ${score}`).join(', ');
+    const scores = Object.entries(verdict.scores)
+      .map(([key, score]) => `${key} ${score}`)
+      .join(', ');
     const reason = 'reason' in verdict && typeof verdict.reason === 'string' ? ` (reason: ${verdict.reason})` : '';
     lines.push(`scores ${verdict.strategy}: ${scores === '' ? '(none)' : scores}${reason}`);
   }
   for (const [strategy, counts] of Object.entries(result.counters)) {
-    lines.push(`counters ${strategy}: ${Object.entries(counts).map(([name, count]) => `${name} ${count}`).join(', ')}`);
+    lines.push(
+      `counters ${strategy}: ${Object.entries(counts)
+        .map(([name, count]) => `${name} ${count}`)
+        .join(', ')}`,
+    );
   }
   return lines.join('\n');
 }
 
 function verdictRow(verdict: ExplainedVerdict): string[] {
-  return [verdict.strategy, verdict.inChain ? 'yes' : 'no', verdict.skipped ? 'yes' : 'no', verdict.tier, verdict.route, String(verdict.confidence), verdict.durationUs.toFixed(1), verdict.unsure ?? ''];
+  return [
+    verdict.strategy,
+    verdict.inChain ? 'yes' : 'no',
+    verdict.skipped ? 'yes' : 'no',
+    verdict.tier,
+    verdict.route,
+    String(verdict.confidence),
+    verdict.durationUs.toFixed(1),
+    verdict.unsure ?? '',
+  ];
 }

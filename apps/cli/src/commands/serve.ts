@@ -24,12 +24,14 @@ export async function serve(role: ServeRole, flags: CommonFlags & { tier?: strin
   if (role === 'executor') {
     const tiers = flags.tier ?? [];
     if (tiers.length === 0) throw new Error(`executor needs --tier <name> (tiers: ${ladder.names.join(', ')})`);
-    for (const tier of tiers) if (!ladder.has(tier)) throw new Error(`--tier: unknown tier "${tier}" (tiers: ${ladder.names.join(', ')})`);
+    for (const tier of tiers)
+      if (!ladder.has(tier)) throw new Error(`--tier: unknown tier "${tier}" (tiers: ${ladder.names.join(', ')})`);
     selection.executors = tiers;
   }
   const redis = role === 'start' ? await ensureRedis(context.env.redisUrl, '.switchyard/redis', say) : undefined;
   const running = await startRoles(context, selection);
-  if (running.apiUrl !== undefined) say(`Switchyard API listening on ${running.apiUrl} (queue prefix "${context.config.queue.prefix}")`);
+  if (running.apiUrl !== undefined)
+    say(`Switchyard API listening on ${running.apiUrl} (queue prefix "${context.config.queue.prefix}")`);
   if (selection.executors !== undefined) say(`Executors running for tier(s): ${selection.executors.join(', ')}`);
   if (selection.classifier === true) say('Classifier running');
 

@@ -15,7 +15,8 @@ export interface TrainFlags extends CommonFlags {
  * the same model, byte for byte.
  */
 export async function train(file: string | undefined, flags: TrainFlags): Promise<void> {
-  if (file === undefined) throw new Error('train needs a labeled file: switchyard train <labeled.jsonl> -o <model.json>');
+  if (file === undefined)
+    throw new Error('train needs a labeled file: switchyard train <labeled.jsonl> -o <model.json>');
   if (flags.output === undefined) throw new Error('train needs an output file: -o <model.json>');
   const { config } = boot(flags);
   const tiers = new TierLadder(config).names;
@@ -40,13 +41,15 @@ export async function train(file: string | undefined, flags: TrainFlags): Promis
     process.stdout.write(`${JSON.stringify(summary)}\n`);
     return;
   }
-  const counts = Object.entries(summary.byTier).map(([tier, count]) => `${tier} ${count}`).join(', ');
+  const counts = Object.entries(summary.byTier)
+    .map(([tier, count]) => `${tier} ${count}`)
+    .join(', ');
   process.stdout.write(
-    [
+    `${[
       `Trained on ${summary.examples} labeled prompts (${counts}).`,
       `Cross-validated tier accuracy (5 folds): ${percent(summary.crossValidatedAccuracy)}`,
       `Strong tier "${summary.strongTier}": target share ${percent(summary.targetStrongShare)}, held-out share ${percent(summary.crossValidatedStrongShare)} (logit offset ${summary.logitOffset}).`,
       `Wrote ${summary.output} (${summary.weightRows} weight rows). Use it with classifier.trained.modelPath.`,
-    ].join('\n') + '\n',
+    ].join('\n')}\n`,
   );
 }

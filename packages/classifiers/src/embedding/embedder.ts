@@ -29,7 +29,8 @@ export function unitVector(vector: Float32Array): Float32Array {
 /** Dot product of a sparse and a dense vector. */
 export function sparseDot(sparse: SparseVector, dense: Float32Array): number {
   let dot = 0;
-  for (let position = 0; position < sparse.indices.length; position += 1) dot += (sparse.values[position] as number) * (dense[sparse.indices[position] as number] ?? 0);
+  for (let position = 0; position < sparse.indices.length; position += 1)
+    dot += (sparse.values[position] as number) * (dense[sparse.indices[position] as number] ?? 0);
   return dot;
 }
 
@@ -58,7 +59,8 @@ export function centroidOf(vectors: readonly Float32Array[]): Float32Array {
     for (let index = 0; index < dimensions; index += 1) norm += (vector[index] as number) ** 2;
     if (norm === 0) continue;
     const scale = 1 / Math.sqrt(norm);
-    for (let index = 0; index < dimensions; index += 1) sum[index] = (sum[index] as number) + (vector[index] as number) * scale;
+    for (let index = 0; index < dimensions; index += 1)
+      sum[index] = (sum[index] as number) + (vector[index] as number) * scale;
   }
   return sum;
 }

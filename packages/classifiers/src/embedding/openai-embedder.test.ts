@@ -7,7 +7,9 @@ import { createOpenAIEmbedder } from './openai-embedder.ts';
 function embeddingsReply(call: RecordedCall) {
   const { input } = call.body as { input: string[] };
   // Answered out of order on purpose: clients must place vectors by `index`.
-  const data = input.map((text, index) => ({ object: 'embedding', index, embedding: [text.length, text.split('a').length - 1, 1] })).reverse();
+  const data = input
+    .map((text, index) => ({ object: 'embedding', index, embedding: [text.length, text.split('a').length - 1, 1] }))
+    .reverse();
   return { body: { object: 'list', data, model: 'test-embed', usage: { prompt_tokens: 1, total_tokens: 1 } } };
 }
 
@@ -25,7 +27,7 @@ describe('createOpenAIEmbedder against a local OpenAI-compatible server', () => 
     const vectors = await embedder.embed(texts);
     expect(vectors.map((vector) => vector[1])).toEqual(texts.map((text) => text.length));
     expect(server.calls.map((call) => call.path)).toEqual(['/v1/embeddings', '/v1/embeddings']);
-    expect((server.calls[0]?.body as { input: string[] }).input).toHaveLength(64);
+    expect((server.calls[0]?.body as { input: string[] } | undefined)?.input).toHaveLength(64);
     expect(server.calls[0]?.body).toMatchObject({ model: 'test-embed' });
     expect(server.calls[0]?.headers.authorization).toBe('Bearer sk-test');
     expect(embedder.name).toBe('openai:test-embed');
@@ -33,7 +35,9 @@ describe('createOpenAIEmbedder against a local OpenAI-compatible server', () => 
 
   it('sends no key when none is configured and bounds a 1 MB input', async () => {
     server = await startTestServer(embeddingsReply);
-    const [vector] = await createOpenAIEmbedder({ baseURL: server.baseURL, model: 'local' }).embed(['b'.repeat(1_000_000)]);
+    const [vector] = await createOpenAIEmbedder({ baseURL: server.baseURL, model: 'local' }).embed([
+      'b'.repeat(1_000_000),
+    ]);
     expect(server.calls[0]?.headers.authorization).toBeUndefined();
     expect(vector?.[0]).toBeLessThan(25_000);
   });

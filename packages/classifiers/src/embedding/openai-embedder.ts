@@ -53,19 +53,34 @@ export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): RemoteEmbe
       throw new ProviderError(provider, `embeddings request failed: ${(error as Error).message}`, { cause: error });
     }
     const text = await response.text();
-    if (!response.ok) throw new ProviderError(provider, `embeddings request failed with HTTP ${response.status}: ${text.slice(0, 300)}`, { status: response.status });
+    if (!response.ok)
+      throw new ProviderError(
+        provider,
+        `embeddings request failed with HTTP ${response.status}: ${text.slice(0, 300)}`,
+        { status: response.status },
+      );
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch (error) {
-      throw new ProviderError(provider, `embeddings answer is not JSON: ${text.slice(0, 120)}`, { retryable: false, cause: error });
+      throw new ProviderError(provider, `embeddings answer is not JSON: ${text.slice(0, 120)}`, {
+        retryable: false,
+        cause: error,
+      });
     }
     const parsed = responseSchema.safeParse(body);
-    if (!parsed.success) throw new ProviderError(provider, `embeddings answer has an unexpected shape: ${parsed.error.issues[0]?.message ?? ''}`, { retryable: false });
+    if (!parsed.success)
+      throw new ProviderError(
+        provider,
+        `embeddings answer has an unexpected shape: ${parsed.error.issues[0]?.message ?? ''}`,
+        { retryable: false },
+      );
     const vectors = new Array<Float32Array | undefined>(texts.length);
-    for (const item of parsed.data.data) if (item.index < texts.length) vectors[item.index] = Float32Array.from(item.embedding);
+    for (const item of parsed.data.data)
+      if (item.index < texts.length) vectors[item.index] = Float32Array.from(item.embedding);
     return vectors.map((vector, index) => {
-      if (vector === undefined) throw new ProviderError(provider, `embeddings answer lacks input ${index}`, { retryable: false });
+      if (vector === undefined)
+        throw new ProviderError(provider, `embeddings answer lacks input ${index}`, { retryable: false });
       return vector;
     });
   }
@@ -74,7 +89,8 @@ export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): RemoteEmbe
     name: `openai:${options.model}`,
     async embed(texts: readonly string[]): Promise<Float32Array[]> {
       const vectors: Float32Array[] = [];
-      for (let start = 0; start < texts.length; start += batchSize) vectors.push(...(await embedBatch(texts.slice(start, start + batchSize))));
+      for (let start = 0; start < texts.length; start += batchSize)
+        vectors.push(...(await embedBatch(texts.slice(start, start + batchSize))));
       return vectors;
     },
   };

@@ -51,7 +51,10 @@ describe('createHashingEmbedder', () => {
   it('embeds into the configured size and finds reworded prompts closer than unrelated ones', () => {
     expect(embedder.name).toBe('hashing-4096');
     expect((embedder.embed(['hello']) as Float32Array[])[0]).toHaveLength(4096);
-    const close = similarity('Write a Python function that reverses a list.', 'Write a python function to reverse a linked list');
+    const close = similarity(
+      'Write a Python function that reverses a list.',
+      'Write a python function to reverse a linked list',
+    );
     const far = similarity('Write a Python function that reverses a list.', 'Good morning! How are you today?');
     expect(close).toBeGreaterThan(far + 0.2);
   });

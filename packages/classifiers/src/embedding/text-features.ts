@@ -30,11 +30,17 @@ export interface SparseVector {
  * The labeled set has ~20,500 distinct features; in 2^14 buckets many share a bucket, yet 2^16
  * buckets (four times the memory per centroid) gained only one point.
  */
-export const defaultFeatureOptions: FeatureOptions = { dimensions: 16_384, charNgrams: [3, 5], wordNgrams: [1, 2], shape: true };
+export const defaultFeatureOptions: FeatureOptions = {
+  dimensions: 16_384,
+  charNgrams: [3, 5],
+  wordNgrams: [1, 2],
+  shape: true,
+};
 
 // Han, kana and Thai are written without spaces: each character is a token of its own, and word
 // pairs then act as character bigrams. Everything else splits on anything not a letter or digit.
-const tokenPattern = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Thai}]|(?:(?![\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Thai}])[\p{L}\p{M}\p{N}_'])+/gu;
+const tokenPattern =
+  /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Thai}]|(?:(?![\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Thai}])[\p{L}\p{M}\p{N}_'])+/gu;
 // Digits are folded to 0: "12 apples" and "37 apples" are the same kind of prompt.
 const digitPattern = /[0-9]/g;
 
@@ -75,7 +81,8 @@ export function tokenize(normalized: string): string[] {
  */
 export function extractFeatures(prompt: string, options: FeatureOptions): SparseVector {
   const { dimensions } = options;
-  if ((dimensions & (dimensions - 1)) !== 0 || dimensions < 2) throw new RangeError(`dimensions must be a power of two, got ${dimensions}`);
+  if ((dimensions & (dimensions - 1)) !== 0 || dimensions < 2)
+    throw new RangeError(`dimensions must be a power of two, got ${dimensions}`);
   const mask = dimensions - 1;
   const { counts, touched } = scratchFor(dimensions);
   let touchedCount = 0;
@@ -108,7 +115,8 @@ export function extractFeatures(prompt: string, options: FeatureOptions): Sparse
   for (let size = Math.max(1, minWords); size <= maxWords; size += 1) {
     for (let start = 0; start + size <= tokens.length; start += 1) {
       let hash = wordSeed ^ size;
-      for (let offset = 0; offset < size; offset += 1) hash = Math.imul(hash ^ (wordHashes[start + offset] ?? 0), fnvPrime);
+      for (let offset = 0; offset < size; offset += 1)
+        hash = Math.imul(hash ^ (wordHashes[start + offset] ?? 0), fnvPrime);
       add(hash >>> 0);
     }
   }
@@ -126,7 +134,8 @@ export function extractFeatures(prompt: string, options: FeatureOptions): Sparse
     norm += value * value;
   }
   const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-  for (let position = 0; position < touchedCount; position += 1) values[position] = (values[position] as number) * scale;
+  for (let position = 0; position < touchedCount; position += 1)
+    values[position] = (values[position] as number) * scale;
   return { indices, values };
 }
 
@@ -143,7 +152,11 @@ function hashString(text: string, seed: number): number {
 function shapeFeatures(prompt: string, normalized: string): string[] {
   const shape = measurePrompt(prompt, normalized);
   const bucket = (value: number) => Math.floor(Math.log2(1 + value));
-  const features = [`words:${bucket(Math.max(shape.words, shape.chars / 6))}`, `numbers:${bucket(shape.numbers)}`, `questions:${bucket(shape.questions)}`];
+  const features = [
+    `words:${bucket(Math.max(shape.words, shape.chars / 6))}`,
+    `numbers:${bucket(shape.numbers)}`,
+    `questions:${bucket(shape.questions)}`,
+  ];
   if (shape.listItems > 0) features.push(`list:${bucket(shape.listItems)}`);
   if (shape.hasCode) features.push('code');
   return features;

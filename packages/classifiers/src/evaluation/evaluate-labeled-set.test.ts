@@ -39,12 +39,29 @@ describe('evaluateLabeledSet', () => {
     const server = await startTestServer((call) => {
       const prompt = JSON.stringify(call.body);
       if (prompt.includes('fails')) return { status: 500, body: { error: { message: 'overloaded' } } };
-      const content = prompt.includes('rambles') ? 'It is hard to say.' : '{"tier": "simple", "confidence": 0.9, "reason": "short"}';
-      return { body: { id: 'c', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }], usage: { prompt_tokens: 5, completion_tokens: 5 } } };
+      const content = prompt.includes('rambles')
+        ? 'It is hard to say.'
+        : '{"tier": "simple", "confidence": 0.9, "reason": "short"}';
+      return {
+        body: {
+          id: 'c',
+          object: 'chat.completion',
+          choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+          usage: { prompt_tokens: 5, completion_tokens: 5 },
+        },
+      };
     });
     try {
-      const adapter = createOpenAIAdapter({ name: 'local', apiKey: 'test-key', baseURL: server.baseURL, timeoutMs: 5_000, stream: false });
-      const examples: LabeledExample[] = ['hi', 'hello', 'this rambles', 'it rambles', 'this fails', 'it fails'].map((prompt, index) => ({ prompt, tier: index % 2 === 0 ? 'simple' : 'medium' }));
+      const adapter = createOpenAIAdapter({
+        name: 'local',
+        apiKey: 'test-key',
+        baseURL: server.baseURL,
+        timeoutMs: 5_000,
+        stream: false,
+      });
+      const examples: LabeledExample[] = ['hi', 'hello', 'this rambles', 'it rambles', 'this fails', 'it fails'].map(
+        (prompt, index) => ({ prompt, tier: index % 2 === 0 ? 'simple' : 'medium' }),
+      );
       const evaluation = await evaluateLabeledSet(config, examples, {
         candidates: [
           { name: 'llm', strategies: ['llm'] },
@@ -53,7 +70,10 @@ describe('evaluateLabeledSet', () => {
         folds: 2,
         llm: { adapter, model: 'tiny-router', simulated: false },
       });
-      expect(evaluation.results.map((result) => result.counters)).toEqual([{ llm: { calls: 6, answered: 2, invalid: 2, failed: 2, unavailable: 0 } }, {}]);
+      expect(evaluation.results.map((result) => result.counters)).toEqual([
+        { llm: { calls: 6, answered: 2, invalid: 2, failed: 2, unavailable: 0 } },
+        {},
+      ]);
     } finally {
       await server.close();
     }
@@ -71,7 +91,14 @@ describe('evaluateLabeledSet', () => {
     for (const result of evaluation.results) {
       expect(result.metrics.accuracy, result.name).toBeGreaterThanOrEqual(0.85);
       expect(result.metrics.underRoutingRate, result.name).toBeLessThanOrEqual(0.03);
-      expect(Object.keys(result.accuracyByCategory).sort()).toEqual(['chitchat', 'code', 'creative', 'factual', 'legal', 'reasoning']);
+      expect(Object.keys(result.accuracyByCategory).sort()).toEqual([
+        'chitchat',
+        'code',
+        'creative',
+        'factual',
+        'legal',
+        'reasoning',
+      ]);
     }
   });
 });

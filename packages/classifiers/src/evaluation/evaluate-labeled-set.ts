@@ -66,7 +66,14 @@ export async function evaluateLabeledSet(
 ): Promise<LabeledEvaluation> {
   const tierNames = config.tiers.map((tier) => tier.name);
   const folds = options.trainingSet === undefined ? (options.folds ?? defaultFolds) : 1;
-  const foldOf = options.trainingSet === undefined ? stratifiedFolds(examples.map((example) => example.tier), folds, options.seed ?? 1) : examples.map(() => 0);
+  const foldOf =
+    options.trainingSet === undefined
+      ? stratifiedFolds(
+          examples.map((example) => example.tier),
+          folds,
+          options.seed ?? 1,
+        )
+      : examples.map(() => 0);
   const needsModel = options.candidates.some((candidate) => candidate.strategies.includes('trained'));
   const routed = options.candidates.map(() => new Array<RoutedExample>(examples.length));
   const routes = options.candidates.map(() => new Array<string>(examples.length));
@@ -79,10 +86,17 @@ export async function evaluateLabeledSet(
     if (options.embedder !== undefined) context.embedder = options.embedder;
     if (options.llm !== undefined) context.llm = options.llm;
     if (options.env !== undefined) context.env = options.env;
-    if (needsModel) context.tierModel = parseTierModel(trainTierModel(training, { tiers: tierNames, strongShare: options.strongShare }), `fold ${fold + 1} model`);
+    if (needsModel)
+      context.tierModel = parseTierModel(
+        trainTierModel(training, { tiers: tierNames, strongShare: options.strongShare }),
+        `fold ${fold + 1} model`,
+      );
 
     for (const [candidateIndex, candidate] of options.candidates.entries()) {
-      const chain = createClassifierChain({ ...config, classifier: { ...config.classifier, strategies: candidate.strategies } }, context);
+      const chain = createClassifierChain(
+        { ...config, classifier: { ...config.classifier, strategies: candidate.strategies } },
+        context,
+      );
       await chain.ready();
       await forEachLimited(testIndexes, options.concurrency ?? 8, async (index) => {
         const example = examples[index] as LabeledExample;
@@ -93,7 +107,9 @@ export async function evaluateLabeledSet(
           actual: example.tier,
           predicted: decision.tier,
           decided: decision.strategy !== 'default',
-          raisedByRoute: decision.adjustments.some((adjustment) => adjustment.includes('minTier') && adjustment.includes('raised')),
+          raisedByRoute: decision.adjustments.some(
+            (adjustment) => adjustment.includes('minTier') && adjustment.includes('raised'),
+          ),
         };
       });
       // Each fold builds its own chain, so each fold's counts start at zero.
@@ -119,14 +135,20 @@ export async function evaluateLabeledSet(
   };
 }
 
-function addCounters(total: CandidateResult['counters'], fold: Readonly<Record<string, Readonly<Record<string, number>>>>): void {
+function addCounters(
+  total: CandidateResult['counters'],
+  fold: Readonly<Record<string, Readonly<Record<string, number>>>>,
+): void {
   for (const [strategy, counts] of Object.entries(fold)) {
     const sums = (total[strategy] ??= {});
     for (const [name, count] of Object.entries(counts)) sums[name] = (sums[name] ?? 0) + count;
   }
 }
 
-function accuracyByCategory(examples: readonly LabeledExample[], routed: readonly RoutedExample[]): Record<string, number> {
+function accuracyByCategory(
+  examples: readonly LabeledExample[],
+  routed: readonly RoutedExample[],
+): Record<string, number> {
   const totals = new Map<string, { correct: number; count: number }>();
   examples.forEach((example, index) => {
     if (example.category === undefined) return;
@@ -138,7 +160,11 @@ function accuracyByCategory(examples: readonly LabeledExample[], routed: readonl
   return Object.fromEntries([...totals].map(([category, total]) => [category, total.correct / total.count]));
 }
 
-function routeAccuracy(config: SwitchyardConfig, examples: readonly LabeledExample[], routes: readonly string[]): number | null {
+function routeAccuracy(
+  config: SwitchyardConfig,
+  examples: readonly LabeledExample[],
+  routes: readonly string[],
+): number | null {
   const routeNames = new Set(config.routes.map((route) => route.name));
   let correct = 0;
   let counted = 0;

@@ -30,7 +30,8 @@ describe('groupedFolds', () => {
   const folds = groupedFolds(groups, 3);
 
   it('keeps each group inside one fold', () => {
-    for (const group of new Set(groups)) expect(new Set(folds.filter((_, index) => groups[index] === group)).size).toBe(1);
+    for (const group of new Set(groups))
+      expect(new Set(folds.filter((_, index) => groups[index] === group)).size).toBe(1);
   });
 
   it('balances fold sizes', () => {

@@ -10,7 +10,9 @@ export function stratifiedFolds(labels: readonly string[], folds: number, seed =
   const random = seededRandom(seed);
   const assignment = new Array<number>(labels.length).fill(0);
   const byLabel = new Map<string, number[]>();
-  labels.forEach((label, index) => byLabel.set(label, [...(byLabel.get(label) ?? []), index]));
+  labels.forEach((label, index) => {
+    byLabel.set(label, [...(byLabel.get(label) ?? []), index]);
+  });
   let next = 0;
   for (const label of [...byLabel.keys()].sort()) {
     for (const index of shuffled(byLabel.get(label) ?? [], random)) {
@@ -44,6 +46,7 @@ export function groupedFolds(groups: readonly string[], folds: number, seed = 1)
 }
 
 function checkFolds(folds: number, items: number): void {
-  if (!Number.isInteger(folds) || folds < 2) throw new RangeError(`folds must be an integer of at least 2, got ${folds}`);
+  if (!Number.isInteger(folds) || folds < 2)
+    throw new RangeError(`folds must be an integer of at least 2, got ${folds}`);
   if (items < folds) throw new RangeError(`cannot split ${items} item(s) or group(s) into ${folds} folds`);
 }

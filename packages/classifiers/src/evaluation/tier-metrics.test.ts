@@ -43,9 +43,13 @@ describe('tierMetrics', () => {
 
   it('prices each prompt on its tier’s first deployment against the last tier’s first deployment', () => {
     // 100 input tokens each; answers of 150 (simple), 500 (medium), 1,200 (complex) tokens.
-    const [simple, medium, complex] = config.tiers.map((tier) => tier.deployments[0] as { inputPerMTok: number; outputPerMTok: number });
-    const price = (deployment: typeof simple, output: number) => ((deployment?.inputPerMTok ?? 0) * 100 + (deployment?.outputPerMTok ?? 0) * output) / 1e6;
-    const expected = price(simple, 150) + price(medium, 150) + price(medium, 500) + price(complex, 1_200) + price(simple, 1_200);
+    const [simple, medium, complex] = config.tiers.map(
+      (tier) => tier.deployments[0] as { inputPerMTok: number; outputPerMTok: number },
+    );
+    const price = (deployment: typeof simple, output: number) =>
+      ((deployment?.inputPerMTok ?? 0) * 100 + (deployment?.outputPerMTok ?? 0) * output) / 1e6;
+    const expected =
+      price(simple, 150) + price(medium, 150) + price(medium, 500) + price(complex, 1_200) + price(simple, 1_200);
     const baseline = 2 * price(complex, 150) + price(complex, 500) + 2 * price(complex, 1_200);
     expect(metrics.cost.costUsd).toBeCloseTo(expected, 10);
     expect(metrics.cost.baselineCostUsd).toBeCloseTo(baseline, 10);

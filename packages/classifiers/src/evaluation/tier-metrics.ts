@@ -81,7 +81,10 @@ export function tierMetrics(tiers: readonly TierConfig[], routed: readonly Route
     if (predictedIndex === names.length - 1) strong += 1;
     if (example.decided) decided += 1;
     if (example.raisedByRoute) raised += 1;
-    const usage = { inputTokens: Math.ceil(example.prompt.length / charsPerToken), outputTokens: answerTokensFor(actualIndex, names.length) };
+    const usage = {
+      inputTokens: Math.ceil(example.prompt.length / charsPerToken),
+      outputTokens: answerTokensFor(actualIndex, names.length),
+    };
     const deployment = tiers[predictedIndex]?.deployments[0];
     if (deployment !== undefined) cost += costUsd(deployment, usage);
     const premium = top.deployments[0];
@@ -109,7 +112,11 @@ export function tierMetrics(tiers: readonly TierConfig[], routed: readonly Route
     strongShare: ratio(strong, total),
     decidedShare: ratio(decided, total),
     raisedByRouteShare: ratio(raised, total),
-    cost: { costUsd: cost, baselineCostUsd: baseline, savingPercent: baseline > 0 ? (100 * (baseline - cost)) / baseline : 0 },
+    cost: {
+      costUsd: cost,
+      baselineCostUsd: baseline,
+      savingPercent: baseline > 0 ? (100 * (baseline - cost)) / baseline : 0,
+    },
   };
 }
 

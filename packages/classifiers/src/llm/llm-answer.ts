@@ -5,8 +5,15 @@ import { z } from 'zod';
  * What the classifying model is asked and how its answer is checked. The question names the
  * tiers and routes of the config, so the model answers in the config's own vocabulary.
  */
-export function classificationInstructions(tierNames: readonly string[], routes: readonly RouteConfig[], fallbackRoute: string): string {
-  const tiers = tierNames.map((name, index) => `${name} (${index === 0 ? 'cheapest, weakest' : index === tierNames.length - 1 ? 'most capable, most expensive' : 'in between'})`);
+export function classificationInstructions(
+  tierNames: readonly string[],
+  routes: readonly RouteConfig[],
+  fallbackRoute: string,
+): string {
+  const tiers = tierNames.map(
+    (name, index) =>
+      `${name} (${index === 0 ? 'cheapest, weakest' : index === tierNames.length - 1 ? 'most capable, most expensive' : 'in between'})`,
+  );
   const experts = routes.filter((route) => route.name !== fallbackRoute).map((route) => route.name);
   return [
     'You route requests to language models. Decide the cheapest model tier that will answer the user request below well.',
@@ -33,10 +40,14 @@ export type LlmAnswer = z.infer<ReturnType<typeof answerSchema>>;
  * The JSON object in a model's text: models often wrap it in a ```json fence or a sentence even
  * when told not to, so the text from the first `{` to the last `}` is parsed.
  */
-export function parseAnswer(text: string, schema: ReturnType<typeof answerSchema>): { answer: LlmAnswer } | { problem: string } {
+export function parseAnswer(
+  text: string,
+  schema: ReturnType<typeof answerSchema>,
+): { answer: LlmAnswer } | { problem: string } {
   const start = text.indexOf('{');
   const end = text.lastIndexOf('}');
-  if (start < 0 || end < start) return { problem: `no JSON object in the answer: ${JSON.stringify(text.slice(0, 80))}` };
+  if (start < 0 || end < start)
+    return { problem: `no JSON object in the answer: ${JSON.stringify(text.slice(0, 80))}` };
   let value: unknown;
   try {
     value = JSON.parse(text.slice(start, end + 1));

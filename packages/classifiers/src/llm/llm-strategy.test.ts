@@ -12,13 +12,32 @@ function fetchAdapter(baseURL: string): ProviderAdapter {
   return {
     name: 'local',
     async generate(request, options = {}) {
-      const messages = [...(request.system === undefined ? [] : [{ role: 'system', content: request.system }]), ...request.messages];
-      const body = { model: request.model, messages, temperature: request.temperature, max_tokens: request.maxOutputTokens, ...(request.json === true ? { response_format: { type: 'json_object' } } : {}) };
-      const init: RequestInit = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+      const messages = [
+        ...(request.system === undefined ? [] : [{ role: 'system', content: request.system }]),
+        ...request.messages,
+      ];
+      const body = {
+        model: request.model,
+        messages,
+        temperature: request.temperature,
+        max_tokens: request.maxOutputTokens,
+        ...(request.json === true ? { response_format: { type: 'json_object' } } : {}),
+      };
+      const init: RequestInit = {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      };
       if (options.signal !== undefined) init.signal = options.signal;
       const response = await fetch(`${baseURL}/chat/completions`, init);
-      if (!response.ok) throw new ProviderError('local', `HTTP ${response.status}: ${await response.text()}`, { status: response.status });
-      const answer = (await response.json()) as { choices: { message: { content: string } }[]; usage: { prompt_tokens: number; completion_tokens: number } };
+      if (!response.ok)
+        throw new ProviderError('local', `HTTP ${response.status}: ${await response.text()}`, {
+          status: response.status,
+        });
+      const answer = (await response.json()) as {
+        choices: { message: { content: string } }[];
+        usage: { prompt_tokens: number; completion_tokens: number };
+      };
       return {
         text: answer.choices[0]?.message.content ?? '',
         finishReason: 'stop',
@@ -30,7 +49,12 @@ function fetchAdapter(baseURL: string): ProviderAdapter {
 }
 
 const completion = (content: string, extra: Partial<Reply> = {}): Reply => ({
-  body: { id: 'chatcmpl-1', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }], usage: { prompt_tokens: 50, completion_tokens: 20 } },
+  body: {
+    id: 'chatcmpl-1',
+    object: 'chat.completion',
+    choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 50, completion_tokens: 20 },
+  },
   ...extra,
 });
 
@@ -44,11 +68,17 @@ describe('createLlmStrategy against a local OpenAI-compatible server', () => {
   async function strategyAnswering(answer: (call: RecordedCall) => Reply, timeoutMs = 5_000) {
     server = await startTestServer(answer);
     const withTimeout = parseConfig({ ...config, classifier: { ...config.classifier, llm: { timeoutMs } } });
-    return createLlmStrategy(withTimeout, { adapter: fetchAdapter(server.baseURL), model: 'tiny-router', simulated: false });
+    return createLlmStrategy(withTimeout, {
+      adapter: fetchAdapter(server.baseURL),
+      model: 'tiny-router',
+      simulated: false,
+    });
   }
 
   it('asks for a JSON answer in the config’s vocabulary and turns a valid one into a verdict', async () => {
-    const strategy = await strategyAnswering(() => completion('{"tier": "complex", "route": "legal", "confidence": 0.8, "reason": "Weighs legal risk."}'));
+    const strategy = await strategyAnswering(() =>
+      completion('{"tier": "complex", "route": "legal", "confidence": 0.8, "reason": "Weighs legal risk."}'),
+    );
     const verdict = (await strategy.classify('Assess the liability risks of this licence.')) as LlmVerdict;
     expect(verdict).toEqual({
       strategy: 'llm',
@@ -58,26 +88,43 @@ describe('createLlmStrategy against a local OpenAI-compatible server', () => {
       scores: { simple: 0.1, medium: 0.1, complex: 0.8, 'route:legal': 0.8 },
       reason: 'Weighs legal risk.',
     });
-    const request = server?.calls[0]?.body as { model: string; messages: { role: string; content: string }[]; temperature: number; response_format: unknown };
+    const request = server?.calls[0]?.body as {
+      model: string;
+      messages: { role: string; content: string }[];
+      temperature: number;
+      response_format: unknown;
+    };
     expect(server?.calls[0]?.path).toBe('/v1/chat/completions');
     expect(request).toMatchObject({ model: 'tiny-router', temperature: 0, response_format: { type: 'json_object' } });
-    expect(request.messages[0]?.content).toContain('simple (cheapest, weakest); medium (in between); complex (most capable, most expensive)');
-    expect(request.messages[1]).toEqual({ role: 'user', content: '<request>\nAssess the liability risks of this licence.\n</request>' });
+    expect(request.messages[0]?.content).toContain(
+      'simple (cheapest, weakest); medium (in between); complex (most capable, most expensive)',
+    );
+    expect(request.messages[1]).toEqual({
+      role: 'user',
+      content: '<request>\nAssess the liability risks of this licence.\n</request>',
+    });
     expect(strategy.counters).toMatchObject({ calls: 1, answered: 1, invalid: 0 });
   });
 
   it('reads an answer wrapped in a code fence or a sentence, and sends a bounded excerpt of a 1 MB prompt', async () => {
-    const strategy = await strategyAnswering(() => completion('Sure!\n```json\n{"tier": "simple", "confidence": 0.9, "reason": "greeting"}\n```'));
+    const strategy = await strategyAnswering(() =>
+      completion('Sure!\n```json\n{"tier": "simple", "confidence": 0.9, "reason": "greeting"}\n```'),
+    );
     const verdict = await strategy.classify(`hello ${'x'.repeat(1_048_576)} bye`);
     expect(verdict).toMatchObject({ tier: 'simple', route: 'general', confidence: 0.9 });
-    const sent = (server?.calls[0]?.body as { messages: { content: string }[] }).messages[1]?.content ?? '';
+    const sent =
+      (server?.calls[0]?.body as { messages: { content: string }[] } | undefined)?.messages[1]?.content ?? '';
     expect(sent.length).toBeLessThan(4_100);
     expect(sent).toContain('hello');
     expect(sent).toContain('bye');
   });
 
   it('counts invalid answers and makes the verdict unsure: not JSON, unknown tier, confidence out of range', async () => {
-    const answers = ['I think it is hard.', '{"tier": "gold", "confidence": 0.5, "reason": "x"}', '{"tier": "simple", "confidence": 7, "reason": "x"}'];
+    const answers = [
+      'I think it is hard.',
+      '{"tier": "gold", "confidence": 0.5, "reason": "x"}',
+      '{"tier": "simple", "confidence": 7, "reason": "x"}',
+    ];
     let next = 0;
     const strategy = await strategyAnswering(() => completion(answers[next++] ?? ''));
     const verdicts = [];
@@ -87,13 +134,21 @@ describe('createLlmStrategy against a local OpenAI-compatible server', () => {
       expect.stringMatching(/^invalid answer: answer tier: /),
       expect.stringMatching(/^invalid answer: answer confidence: /),
     ]);
-    expect(verdicts.every((verdict) => verdict.confidence === 0 && verdict.tier === config.classifier.defaultTier)).toBe(true);
+    expect(
+      verdicts.every((verdict) => verdict.confidence === 0 && verdict.tier === config.classifier.defaultTier),
+    ).toBe(true);
     expect(strategy.counters).toMatchObject({ calls: 3, answered: 0, invalid: 3, failed: 0 });
   });
 
   it('counts failed and timed-out calls, and never throws', async () => {
     let next = 0;
-    const strategy = await strategyAnswering(() => (next++ === 0 ? { status: 500, body: { error: { message: 'overloaded' } } } : completion('{}', { delayMs: 2_000 })), 200);
+    const strategy = await strategyAnswering(
+      () =>
+        next++ === 0
+          ? { status: 500, body: { error: { message: 'overloaded' } } }
+          : completion('{}', { delayMs: 2_000 }),
+      200,
+    );
     expect((await strategy.classify('a')).unsure).toMatch(/^call failed: HTTP 500/);
     expect((await strategy.classify('b')).unsure).toMatch(/^call failed: /);
     expect(strategy.counters).toMatchObject({ calls: 2, failed: 2 });
@@ -103,9 +158,18 @@ describe('createLlmStrategy against a local OpenAI-compatible server', () => {
     let answer = '{"tier": "complex", "confidence": 0.9, "reason": "multi-step"}';
     server = await startTestServer(() => completion(answer));
     const chainConfig = parseConfig({ ...config, classifier: { ...config.classifier, strategies: ['rules', 'llm'] } });
-    const chain = createClassifierChain(chainConfig, { llm: { adapter: fetchAdapter(server.baseURL), model: 'm', simulated: false } });
+    const chain = createClassifierChain(chainConfig, {
+      llm: { adapter: fetchAdapter(server.baseURL), model: 'm', simulated: false },
+    });
     // Nothing here matches a rule, so rules is unsure and the llm is asked.
-    const request = { messages: [{ role: 'user' as const, content: 'The quarterly numbers came in and the team would like your view on them tomorrow.' }] };
+    const request = {
+      messages: [
+        {
+          role: 'user' as const,
+          content: 'The quarterly numbers came in and the team would like your view on them tomorrow.',
+        },
+      ],
+    };
     expect(await chain.classify(request)).toMatchObject({ tier: 'complex', strategy: 'llm' });
     answer = 'no idea';
     const fallen = await chain.classify(request);
@@ -118,7 +182,12 @@ describe('createLlmStrategy against a local OpenAI-compatible server', () => {
 describe('createLlmStrategy without a real model', () => {
   it('reports itself unavailable, never calling a simulated adapter', async () => {
     let calls = 0;
-    const simulated = createSimulatedAdapter({ name: 'anthropic', latencyMs: { min: 0, max: 0 }, weakAnswerRate: 0, failureRate: 0 });
+    const simulated = createSimulatedAdapter({
+      name: 'anthropic',
+      latencyMs: { min: 0, max: 0 },
+      weakAnswerRate: 0,
+      failureRate: 0,
+    });
     const counting: ProviderAdapter = {
       name: 'anthropic',
       generate(request, options) {
@@ -128,20 +197,29 @@ describe('createLlmStrategy without a real model', () => {
     };
     const strategy = createLlmStrategy(config, { adapter: counting, model: 'claude-haiku-4-5', simulated: true });
     const verdict = (await strategy.classify('hi')) as StrategyVerdict;
-    expect(verdict.unsure).toBe('unavailable: anthropic/claude-haiku-4-5 is answered by the simulated provider (no API key), so no model can classify');
+    expect(verdict.unsure).toBe(
+      'unavailable: anthropic/claude-haiku-4-5 is answered by the simulated provider (no API key), so no model can classify',
+    );
     expect(calls).toBe(0);
     expect(strategy.counters).toMatchObject({ calls: 0, unavailable: 1 });
   });
 
   it('treats a simulated answer from an adapter not flagged as simulated as unavailable too', async () => {
-    const simulated = createSimulatedAdapter({ name: 'openai', latencyMs: { min: 0, max: 0 }, weakAnswerRate: 0, failureRate: 0 });
+    const simulated = createSimulatedAdapter({
+      name: 'openai',
+      latencyMs: { min: 0, max: 0 },
+      weakAnswerRate: 0,
+      failureRate: 0,
+    });
     const strategy = createLlmStrategy(config, { adapter: simulated, model: 'gpt-4o-mini', simulated: false });
     expect((await strategy.classify('hi')).unsure).toBe('unavailable: openai/gpt-4o-mini answered with simulated text');
     expect(strategy.counters).toMatchObject({ calls: 1, unavailable: 1, answered: 0 });
   });
 
   it('reports itself unavailable when no model was given', async () => {
-    expect((await createLlmStrategy(config, undefined).classify('hi')).unsure).toBe('unavailable: no model was given to the llm strategy');
+    expect((await createLlmStrategy(config, undefined).classify('hi')).unsure).toBe(
+      'unavailable: no model was given to the llm strategy',
+    );
   });
 });
 
@@ -151,9 +229,12 @@ describe('llmDeploymentRef', () => {
   });
 
   it('names classifier.llm fields that point nowhere', () => {
-    const withLlm = (llm: Record<string, unknown>) => parseConfig({ ...config, classifier: { ...config.classifier, llm } });
+    const withLlm = (llm: Record<string, unknown>) =>
+      parseConfig({ ...config, classifier: { ...config.classifier, llm } });
     expect(() => llmDeploymentRef(withLlm({ tier: 'gold' }))).toThrow(ConfigError);
     expect(() => llmDeploymentRef(withLlm({ tier: 'gold' }))).toThrow(/classifier\.llm\.tier: unknown tier "gold"/);
-    expect(() => llmDeploymentRef(withLlm({ tier: 'medium', deployment: 5 }))).toThrow(/classifier\.llm\.deployment: tier "medium" has 2 deployment\(s\)/);
+    expect(() => llmDeploymentRef(withLlm({ tier: 'medium', deployment: 5 }))).toThrow(
+      /classifier\.llm\.deployment: tier "medium" has 2 deployment\(s\)/,
+    );
   });
 });

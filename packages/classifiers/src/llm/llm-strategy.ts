@@ -49,11 +49,16 @@ const maxOutputTokens = 200;
 export function llmDeploymentRef(config: SwitchyardConfig): { tier: string; deploymentIndex: number } {
   const ladder = new TierLadder(config);
   const tier = config.classifier.llm.tier ?? (ladder.names[0] as string);
-  if (!ladder.has(tier)) throw new ConfigError('configuration is invalid:', [`classifier.llm.tier: unknown tier "${tier}" (tiers: ${ladder.names.join(', ')})`]);
+  if (!ladder.has(tier))
+    throw new ConfigError('configuration is invalid:', [
+      `classifier.llm.tier: unknown tier "${tier}" (tiers: ${ladder.names.join(', ')})`,
+    ]);
   const deploymentIndex = config.classifier.llm.deployment;
   const count = ladder.get(tier).deployments.length;
   if (deploymentIndex >= count) {
-    throw new ConfigError('configuration is invalid:', [`classifier.llm.deployment: tier "${tier}" has ${count} deployment(s), so ${deploymentIndex} is out of range`]);
+    throw new ConfigError('configuration is invalid:', [
+      `classifier.llm.deployment: tier "${tier}" has ${count} deployment(s), so ${deploymentIndex} is out of range`,
+    ]);
   }
   return { tier, deploymentIndex };
 }
@@ -93,16 +98,30 @@ export function createLlmStrategy(config: SwitchyardConfig, deployment: LlmDeplo
     callsModel: true,
     async classify(prompt: string): Promise<StrategyVerdict> {
       if (deployment === undefined) return unavailable('no model was given to the llm strategy');
-      if (deployment.simulated) return unavailable(`${deployment.adapter.name}/${deployment.model} is answered by the simulated provider (no API key), so no model can classify`);
+      if (deployment.simulated)
+        return unavailable(
+          `${deployment.adapter.name}/${deployment.model} is answered by the simulated provider (no API key), so no model can classify`,
+        );
       counters.calls += 1;
-      const excerpt = prompt.length <= headChars + tailChars ? prompt : `${prompt.slice(0, headChars)}\n[...]\n${prompt.slice(-tailChars)}`;
+      const excerpt =
+        prompt.length <= headChars + tailChars
+          ? prompt
+          : `${prompt.slice(0, headChars)}\n[...]\n${prompt.slice(-tailChars)}`;
       let text: string;
       try {
         const result = await deployment.adapter.generate(
-          { model: deployment.model, system, messages: [{ role: 'user', content: `<request>\n${excerpt}\n</request>` }], maxOutputTokens, temperature: 0, json: true },
+          {
+            model: deployment.model,
+            system,
+            messages: [{ role: 'user', content: `<request>\n${excerpt}\n</request>` }],
+            maxOutputTokens,
+            temperature: 0,
+            json: true,
+          },
           { signal: AbortSignal.timeout(timeoutMs) },
         );
-        if (result.simulated) return unavailable(`${deployment.adapter.name}/${deployment.model} answered with simulated text`);
+        if (result.simulated)
+          return unavailable(`${deployment.adapter.name}/${deployment.model} answered with simulated text`);
         text = result.text;
       } catch (error) {
         counters.failed += 1;
@@ -121,7 +140,14 @@ export function createLlmStrategy(config: SwitchyardConfig, deployment: LlmDeplo
       const scores: Record<string, number> = {};
       for (const name of ladder.names) scores[name] = round(name === answer.tier ? answer.confidence : rest);
       if (answer.route !== undefined) scores[`route:${answer.route}`] = round(answer.confidence);
-      const verdict: LlmVerdict = { strategy: 'llm', tier: answer.tier, route: answer.route ?? fallbackRoute, confidence: round(answer.confidence), scores, reason: answer.reason };
+      const verdict: LlmVerdict = {
+        strategy: 'llm',
+        tier: answer.tier,
+        route: answer.route ?? fallbackRoute,
+        confidence: round(answer.confidence),
+        scores,
+        reason: answer.reason,
+      };
       return verdict;
     },
   };

@@ -25,6 +25,14 @@ describe('apgrInterval', () => {
   it('is the same for the same seed, and null when the two models perform the same', () => {
     const scores = outcomes.map((_, index) => index % 7);
     expect(apgrInterval(scores, outcomes, 50, 9)).toEqual(apgrInterval(scores, outcomes, 50, 9));
-    expect(apgrInterval([1, 2], [{ weak: 1, strong: 1 }, { weak: 0, strong: 0 }])).toBeNull();
+    expect(
+      apgrInterval(
+        [1, 2],
+        [
+          { weak: 1, strong: 1 },
+          { weak: 0, strong: 0 },
+        ],
+      ),
+    ).toBeNull();
   });
 });

@@ -9,7 +9,12 @@ import { routingCurve, type Outcome } from './routing-curve.ts';
  * 100 rounds moved the ends by up to 0.04 between seeds, down to 100 for MMLU, where 100 rounds
  * already agree with 1,000 within 0.01 (and 1,000 would take 3.5 s per router).
  */
-export function apgrInterval(scores: readonly number[], outcomes: readonly Outcome[], rounds = defaultRounds(outcomes.length), seed = 1): [number, number] | null {
+export function apgrInterval(
+  scores: readonly number[],
+  outcomes: readonly Outcome[],
+  rounds = defaultRounds(outcomes.length),
+  seed = 1,
+): [number, number] | null {
   const random = seededRandom(seed);
   const count = outcomes.length;
   const values: number[] = [];
@@ -26,7 +31,8 @@ export function apgrInterval(scores: readonly number[], outcomes: readonly Outco
   }
   if (values.length === 0) return null;
   values.sort((a, b) => a - b);
-  const at = (share: number) => values[Math.min(values.length - 1, Math.max(0, Math.round(share * (values.length - 1))))] as number;
+  const at = (share: number) =>
+    values[Math.min(values.length - 1, Math.max(0, Math.round(share * (values.length - 1))))] as number;
   return [at(0.025), at(0.975)];
 }
 

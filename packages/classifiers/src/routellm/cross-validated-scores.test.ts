@@ -6,7 +6,9 @@ import type { RecordedOutcome } from './routellm-data.ts';
 /** Mean score of the items the strong model won minus that of the rest: about 0 for a model that learned nothing it could use. */
 function separation(items: readonly RecordedOutcome[], scores: readonly number[]): number {
   const mean = (won: boolean) => {
-    const picked = scores.filter((_, index) => ((items[index] as RecordedOutcome).strong > (items[index] as RecordedOutcome).weak) === won);
+    const picked = scores.filter(
+      (_, index) => (items[index] as RecordedOutcome).strong > (items[index] as RecordedOutcome).weak === won,
+    );
     return picked.reduce((sum, score) => sum + score, 0) / picked.length;
   };
   return mean(true) - mean(false);
@@ -24,7 +26,10 @@ describe('crossValidatedStrongScores', () => {
       for (let question = 0; question < 10; question += 1) {
         const prompt = Array.from({ length: 6 }, word).join(' ');
         const outcome = random() < 0.5 ? { weak: 0, strong: 1 } : { weak: 1, strong: 1 };
-        items.push({ prompt, group: `subject-${subject}`, ...outcome }, { prompt: ` ${prompt.replace(/ /g, '  ')}\n`, group: `copy-${subject}`, ...outcome });
+        items.push(
+          { prompt, group: `subject-${subject}`, ...outcome },
+          { prompt: ` ${prompt.replace(/ /g, '  ')}\n`, group: `copy-${subject}`, ...outcome },
+        );
       }
     }
     const scores = crossValidatedStrongScores(items, 5, 1);

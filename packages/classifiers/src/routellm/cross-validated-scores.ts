@@ -1,4 +1,9 @@
-import { defaultFeatureOptions, extractFeatures, type FeatureOptions, type SparseVector } from '../embedding/text-features.ts';
+import {
+  defaultFeatureOptions,
+  extractFeatures,
+  type FeatureOptions,
+  type SparseVector,
+} from '../embedding/text-features.ts';
 import { groupedFolds } from '../evaluation/folds.ts';
 import { defaultTrainingOptions, softmaxInto, trainSoftmax } from '../trained/softmax-regression.ts';
 import { normalisedPrompt, type RecordedOutcome } from './routellm-data.ts';
@@ -33,7 +38,8 @@ export function crossValidatedStrongScores(items: readonly RecordedOutcome[], fo
       { ...defaultTrainingOptions, seed },
     );
     foldOf.forEach((assigned, index) => {
-      if (assigned === fold) scores[index] = softmaxInto(model, samples[index] as SparseVector, probabilities)[1] as number;
+      if (assigned === fold)
+        scores[index] = softmaxInto(model, samples[index] as SparseVector, probabilities)[1] as number;
     });
   }
   return scores;

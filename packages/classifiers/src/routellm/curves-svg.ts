@@ -15,22 +15,27 @@ const randomColour = '#999999';
 
 export function renderCurvesSvg(evaluation: RouteLlmEvaluation): string {
   const routers = evaluation.benchmarks[0]?.routers.map((result) => result.router) ?? [];
-  const colourOf = (router: string) => (router === 'random' ? randomColour : (palette[routers.filter((name) => name !== 'random').indexOf(router) % palette.length] as string));
+  const colourOf = (router: string) =>
+    router === 'random'
+      ? randomColour
+      : (palette[routers.filter((name) => name !== 'random').indexOf(router) % palette.length] as string);
   const width = panelWidth * Math.max(1, evaluation.benchmarks.length);
   const legendRows = Math.ceil(routers.length / 4);
   const height = panelHeight + legendRows * legendHeight + 30;
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="11">`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
-    `<text x="${width / 2}" y="18" text-anchor="middle" font-size="13" font-weight="bold">${escape(`Accuracy vs strong share: ${evaluation.weakModel} (weak) / ${evaluation.strongModel} (strong)`)}</text>`,
+    `<text x="${width / 2}" y="18" text-anchor="middle" font-size="13" font-weight="bold">${escapeXml(`Accuracy vs strong share: ${evaluation.weakModel} (weak) / ${evaluation.strongModel} (strong)`)}</text>`,
   ];
-  evaluation.benchmarks.forEach((benchmark, index) => parts.push(panel(benchmark, index * panelWidth, 24, colourOf)));
+  evaluation.benchmarks.forEach((benchmark, index) => {
+    parts.push(panel(benchmark, index * panelWidth, 24, colourOf));
+  });
   routers.forEach((router, index) => {
     const x = 20 + (index % 4) * ((width - 40) / 4);
     const y = panelHeight + 40 + Math.floor(index / 4) * legendHeight;
     parts.push(
       `<line x1="${x}" y1="${y - 4}" x2="${x + 22}" y2="${y - 4}" stroke="${colourOf(router)}" stroke-width="2.5"${router === 'random' ? ' stroke-dasharray="5 3"' : ''}/>`,
-      `<text x="${x + 28}" y="${y}">${escape(`${router} (mean APGR ${format(evaluation.meanApgr[router] ?? null)})`)}</text>`,
+      `<text x="${x + 28}" y="${y}">${escapeXml(`${router} (mean APGR ${format(evaluation.meanApgr[router] ?? null)})`)}</text>`,
     );
   });
   parts.push('</svg>');
@@ -48,7 +53,7 @@ function panel(benchmark: BenchmarkResult, left: number, top: number, colourOf: 
   const x = (share: number) => left + margin.left + share * plotWidth;
   const y = (value: number) => top + margin.top + (1 - (value - yMin) / (yMax - yMin)) * plotHeight;
   const parts = [
-    `<text x="${left + panelWidth / 2}" y="${top + 20}" text-anchor="middle" font-size="12" font-weight="bold">${escape(`${benchmark.benchmark} (${benchmark.prompts} prompts)`)}</text>`,
+    `<text x="${left + panelWidth / 2}" y="${top + 20}" text-anchor="middle" font-size="12" font-weight="bold">${escapeXml(`${benchmark.benchmark} (${benchmark.prompts} prompts)`)}</text>`,
     `<rect x="${x(0)}" y="${y(yMax)}" width="${plotWidth}" height="${plotHeight}" fill="none" stroke="#333333"/>`,
   ];
   for (let tick = 0; tick <= 4; tick += 1) {
@@ -63,14 +68,16 @@ function panel(benchmark: BenchmarkResult, left: number, top: number, colourOf: 
   }
   parts.push(
     `<text x="${x(0.5)}" y="${y(yMin) + 32}" text-anchor="middle">share of prompts sent to the strong model</text>`,
-    `<text transform="translate(${left + 12} ${y((yMin + yMax) / 2)}) rotate(-90)" text-anchor="middle">${escape(benchmark.metric)}</text>`,
+    `<text transform="translate(${left + 12} ${y((yMin + yMax) / 2)}) rotate(-90)" text-anchor="middle">${escapeXml(benchmark.metric)}</text>`,
   );
   // Random first, so the routers are drawn over it.
   const ordered = [...benchmark.routers].sort((a, b) => Number(b.router === 'random') - Number(a.router === 'random'));
   for (const result of ordered) {
-    const points = result.vertices.map((vertex) => `${x(vertex.strongShare).toFixed(1)},${y(vertex.performance).toFixed(1)}`);
+    const points = result.vertices.map(
+      (vertex) => `${x(vertex.strongShare).toFixed(1)},${y(vertex.performance).toFixed(1)}`,
+    );
     parts.push(
-      `<polyline fill="none" stroke="${colourOf(result.router)}" stroke-width="${result.router === 'random' ? 1.5 : 2}"${result.router === 'random' ? ' stroke-dasharray="5 3"' : ''} points="${thin(points).join(' ')}"><title>${escape(`${result.router}: APGR ${format(result.apgr)}`)}</title></polyline>`,
+      `<polyline fill="none" stroke="${colourOf(result.router)}" stroke-width="${result.router === 'random' ? 1.5 : 2}"${result.router === 'random' ? ' stroke-dasharray="5 3"' : ''} points="${thin(points).join(' ')}"><title>${escapeXml(`${result.router}: APGR ${format(result.apgr)}`)}</title></polyline>`,
     );
   }
   return parts.join('\n');
@@ -87,6 +94,6 @@ function format(value: number | null): string {
   return value === null ? 'n/a' : value.toFixed(3);
 }
 
-function escape(text: string): string {
+function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

@@ -37,7 +37,10 @@ export interface RouteLlmModels {
 }
 
 /** The models of the RouteLLM evaluation files (lm-sys/RouteLLM). */
-export const routeLlmModels: RouteLlmModels = { weakModel: 'mistralai/Mixtral-8x7B-Instruct-v0.1', strongModel: 'gpt-4-1106-preview' };
+export const routeLlmModels: RouteLlmModels = {
+  weakModel: 'mistralai/Mixtral-8x7B-Instruct-v0.1',
+  strongModel: 'gpt-4-1106-preview',
+};
 
 const contaminatedLine = z.object({ eval_prompt: z.string() });
 const questionLine = z.object({ question_id: z.number(), category: z.string(), turns: z.array(z.string()).min(1) });
@@ -51,7 +54,8 @@ const judgementLine = z.object({ question_id: z.number(), model: z.string(), sco
  */
 export function loadRouteLlm(directory: string, models: RouteLlmModels = routeLlmModels): RouteLlmData {
   const root = resolve(directory);
-  if (!existsSync(root) || !statSync(root).isDirectory()) throw new Error(`RouteLLM data directory ${root} does not exist`);
+  if (!existsSync(root) || !statSync(root).isDirectory())
+    throw new Error(`RouteLLM data directory ${root} does not exist`);
   const warnings: string[] = [];
   const benchmarks: Benchmark[] = [];
 
@@ -59,15 +63,25 @@ export function loadRouteLlm(directory: string, models: RouteLlmModels = routeLl
   if (existsSync(gsm8k)) {
     // Grade-school word problems of one kind: each is its own group (split at random).
     const items = readOutcomeCsv(gsm8k, 'gsm8k', models).map((item, index) => ({ ...item, group: `gsm8k:${index}` }));
-    benchmarks.push(dropContaminated('gsm8k', 'accuracy', items, [gsm8k], join(root, 'gsm8k_contaminated_prompts.jsonl'), warnings));
+    benchmarks.push(
+      dropContaminated('gsm8k', 'accuracy', items, [gsm8k], join(root, 'gsm8k_contaminated_prompts.jsonl'), warnings),
+    );
   }
 
   const mmluDirectory = join(root, 'mmlu');
-  const subjects = existsSync(mmluDirectory) ? readdirSync(mmluDirectory).filter((name) => /^mmlu_.+\.csv$/.test(name)).sort() : [];
+  const subjects = existsSync(mmluDirectory)
+    ? readdirSync(mmluDirectory)
+        .filter((name) => /^mmlu_.+\.csv$/.test(name))
+        .sort()
+    : [];
   if (subjects.length > 0) {
     const files = subjects.map((name) => join(mmluDirectory, name));
-    const items = files.flatMap((file, index) => readOutcomeCsv(file, `mmlu:${(subjects[index] as string).replace(/^mmlu_|\.csv$/g, '')}`, models));
-    benchmarks.push(dropContaminated('mmlu', 'accuracy', items, files, join(mmluDirectory, 'contaminated_prompts.jsonl'), warnings));
+    const items = files.flatMap((file, index) =>
+      readOutcomeCsv(file, `mmlu:${(subjects[index] as string).replace(/^mmlu_|\.csv$/g, '')}`, models),
+    );
+    benchmarks.push(
+      dropContaminated('mmlu', 'accuracy', items, files, join(mmluDirectory, 'contaminated_prompts.jsonl'), warnings),
+    );
   }
 
   const questions = join(root, 'mt_bench_questions.jsonl');
@@ -76,11 +90,22 @@ export function loadRouteLlm(directory: string, models: RouteLlmModels = routeLl
     warnings.push(`MT-Bench skipped: it needs both ${questions} and ${judgements}`);
   } else if (existsSync(questions)) {
     const items = readMtBench(questions, judgements, models, warnings);
-    benchmarks.push(dropContaminated('mt_bench', 'mean judge score (1-10)', items, [questions, judgements], join(root, 'mt_bench_contaminated_prompts.jsonl'), warnings));
+    benchmarks.push(
+      dropContaminated(
+        'mt_bench',
+        'mean judge score (1-10)',
+        items,
+        [questions, judgements],
+        join(root, 'mt_bench_contaminated_prompts.jsonl'),
+        warnings,
+      ),
+    );
   }
 
   if (benchmarks.length === 0) {
-    throw new Error(`no RouteLLM files in ${root} (expected gsm8k_responses.csv, mmlu/mmlu_<subject>.csv, or mt_bench_questions.jsonl with mt_bench_judgements.jsonl)`);
+    throw new Error(
+      `no RouteLLM files in ${root} (expected gsm8k_responses.csv, mmlu/mmlu_<subject>.csv, or mt_bench_questions.jsonl with mt_bench_judgements.jsonl)`,
+    );
   }
   return { directory: root, ...models, benchmarks, warnings };
 }
@@ -91,30 +116,47 @@ function readOutcomeCsv(path: string, group: string, models: RouteLlmModels): Re
   if (header === undefined) throw new Error(`${path}: the file is empty`);
   const column = (name: string) => {
     const index = header.indexOf(name);
-    if (index < 0) throw new Error(`${path}: no column "${name}" (columns: ${header.filter((title) => !title.endsWith('_response')).join(', ')})`);
+    if (index < 0)
+      throw new Error(
+        `${path}: no column "${name}" (columns: ${header.filter((title) => !title.endsWith('_response')).join(', ')})`,
+      );
     return index;
   };
-  const [promptColumn, weakColumn, strongColumn] = [column('prompt'), column(models.weakModel), column(models.strongModel)];
+  const [promptColumn, weakColumn, strongColumn] = [
+    column('prompt'),
+    column(models.weakModel),
+    column(models.strongModel),
+  ];
   return rows.map((row, index) => {
     const outcome = (columnIndex: number) => {
       const value = row[columnIndex];
       if (value === 'True') return 1;
       if (value === 'False') return 0;
-      throw new Error(`${path}: record ${index + 1}, column "${header[columnIndex]}": expected True or False, got ${JSON.stringify(value)}`);
+      throw new Error(
+        `${path}: record ${index + 1}, column "${header[columnIndex]}": expected True or False, got ${JSON.stringify(value)}`,
+      );
     };
     return { prompt: row[promptColumn] ?? '', group, weak: outcome(weakColumn), strong: outcome(strongColumn) };
   });
 }
 
 /** One item per question: its first turn (what a router sees first) and each model's mean score over the turns. */
-function readMtBench(questionsPath: string, judgementsPath: string, models: RouteLlmModels, warnings: string[]): RecordedOutcome[] {
+function readMtBench(
+  questionsPath: string,
+  judgementsPath: string,
+  models: RouteLlmModels,
+  warnings: string[],
+): RecordedOutcome[] {
   const questions = readJsonl(questionsPath, questionLine);
   const scores = new Map<string, number[]>();
   for (const judgement of readJsonl(judgementsPath, judgementLine)) {
     const key = `${judgement.question_id}\n${judgement.model}`;
     scores.set(key, [...(scores.get(key) ?? []), judgement.score]);
   }
-  const mean = (values: number[] | undefined) => (values === undefined || values.length === 0 ? undefined : values.reduce((sum, value) => sum + value, 0) / values.length);
+  const mean = (values: number[] | undefined) =>
+    values === undefined || values.length === 0
+      ? undefined
+      : values.reduce((sum, value) => sum + value, 0) / values.length;
   const items: RecordedOutcome[] = [];
   let unjudged = 0;
   for (const question of questions) {
@@ -140,9 +182,17 @@ function dropContaminated(
     return { name, metric, items, contaminatedDropped: 0, files };
   }
   // Whitespace is normalised: the lists were exported separately from the response files.
-  const contaminated = new Set(readJsonl(contaminatedPath, contaminatedLine).map((line) => normalisedPrompt(line.eval_prompt)));
+  const contaminated = new Set(
+    readJsonl(contaminatedPath, contaminatedLine).map((line) => normalisedPrompt(line.eval_prompt)),
+  );
   const kept = items.filter((item) => !contaminated.has(normalisedPrompt(item.prompt)));
-  return { name, metric, items: kept, contaminatedDropped: items.length - kept.length, files: [...files, contaminatedPath] };
+  return {
+    name,
+    metric,
+    items: kept,
+    contaminatedDropped: items.length - kept.length,
+    files: [...files, contaminatedPath],
+  };
 }
 
 /** A prompt with its whitespace trimmed and collapsed: what "the same prompt" means across files. */
@@ -162,7 +212,10 @@ function readJsonl<T>(path: string, schema: z.ZodType<T>): T[] {
         throw new Error(`${path}:${index + 1}: not valid JSON (${(error as Error).message})`);
       }
       const parsed = schema.safeParse(value);
-      if (!parsed.success) throw new Error(`${path}:${index + 1}: ${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      if (!parsed.success)
+        throw new Error(
+          `${path}:${index + 1}: ${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+        );
       return [parsed.data];
     });
 }

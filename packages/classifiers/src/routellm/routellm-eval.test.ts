@@ -12,10 +12,22 @@ const labeledSet = readLabeledSet(bundledLabeledSetPath);
 /** GSM8K and six MMLU subjects of the shared files: the whole evaluation in a few seconds. */
 function subset(): RouteLlmData {
   const data = loadRouteLlm(routeLlmDirectory);
-  const subjects = ['mmlu:anatomy', 'mmlu:college_mathematics', 'mmlu:high_school_geography', 'mmlu:marketing', 'mmlu:philosophy', 'mmlu:virology'];
+  const subjects = [
+    'mmlu:anatomy',
+    'mmlu:college_mathematics',
+    'mmlu:high_school_geography',
+    'mmlu:marketing',
+    'mmlu:philosophy',
+    'mmlu:virology',
+  ];
   return {
     ...data,
-    benchmarks: data.benchmarks.filter((benchmark) => benchmark.name !== 'mt_bench').map((benchmark) => ({ ...benchmark, items: benchmark.items.filter((item) => benchmark.name === 'gsm8k' || subjects.includes(item.group)) })),
+    benchmarks: data.benchmarks
+      .filter((benchmark) => benchmark.name !== 'mt_bench')
+      .map((benchmark) => ({
+        ...benchmark,
+        items: benchmark.items.filter((item) => benchmark.name === 'gsm8k' || subjects.includes(item.group)),
+      })),
   };
 }
 
@@ -24,12 +36,22 @@ describe('evaluateRouteLlm on the shared RouteLLM files', () => {
   beforeAll(() => {
     evaluation = evaluateRouteLlm(config, subset(), { labeledSet, folds: 3 });
   });
-  const router = (benchmark: string, name: string) => evaluation.benchmarks.find((result) => result.benchmark === benchmark)?.routers.find((result) => result.router === name);
+  const router = (benchmark: string, name: string) =>
+    evaluation.benchmarks
+      .find((result) => result.benchmark === benchmark)
+      ?.routers.find((result) => result.router === name);
 
   it('reports every router on every benchmark, with the random router at APGR 0.5', () => {
     expect(evaluation.benchmarks.map((benchmark) => benchmark.benchmark)).toEqual(['gsm8k', 'mmlu']);
     for (const benchmark of evaluation.benchmarks) {
-      expect(benchmark.routers.map((result) => result.router)).toEqual(['random', 'keywords', 'rules', 'centroid', 'trained:labeled-set', 'trained']);
+      expect(benchmark.routers.map((result) => result.router)).toEqual([
+        'random',
+        'keywords',
+        'rules',
+        'centroid',
+        'trained:labeled-set',
+        'trained',
+      ]);
       expect(benchmark.routers[0]?.apgr).toBeCloseTo(0.5, 9);
       expect(benchmark.routers[0]?.curve).toHaveLength(21);
     }
@@ -37,7 +59,11 @@ describe('evaluateRouteLlm on the shared RouteLLM files', () => {
   });
 
   it('beats the random router on GSM8K with the best local strategy', () => {
-    const best = Math.max(...(['rules', 'centroid', 'trained:labeled-set', 'trained'] as const).map((name) => router('gsm8k', name)?.apgr ?? 0));
+    const best = Math.max(
+      ...(['rules', 'centroid', 'trained:labeled-set', 'trained'] as const).map(
+        (name) => router('gsm8k', name)?.apgr ?? 0,
+      ),
+    );
     expect(best).toBeGreaterThan(0.55);
   });
 
@@ -59,7 +85,13 @@ describe('evaluateRouteLlm on the shared RouteLLM files', () => {
 
 describe('strongScore', () => {
   it('is the expected ladder position of the tier scores', () => {
-    const verdict = { strategy: 'rules', tier: 'medium', route: 'general', confidence: 0.5, scores: { simple: 0.25, medium: 0.5, complex: 0.25, 'route:code': 1 } };
+    const verdict = {
+      strategy: 'rules',
+      tier: 'medium',
+      route: 'general',
+      confidence: 0.5,
+      scores: { simple: 0.25, medium: 0.5, complex: 0.25, 'route:code': 1 },
+    };
     expect(strongScore(verdict, ['simple', 'medium', 'complex'])).toBeCloseTo(0.5);
     expect(strongScore({ ...verdict, scores: { complex: 1 } }, ['simple', 'medium', 'complex'])).toBe(1);
     expect(strongScore(verdict, ['only'])).toBe(0);

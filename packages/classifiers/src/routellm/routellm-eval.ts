@@ -69,7 +69,11 @@ const defaultFolds = 5;
  * its figure is for subjects it never saw; `trained:labeled-set` is the tier model of the
  * project's labeled set, never fitted to RouteLLM. `random` gives every prompt the same score.
  */
-export function evaluateRouteLlm(config: SwitchyardConfig, data: RouteLlmData, options: RouteLlmEvaluationOptions): RouteLlmEvaluation {
+export function evaluateRouteLlm(
+  config: SwitchyardConfig,
+  data: RouteLlmData,
+  options: RouteLlmEvaluationOptions,
+): RouteLlmEvaluation {
   const tierNames = config.tiers.map((tier) => tier.name);
   const folds = options.folds ?? defaultFolds;
   const labeledModel = parseTierModel(trainTierModel(options.labeledSet, { tiers: tierNames }), 'labeled-set model');
@@ -79,9 +83,16 @@ export function evaluateRouteLlm(config: SwitchyardConfig, data: RouteLlmData, o
     {
       router: 'centroid',
       description: 'cosine to tier centroids of the labeled set (hashing embedder)',
-      strategy: createCentroidStrategy(config, { embedder: options.embedder ?? createHashingEmbedder(), examples: options.labeledSet }),
+      strategy: createCentroidStrategy(config, {
+        embedder: options.embedder ?? createHashingEmbedder(),
+        examples: options.labeledSet,
+      }),
     },
-    { router: 'trained:labeled-set', description: 'tier model trained on the project labeled set', strategy: createTrainedStrategy(config, labeledModel) },
+    {
+      router: 'trained:labeled-set',
+      description: 'tier model trained on the project labeled set',
+      strategy: createTrainedStrategy(config, labeledModel),
+    },
   ];
 
   const items = data.benchmarks.flatMap((benchmark) => benchmark.items);
@@ -90,12 +101,25 @@ export function evaluateRouteLlm(config: SwitchyardConfig, data: RouteLlmData, o
   const benchmarks = data.benchmarks.map((benchmark): BenchmarkResult => {
     const outcomes = benchmark.items;
     const routers: RouterResult[] = [];
-    const add = (router: string, description: string, scores: number[]) => routers.push(routerResult(router, description, scores, outcomes));
-    add('random', 'every prompt the same score: a random choice at each share (expected curve)', outcomes.map(() => 0));
+    const add = (router: string, description: string, scores: number[]) =>
+      routers.push(routerResult(router, description, scores, outcomes));
+    add(
+      'random',
+      'every prompt the same score: a random choice at each share (expected curve)',
+      outcomes.map(() => 0),
+    );
     for (const { router, description, strategy } of strategies) {
-      add(router, description, outcomes.map((item) => strongScore(strategy.classify(item.prompt) as StrategyVerdict, tierNames)));
+      add(
+        router,
+        description,
+        outcomes.map((item) => strongScore(strategy.classify(item.prompt) as StrategyVerdict, tierNames)),
+      );
     }
-    add('trained', `logistic regression on the RouteLLM outcomes, ${folds}-fold cross-validation holding out whole MMLU subjects and MT-Bench categories`, trainedScores.slice(offset, offset + outcomes.length));
+    add(
+      'trained',
+      `logistic regression on the RouteLLM outcomes, ${folds}-fold cross-validation holding out whole MMLU subjects and MT-Bench categories`,
+      trainedScores.slice(offset, offset + outcomes.length),
+    );
     offset += outcomes.length;
     const first = routers[0] as RouterResult;
     return {
@@ -111,21 +135,40 @@ export function evaluateRouteLlm(config: SwitchyardConfig, data: RouteLlmData, o
 
   const meanApgr: Record<string, number | null> = {};
   for (const router of benchmarks[0]?.routers.map((result) => result.router) ?? []) {
-    const values = benchmarks.map((benchmark) => benchmark.routers.find((result) => result.router === router)?.apgr ?? null);
-    meanApgr[router] = values.some((value) => value === null) ? null : (values as number[]).reduce((sum, value) => sum + value, 0) / values.length;
+    const values = benchmarks.map(
+      (benchmark) => benchmark.routers.find((result) => result.router === router)?.apgr ?? null,
+    );
+    meanApgr[router] = values.some((value) => value === null)
+      ? null
+      : (values as number[]).reduce((sum, value) => sum + value, 0) / values.length;
   }
-  return { directory: data.directory, weakModel: data.weakModel, strongModel: data.strongModel, folds, benchmarks, meanApgr, warnings: data.warnings };
+  return {
+    directory: data.directory,
+    weakModel: data.weakModel,
+    strongModel: data.strongModel,
+    folds,
+    benchmarks,
+    meanApgr,
+    warnings: data.warnings,
+  };
 }
 
 /** Expected position on the ladder under the verdict's tier scores: 0 = cheapest tier, 1 = strongest. */
 export function strongScore(verdict: StrategyVerdict, tierNames: readonly string[]): number {
   if (tierNames.length < 2) return 0;
   let position = 0;
-  tierNames.forEach((name, index) => (position += (verdict.scores[name] ?? 0) * index));
+  tierNames.forEach((name, index) => {
+    position += (verdict.scores[name] ?? 0) * index;
+  });
   return position / (tierNames.length - 1);
 }
 
-function routerResult(router: string, description: string, scores: number[], outcomes: Benchmark['items']): RouterResult {
+function routerResult(
+  router: string,
+  description: string,
+  scores: number[],
+  outcomes: Benchmark['items'],
+): RouterResult {
   const curve = routingCurve(scores, outcomes);
   const gap = curve.strongPerformance - curve.weakPerformance;
   const points: RouterResult['curve'] = [];
@@ -135,6 +178,19 @@ function routerResult(router: string, description: string, scores: number[], out
     points.push({ strongShare, accuracy, pgr: gap === 0 ? null : (accuracy - curve.weakPerformance) / gap });
   }
   // Every prompt scored the same: the expected random curve has no sampling spread to speak of.
-  const interval = scores.every((score) => score === scores[0]) ? (curve.apgr === null ? null : ([curve.apgr, curve.apgr] as [number, number])) : apgrInterval(scores, outcomes);
-  return { router, description, apgr: curve.apgr, apgrInterval95: interval, cpt50: curve.cpt50, cpt80: curve.cpt80, curve: points, vertices: curve.vertices };
+  const interval = scores.every((score) => score === scores[0])
+    ? curve.apgr === null
+      ? null
+      : ([curve.apgr, curve.apgr] as [number, number])
+    : apgrInterval(scores, outcomes);
+  return {
+    router,
+    description,
+    apgr: curve.apgr,
+    apgrInterval95: interval,
+    cpt50: curve.cpt50,
+    cpt80: curve.cpt80,
+    curve: points,
+    vertices: curve.vertices,
+  };
 }

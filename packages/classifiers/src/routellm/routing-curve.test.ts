@@ -39,15 +39,31 @@ describe('routingCurve', () => {
   });
 
   it('handles judge scores, gaps of zero and mismatched input', () => {
-    const scored = routingCurve([1, 0], [{ weak: 6, strong: 9 }, { weak: 8, strong: 8 }]);
+    const scored = routingCurve(
+      [1, 0],
+      [
+        { weak: 6, strong: 9 },
+        { weak: 8, strong: 8 },
+      ],
+    );
     expect(scored.weakPerformance).toBe(7);
     expect(scored.strongPerformance).toBe(8.5);
-    expect(routingCurve([1, 0], [{ weak: 1, strong: 1 }, { weak: 0, strong: 0 }]).apgr).toBeNull();
+    expect(
+      routingCurve(
+        [1, 0],
+        [
+          { weak: 1, strong: 1 },
+          { weak: 0, strong: 0 },
+        ],
+      ).apgr,
+    ).toBeNull();
     expect(() => routingCurve([1], outcomes)).toThrow(RangeError);
   });
 
   it('refuses a score that is not a finite number, naming its position, instead of looping on it', () => {
-    expect(() => routingCurve([0.2, Number.NaN, 0.1, 0.3], outcomes)).toThrow(new RangeError('score 2 is NaN; every score must be a finite number'));
+    expect(() => routingCurve([0.2, Number.NaN, 0.1, 0.3], outcomes)).toThrow(
+      new RangeError('score 2 is NaN; every score must be a finite number'),
+    );
     expect(() => routingCurve([0.2, 0.1, Number.POSITIVE_INFINITY, 0.3], outcomes)).toThrow(/score 3 is Infinity/);
   });
 });

@@ -25,7 +25,10 @@ export interface Outcome {
 
 export function routingCurve(scores: readonly number[], outcomes: readonly Outcome[]): RoutingCurve {
   const count = outcomes.length;
-  if (count === 0 || scores.length !== count) throw new RangeError(`need one score per outcome and at least one outcome (${scores.length} scores, ${count} outcomes)`);
+  if (count === 0 || scores.length !== count)
+    throw new RangeError(
+      `need one score per outcome and at least one outcome (${scores.length} scores, ${count} outcomes)`,
+    );
   // NaN equals nothing, not even itself, so a NaN would never join a block of ties below and the
   // sweep would spin forever. Infinities are refused too: two of them make the sort's comparison
   // Infinity - Infinity = NaN, an inconsistent order.
@@ -58,7 +61,9 @@ export function routingCurve(scores: readonly number[], outcomes: readonly Outco
   const pgr = vertices.map((vertex) => (vertex.performance - weakPerformance) / gap);
   let area = 0;
   for (let index = 1; index < vertices.length; index += 1) {
-    const width = (vertices[index] as { strongShare: number }).strongShare - (vertices[index - 1] as { strongShare: number }).strongShare;
+    const width =
+      (vertices[index] as { strongShare: number }).strongShare -
+      (vertices[index - 1] as { strongShare: number }).strongShare;
     area += (width * ((pgr[index] as number) + (pgr[index - 1] as number))) / 2;
   }
   const cpt = (target: number): number | null => {
@@ -66,7 +71,10 @@ export function routingCurve(scores: readonly number[], outcomes: readonly Outco
     for (let index = 1; index < vertices.length; index += 1) {
       const [before, after] = [pgr[index - 1] as number, pgr[index] as number];
       if (after >= target) {
-        const [from, to] = [(vertices[index - 1] as { strongShare: number }).strongShare, (vertices[index] as { strongShare: number }).strongShare];
+        const [from, to] = [
+          (vertices[index - 1] as { strongShare: number }).strongShare,
+          (vertices[index] as { strongShare: number }).strongShare,
+        ];
         return from + ((target - before) / (after - before)) * (to - from);
       }
     }
@@ -83,7 +91,9 @@ export function performanceAt(curve: RoutingCurve, strongShare: number): number 
     const after = vertices[index] as { strongShare: number; performance: number };
     if (strongShare <= after.strongShare) {
       const width = after.strongShare - before.strongShare;
-      return width === 0 ? after.performance : before.performance + ((strongShare - before.strongShare) / width) * (after.performance - before.performance);
+      return width === 0
+        ? after.performance
+        : before.performance + ((strongShare - before.strongShare) / width) * (after.performance - before.performance);
     }
   }
   return curve.strongPerformance;

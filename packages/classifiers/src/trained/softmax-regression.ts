@@ -49,7 +49,12 @@ export function trainSoftmax(
   options: TrainingOptions = defaultTrainingOptions,
 ): SoftmaxModel {
   if (samples.length !== labels.length) throw new RangeError(`${samples.length} samples but ${labels.length} labels`);
-  const model: SoftmaxModel = { classes, dimensions, weights: new Float32Array(dimensions * classes), bias: new Float64Array(classes) };
+  const model: SoftmaxModel = {
+    classes,
+    dimensions,
+    weights: new Float32Array(dimensions * classes),
+    bias: new Float64Array(classes),
+  };
   const weightSquares = new Float32Array(dimensions * classes);
   const biasSquares = new Float64Array(classes);
   const probabilities = new Float64Array(classes);
@@ -67,7 +72,8 @@ export function trainSoftmax(
         const error = (probabilities[k] as number) - (k === label ? 1 : 0);
         errors[k] = error;
         biasSquares[k] = (biasSquares[k] as number) + error * error;
-        model.bias[k] = (model.bias[k] as number) - (learningRate * error) / Math.sqrt((biasSquares[k] as number) + adagradEpsilon);
+        model.bias[k] =
+          (model.bias[k] as number) - (learningRate * error) / Math.sqrt((biasSquares[k] as number) + adagradEpsilon);
       }
       // Feature-major: the weights of one bucket sit side by side, so each feature is one short run of memory.
       for (let position = 0; position < sample.indices.length; position += 1) {
@@ -77,7 +83,9 @@ export function trainSoftmax(
           const slot = base + k;
           const gradient = (errors[k] as number) * value + l2 * (model.weights[slot] as number);
           weightSquares[slot] = (weightSquares[slot] as number) + gradient * gradient;
-          model.weights[slot] = (model.weights[slot] as number) - (learningRate * gradient) / Math.sqrt((weightSquares[slot] as number) + adagradEpsilon);
+          model.weights[slot] =
+            (model.weights[slot] as number) -
+            (learningRate * gradient) / Math.sqrt((weightSquares[slot] as number) + adagradEpsilon);
         }
       }
     }
@@ -98,9 +106,15 @@ export function logitsInto(model: SoftmaxModel, sample: SparseVector, out: Float
 }
 
 /** Class probabilities into `out`; `offsets` (per class) shift the logits first (calibration). */
-export function softmaxInto(model: SoftmaxModel, sample: SparseVector, out: Float64Array, offsets?: Float64Array): Float64Array {
+export function softmaxInto(
+  model: SoftmaxModel,
+  sample: SparseVector,
+  out: Float64Array,
+  offsets?: Float64Array,
+): Float64Array {
   logitsInto(model, sample, out);
-  if (offsets !== undefined) for (let k = 0; k < model.classes; k += 1) out[k] = (out[k] as number) + (offsets[k] as number);
+  if (offsets !== undefined)
+    for (let k = 0; k < model.classes; k += 1) out[k] = (out[k] as number) + (offsets[k] as number);
   normalizeLogits(out, model.classes);
   return out;
 }

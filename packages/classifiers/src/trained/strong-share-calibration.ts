@@ -16,8 +16,13 @@ export interface StrongShareCalibration {
  * class), so sorting the margins gives the exact offset for any share: halfway between the last
  * margin routed strong and the first one not.
  */
-export function calibrateStrongShare(logits: readonly Float64Array[], strongIndex: number, targetShare: number): StrongShareCalibration {
-  if (!(targetShare >= 0 && targetShare <= 1)) throw new RangeError(`strong share must be between 0 and 1, got ${targetShare}`);
+export function calibrateStrongShare(
+  logits: readonly Float64Array[],
+  strongIndex: number,
+  targetShare: number,
+): StrongShareCalibration {
+  if (!(targetShare >= 0 && targetShare <= 1))
+    throw new RangeError(`strong share must be between 0 and 1, got ${targetShare}`);
   if (logits.length === 0) throw new RangeError('calibration needs at least one sample');
   const margins = logits
     .map((row) => {

@@ -10,8 +10,22 @@ import { trainTierModel } from './train-tier-model.ts';
 const tiers = ['simple', 'medium', 'complex'];
 const examples: LabeledExample[] = [
   ...['hi', 'hello', 'thanks!', 'good morning', 'hey there', 'bye'].map((prompt) => ({ prompt, tier: 'simple' })),
-  ...['write a poem about rain', 'explain how tides work', 'summarize this article', 'draft an email to my landlord', 'describe a sunset', 'write a cover letter'].map((prompt) => ({ prompt, tier: 'medium' })),
-  ...['prove the theorem rigorously', 'design a distributed database', 'analyze the legal risks of this merger', 'derive the bound step by step', 'threat-model our login flow', 'compare the trade-offs in depth'].map((prompt) => ({ prompt, tier: 'complex' })),
+  ...[
+    'write a poem about rain',
+    'explain how tides work',
+    'summarize this article',
+    'draft an email to my landlord',
+    'describe a sunset',
+    'write a cover letter',
+  ].map((prompt) => ({ prompt, tier: 'medium' })),
+  ...[
+    'prove the theorem rigorously',
+    'design a distributed database',
+    'analyze the legal risks of this merger',
+    'derive the bound step by step',
+    'threat-model our login flow',
+    'compare the trade-offs in depth',
+  ].map((prompt) => ({ prompt, tier: 'complex' })),
 ];
 const file = trainTierModel(examples, { tiers, strongShare: 0.4 });
 const directory = mkdtempSync(join(tmpdir(), 'switchyard-model-'));
@@ -39,8 +53,12 @@ describe('trainTierModel', () => {
   });
 
   it('refuses labels off the ladder and tiers with too few examples, naming them', () => {
-    expect(() => trainTierModel([...examples, { prompt: 'x', tier: 'gold' }], { tiers })).toThrow(/example 19 has tier "gold"/);
-    expect(() => trainTierModel(examples.slice(0, 14), { tiers })).toThrow(/at least 5 labeled examples \(fewer for: complex\)/);
+    expect(() => trainTierModel([...examples, { prompt: 'x', tier: 'gold' }], { tiers })).toThrow(
+      /example 19 has tier "gold"/,
+    );
+    expect(() => trainTierModel(examples.slice(0, 14), { tiers })).toThrow(
+      /at least 5 labeled examples \(fewer for: complex\)/,
+    );
   });
 });
 
@@ -65,22 +83,34 @@ describe('tier model files', () => {
     writeFileSync(path, '{"tiers": [');
     expect(() => readTierModel(path)).toThrow(/tier model .*junk\.json is not valid JSON/);
     expect(() => readTierModel(join(directory, 'missing.json'))).toThrow(/cannot read tier model .*missing\.json/);
-    expect(broken((copy) => delete copy.format)).toThrow(/tier model m\.json is not a Switchyard tier model .*switchyard train/);
+    expect(broken((copy) => delete copy.format)).toThrow(
+      /tier model m\.json is not a Switchyard tier model .*switchyard train/,
+    );
     expect(broken((copy) => (copy.version = 2))).toThrow(/version 2; this build reads version 1/);
   });
 
   it('lists each bad field by path', () => {
     expect(broken((copy) => (copy.bias = [1, 2]))).toThrow(/bias: has 2 entries for 3 tiers/);
-    expect(broken((copy) => ((copy.weights as TierModelFile['weights']).values = [1]))).toThrow(/weights\.values: has 1 numbers/);
-    expect(broken((copy) => ((copy.features as { dimensions: number }).dimensions = 1000))).toThrow(/features\.dimensions: must be a power of two/);
+    expect(broken((copy) => ((copy.weights as TierModelFile['weights']).values = [1]))).toThrow(
+      /weights\.values: has 1 numbers/,
+    );
+    expect(broken((copy) => ((copy.features as { dimensions: number }).dimensions = 1000))).toThrow(
+      /features\.dimensions: must be a power of two/,
+    );
     expect(broken((copy) => delete copy.calibration)).toThrow(ConfigError);
-    expect(broken((copy) => ((copy.calibration as { strongTier: string }).strongTier = 'simple'))).toThrow(/calibration\.strongTier: must be the last tier/);
+    expect(broken((copy) => ((copy.calibration as { strongTier: string }).strongTier = 'simple'))).toThrow(
+      /calibration\.strongTier: must be the last tier/,
+    );
   });
 
   it('refuses n-gram ranges whose minimum is above their maximum', () => {
     const features = (copy: Record<string, unknown>) => copy.features as { charNgrams: number[]; wordNgrams: number[] };
-    expect(broken((copy) => (features(copy).charNgrams = [5, 3]))).toThrow(/tier model m\.json is not a valid tier model:[\s\S]*features\.charNgrams: minimum 5 is above maximum 3/);
-    expect(broken((copy) => (features(copy).wordNgrams = [2, 1]))).toThrow(/features\.wordNgrams: minimum 2 is above maximum 1/);
+    expect(broken((copy) => (features(copy).charNgrams = [5, 3]))).toThrow(
+      /tier model m\.json is not a valid tier model:[\s\S]*features\.charNgrams: minimum 5 is above maximum 3/,
+    );
+    expect(broken((copy) => (features(copy).wordNgrams = [2, 1]))).toThrow(
+      /features\.wordNgrams: minimum 2 is above maximum 1/,
+    );
   });
 
   it('refuses a weight index given twice, which would silently overwrite a row', () => {
@@ -89,7 +119,11 @@ describe('tier model files', () => {
       const [first] = weights(copy).indices;
       weights(copy).indices[1] = first as number;
     });
-    expect(repeated).toThrow(new RegExp(`tier model m\\.json is not a valid tier model:[\\s\\S]*weights\\.indices\\[1\\]: repeats index ${file.weights.indices[0]} \\(first at 0\\)`));
+    expect(repeated).toThrow(
+      new RegExp(
+        `tier model m\\.json is not a valid tier model:[\\s\\S]*weights\\.indices\\[1\\]: repeats index ${file.weights.indices[0]} \\(first at 0\\)`,
+      ),
+    );
   });
 
   it('caps dimensions at 2^20, so a file cannot make start-up allocate gigabytes', () => {

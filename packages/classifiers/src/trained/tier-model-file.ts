@@ -64,12 +64,17 @@ export const tierModelSchema = z
   })
   .superRefine((model, context) => {
     const issue = (path: (string | number)[], message: string) => context.addIssue({ code: 'custom', path, message });
-    if (model.bias.length !== model.tiers.length) issue(['bias'], `has ${model.bias.length} entries for ${model.tiers.length} tiers`);
+    if (model.bias.length !== model.tiers.length)
+      issue(['bias'], `has ${model.bias.length} entries for ${model.tiers.length} tiers`);
     if (model.weights.values.length !== model.weights.indices.length * model.tiers.length) {
-      issue(['weights', 'values'], `has ${model.weights.values.length} numbers; expected ${model.weights.indices.length} indices × ${model.tiers.length} tiers`);
+      issue(
+        ['weights', 'values'],
+        `has ${model.weights.values.length} numbers; expected ${model.weights.indices.length} indices × ${model.tiers.length} tiers`,
+      );
     }
     const outOfRange = model.weights.indices.findIndex((index) => index >= model.features.dimensions);
-    if (outOfRange >= 0) issue(['weights', 'indices', outOfRange], `is not below dimensions ${model.features.dimensions}`);
+    if (outOfRange >= 0)
+      issue(['weights', 'indices', outOfRange], `is not below dimensions ${model.features.dimensions}`);
     // A repeated index would load the later row over the earlier one without a word. The first
     // repeat is enough to name: a file with one is not what `switchyard train` wrote.
     const firstAt = new Map<number, number>();
@@ -81,7 +86,8 @@ export const tierModelSchema = z
       }
       firstAt.set(index, position);
     }
-    if (model.calibration.strongTier !== model.tiers[model.tiers.length - 1]) issue(['calibration', 'strongTier'], 'must be the last tier');
+    if (model.calibration.strongTier !== model.tiers[model.tiers.length - 1])
+      issue(['calibration', 'strongTier'], 'must be the last tier');
   });
 
 export type TierModelFile = z.infer<typeof tierModelSchema>;
@@ -99,22 +105,33 @@ export interface TierModel {
 export function parseTierModel(document: unknown, source: string): TierModel {
   const head = z.object({ format: z.unknown(), version: z.unknown() }).safeParse(document);
   if (!head.success || head.data.format !== tierModelFormat) {
-    throw new ConfigError(`${source} is not a Switchyard tier model (expected "format": "${tierModelFormat}"; write one with: switchyard train <labeled.jsonl> -o <model.json>)`);
+    throw new ConfigError(
+      `${source} is not a Switchyard tier model (expected "format": "${tierModelFormat}"; write one with: switchyard train <labeled.jsonl> -o <model.json>)`,
+    );
   }
-  if (head.data.version !== 1) throw new ConfigError(`${source} is tier model version ${JSON.stringify(head.data.version)}; this build reads version 1`);
+  if (head.data.version !== 1)
+    throw new ConfigError(
+      `${source} is tier model version ${JSON.stringify(head.data.version)}; this build reads version 1`,
+    );
   const parsed = tierModelSchema.safeParse(document);
   if (!parsed.success) throw new ConfigError(`${source} is not a valid tier model:`, formatIssues(parsed.error.issues));
   const file = parsed.data;
   const classes = file.tiers.length;
   const weights = new Float32Array(file.features.dimensions * classes);
   file.weights.indices.forEach((index, row) => {
-    for (let k = 0; k < classes; k += 1) weights[index * classes + k] = file.weights.values[row * classes + k] as number;
+    for (let k = 0; k < classes; k += 1)
+      weights[index * classes + k] = file.weights.values[row * classes + k] as number;
   });
   const offsets = new Float64Array(classes);
   offsets[classes - 1] = file.calibration.logitOffset;
   return {
     tiers: file.tiers,
-    features: { dimensions: file.features.dimensions, charNgrams: file.features.charNgrams, wordNgrams: file.features.wordNgrams, shape: file.features.shape },
+    features: {
+      dimensions: file.features.dimensions,
+      charNgrams: file.features.charNgrams,
+      wordNgrams: file.features.wordNgrams,
+      shape: file.features.shape,
+    },
     softmax: { classes, dimensions: file.features.dimensions, weights, bias: Float64Array.from(file.bias) },
     offsets,
     file,
@@ -142,7 +159,8 @@ export function writeTierModel(path: string, file: TierModelFile): void {
   const { weights, ...rest } = file;
   const classes = file.tiers.length;
   const rows: string[] = [];
-  for (let row = 0; row < weights.indices.length; row += 1) rows.push(JSON.stringify(weights.values.slice(row * classes, (row + 1) * classes)));
+  for (let row = 0; row < weights.indices.length; row += 1)
+    rows.push(JSON.stringify(weights.values.slice(row * classes, (row + 1) * classes)));
   const head = JSON.stringify(rest, null, 2).replace(/\n}$/, '');
   const text = `${head},\n  "weights": {\n    "indices": ${JSON.stringify(weights.indices)},\n    "values": [\n${rows.map((row) => `      ${row.slice(1, -1)}`).join(',\n')}\n    ]\n  }\n}\n`;
   writeFileSync(path, text);

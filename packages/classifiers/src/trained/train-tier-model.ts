@@ -1,7 +1,18 @@
-import { defaultFeatureOptions, extractFeatures, type FeatureOptions, type SparseVector } from '../embedding/text-features.ts';
+import {
+  defaultFeatureOptions,
+  extractFeatures,
+  type FeatureOptions,
+  type SparseVector,
+} from '../embedding/text-features.ts';
 import { stratifiedFolds } from '../evaluation/folds.ts';
 import type { LabeledExample } from '../labeled-set.ts';
-import { defaultTrainingOptions, logitsInto, trainSoftmax, type SoftmaxModel, type TrainingOptions } from './softmax-regression.ts';
+import {
+  defaultTrainingOptions,
+  logitsInto,
+  trainSoftmax,
+  type SoftmaxModel,
+  type TrainingOptions,
+} from './softmax-regression.ts';
 import { calibrateStrongShare } from './strong-share-calibration.ts';
 import { tierModelFormat, type TierModelFile } from './tier-model-file.ts';
 
@@ -39,7 +50,10 @@ export function trainTierModel(examples: readonly LabeledExample[], options: Tra
   const training: TrainingOptions = { ...defaultTrainingOptions, ...options.training };
   const labels = examples.map((example, index) => {
     const label = tiers.indexOf(example.tier);
-    if (label < 0) throw new Error(`example ${index + 1} has tier "${example.tier}", which is not configured (tiers: ${tiers.join(', ')})`);
+    if (label < 0)
+      throw new Error(
+        `example ${index + 1} has tier "${example.tier}", which is not configured (tiers: ${tiers.join(', ')})`,
+      );
     return label;
   });
   const byTier: Record<string, number> = {};
@@ -47,20 +61,29 @@ export function trainTierModel(examples: readonly LabeledExample[], options: Tra
   for (const example of examples) byTier[example.tier] = (byTier[example.tier] ?? 0) + 1;
   const folds = options.calibrationFolds ?? defaultCalibrationFolds;
   const empty = tiers.filter((tier) => (byTier[tier] ?? 0) < folds);
-  if (empty.length > 0) throw new Error(`every tier needs at least ${folds} labeled examples (fewer for: ${empty.join(', ')})`);
+  if (empty.length > 0)
+    throw new Error(`every tier needs at least ${folds} labeled examples (fewer for: ${empty.join(', ')})`);
 
   const samples = examples.map((example) => extractFeatures(example.prompt, features));
   const strongIndex = tiers.length - 1;
   const heldOut = heldOutLogits(samples, labels, tiers.length, features.dimensions, training, folds);
   const targetShare = options.strongShare ?? (byTier[tiers[strongIndex] as string] ?? 0) / examples.length;
   const calibration = calibrateStrongShare(heldOut, strongIndex, targetShare);
-  const correct = heldOut.filter((row, index) => argmaxWithOffset(row, strongIndex, calibration.offset) === labels[index]).length;
+  const correct = heldOut.filter(
+    (row, index) => argmaxWithOffset(row, strongIndex, calibration.offset) === labels[index],
+  ).length;
 
   const model = trainSoftmax(samples, labels, tiers.length, features.dimensions, training);
   return {
     format: tierModelFormat,
     version: 1,
-    features: { type: 'hashed-ngrams', dimensions: features.dimensions, charNgrams: [...features.charNgrams], wordNgrams: [...features.wordNgrams], shape: features.shape },
+    features: {
+      type: 'hashed-ngrams',
+      dimensions: features.dimensions,
+      charNgrams: [...features.charNgrams],
+      wordNgrams: [...features.wordNgrams],
+      shape: features.shape,
+    },
     tiers: [...tiers],
     bias: [...model.bias].map(rounded),
     weights: sparseWeights(model),
@@ -103,7 +126,8 @@ export function heldOutLogits(
       training,
     );
     foldOf.forEach((assigned, index) => {
-      if (assigned === fold) logits[index] = logitsInto(model, samples[index] as SparseVector, new Float64Array(classes));
+      if (assigned === fold)
+        logits[index] = logitsInto(model, samples[index] as SparseVector, new Float64Array(classes));
     });
   }
   return logits;
