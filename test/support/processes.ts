@@ -9,6 +9,8 @@ export interface RoleProcess {
   child: ChildProcess;
   /** Everything the process wrote, for failure messages. */
   output(): string;
+  /** Everything the process wrote to standard error (its log). */
+  stderr(): string;
   /** Resolves with the first match of `pattern` in the process's standard output. */
   waitForLine(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   /** SIGTERM, then waits for the exit. */
@@ -40,6 +42,7 @@ function startNode(name: string, argv: string[], env: Record<string, string>): R
     name,
     child,
     output,
+    stderr: () => stderr,
     waitForLine(pattern, timeoutMs = 30_000) {
       return new Promise((resolve, reject) => {
         const check = () => {

@@ -12,7 +12,8 @@ export interface ClassifierWorkerOptions {
 }
 
 export interface RunningClassifier {
-  close(): Promise<void>;
+  /** Stops taking jobs; in-flight ones finish within `deadlineMs` (default: no limit). */
+  close(deadlineMs?: number): Promise<void>;
 }
 
 export function startClassifierWorker(options: ClassifierWorkerOptions): RunningClassifier {
@@ -26,5 +27,5 @@ export function startClassifierWorker(options: ClassifierWorkerOptions): Running
     connectionName: 'switchyard-classifier',
   });
   logger.info({ concurrency: config.queue.classifierConcurrency }, 'classifier-started');
-  return { close: () => hopWorker.close() };
+  return { close: (deadlineMs) => hopWorker.close(deadlineMs) };
 }

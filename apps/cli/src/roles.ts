@@ -1,7 +1,7 @@
 import { buildApp } from '@switchyard/api';
 import { startClassifierWorker } from '@switchyard/classifier';
 import { createExecutorBreakers, startExecutor } from '@switchyard/executor';
-import { createQueueRuntime, waitForRedis, type QueueRuntime } from '@switchyard/queue';
+import { checkEvictionPolicy, createQueueRuntime, waitForRedis, type QueueRuntime } from '@switchyard/queue';
 import type { Boot } from './bootstrap.ts';
 
 export interface RoleSelection {
@@ -27,12 +27,17 @@ export async function startRoles(boot: Boot, roles: RoleSelection): Promise<Runn
   // Workers wait for Redis when it is away; the API fails fast with a 503. Each gets a runtime
   // whose connection behaves that way.
   const hasWorkers = roles.classifier === true || (roles.executors ?? []).length > 0;
-  const workerRuntime = hasWorkers ? createQueueRuntime(config, boot.env.redisUrl, 'worker') : undefined;
-  const apiRuntime = roles.api === true ? createQueueRuntime(config, boot.env.redisUrl, 'producer') : undefined;
+  const redisLogger = boot.logger('redis');
+  const workerRuntime = hasWorkers ? createQueueRuntime(config, boot.env.redisUrl, 'worker', redisLogger) : undefined;
+  const apiRuntime =
+    roles.api === true ? createQueueRuntime(config, boot.env.redisUrl, 'producer', redisLogger) : undefined;
   const runtime = apiRuntime ?? workerRuntime;
   if (runtime === undefined) throw new Error('no role selected');
   await waitForRedis(runtime.redis, 10_000);
-  const closers: (() => Promise<void>)[] = [];
+  await checkEvictionPolicy(runtime.redis, config.queue.evictionPolicyCheck, redisLogger);
+  // Workers get what is left of the shutdown deadline when their turn comes (after the API).
+  const closers: ((deadlineMs: number) => Promise<void>)[] = [];
+  const workerClosers: ((deadlineMs: number) => Promise<void>)[] = [];
   let apiUrl: string | undefined;
 
   if (roles.classifier === true && workerRuntime !== undefined) {
@@ -42,7 +47,7 @@ export async function startRoles(boot: Boot, roles: RoleSelection): Promise<Runn
       chain: boot.classifier(),
       logger: boot.logger('classifier'),
     });
-    closers.push(() => worker.close());
+    workerClosers.push((deadlineMs) => worker.close(deadlineMs));
   }
   const tiers = roles.executors ?? [];
   if (workerRuntime !== undefined && tiers.length > 0) {
@@ -57,9 +62,12 @@ export async function startRoles(boot: Boot, roles: RoleSelection): Promise<Runn
         breakers,
         logger: boot.logger(`executor.${tier}`),
       });
-      closers.push(() => executor.close());
+      workerClosers.push((deadlineMs) => executor.close(deadlineMs));
     }
-    closers.push(() => breakers.close());
+    closers.push(async (deadlineMs) => {
+      await Promise.all(workerClosers.map((close) => close(deadlineMs)));
+      await breakers.close();
+    });
     await breakers.ready;
   }
   if (apiRuntime !== undefined) {
@@ -75,14 +83,29 @@ export async function startRoles(boot: Boot, roles: RoleSelection): Promise<Runn
     apiUrl = url.origin;
     closers.unshift(() => app.close());
   }
+  if (tiers.length === 0 && workerClosers.length > 0)
+    closers.push((deadlineMs) => Promise.all(workerClosers.map((close) => close(deadlineMs))).then(() => undefined));
 
   return {
     apiUrl,
     runtime,
+    /**
+     * Stops taking work and lets what is in flight finish or go back to the queue within
+     * `shutdown.deadlineMs`; past it, connections are dropped and in-flight hops run again elsewhere.
+     */
     async close() {
-      for (const close of closers) await close();
-      await apiRuntime?.close();
-      await workerRuntime?.close();
+      const until = Date.now() + config.shutdown.deadlineMs;
+      const left = () => Math.max(0, until - Date.now());
+      const closing = (async () => {
+        for (const close of closers) await close(left());
+        await apiRuntime?.close();
+        await workerRuntime?.close();
+      })();
+      let timer: NodeJS.Timeout | undefined;
+      // One second past the deadline for the workers to drop their connections, then give up waiting.
+      const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, config.shutdown.deadlineMs + 1_000)));
+      await Promise.race([closing, late]);
+      clearTimeout(timer);
     },
   };
 }

@@ -23,7 +23,8 @@ export interface RunningExecutor {
   tier: string;
   /** Resolves once the executor listens to other processes' breaker changes. */
   ready: Promise<void>;
-  close(): Promise<void>;
+  /** Stops taking jobs; in-flight hops finish or are handed back within `deadlineMs` (default: no limit). */
+  close(deadlineMs?: number): Promise<void>;
 }
 
 export interface ProcessBreakers {
@@ -42,12 +43,13 @@ export function createExecutorBreakers(
   options: Pick<ExecutorOptions, 'config' | 'runtime' | 'logger'>,
 ): ProcessBreakers {
   const { config, runtime, logger } = options;
-  const subscriber = createRedis(runtime.redisUrl, 'subscriber', 'switchyard-breakers');
+  const subscriber = createRedis(runtime.redisUrl, 'subscriber', 'switchyard-breakers', runtime.report);
   const sync = createRedisBreakerSync({
     redis: runtime.redis,
     subscriber,
     channel: runtime.keys.breakerChannel,
     probeKey: (endpoint) => runtime.keys.breakerProbe(endpoint),
+    stateKey: (endpoint) => runtime.keys.breakerState(endpoint),
     onError: (error) => logger.warn({ error: error.message }, 'breaker-sync-error'),
   });
   const board = new BreakerBoard(config, { logger, sync });
@@ -86,8 +88,8 @@ export function startExecutor(options: ExecutorOptions): RunningExecutor {
   return {
     tier,
     ready: breakers.ready,
-    async close() {
-      await hopWorker.close();
+    async close(deadlineMs) {
+      await hopWorker.close(deadlineMs);
       if (ownsBreakers) await breakers.close();
     },
   };

@@ -18,6 +18,7 @@ import { assessAnswer } from '@switchyard/quality';
 import { parseJobData, runHop, type QueueSet, type RequestStore } from '@switchyard/queue';
 import { DelayedError, type Job } from 'bullmq';
 import { callTier, deploymentRef } from './call-tier.ts';
+import { assertJobMatchesRecord } from './job-trust.ts';
 import { TierUnavailableError } from './tier-unavailable-error.ts';
 import {
   escalatePassedOver,
@@ -62,6 +63,7 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
       // One read for everything this hop needs: status, request, decision and earlier attempts.
       const record = await store.getForWork(payload.requestId);
       if (record.status === 'completed' || record.status === 'failed') return { outcome: 'skipped' };
+      assertJobMatchesRecord(job, payload, record, tierName, ladder, config);
       const { request, decision } = record;
       await store.markRunning(payload.requestId);
 

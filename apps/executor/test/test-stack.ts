@@ -97,6 +97,17 @@ export async function startTestStack(
     async submit(prompt, tier = config.tiers[0]?.name ?? '') {
       const id = newRequestId();
       await runtime.store.create([{ id, request: { messages: [{ role: 'user', content: prompt }] } }]);
+      // Executors run only the hop the record routed: the decision a classifier would have taken.
+      await runtime.store.setDecision(id, {
+        strategy: 'test-stack',
+        tier,
+        route: config.classifier.fallbackRoute,
+        confidence: 1,
+        scores: {},
+        adjustments: [],
+        chain: [],
+        durationUs: 0,
+      });
       await runtime.queues
         .tier(tier)
         .add(jobCatalog.tier.jobName, { requestId: id, hop: 0, tier, history: [] }, { jobId: tierJobId(id, 0) });

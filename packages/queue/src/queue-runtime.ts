@@ -1,5 +1,12 @@
 import type { SwitchyardConfig } from '@switchyard/core';
+import { createLogger } from '@switchyard/observability';
 import { CompletionEvents } from './completion-events.ts';
+import {
+  connectionErrorReporter,
+  redisSecrets,
+  type ConnectionErrorReporter,
+  type ConnectionLogger,
+} from './connection-errors.ts';
 import { KeySpace } from './key-space.ts';
 import { QueueSet } from './queue-factory.ts';
 import { createRedis, type RedisClient, type RedisRole } from './redis-connection.ts';
@@ -12,6 +19,10 @@ export interface QueueRuntime {
   store: RequestStore;
   queues: QueueSet;
   redisUrl: string;
+  /** The queue settings of the configuration (attempts, backoff and retention workers enforce). */
+  settings: SwitchyardConfig['queue'];
+  /** Where every connection and BullMQ object of this runtime reports its errors (password redacted). */
+  report: ConnectionErrorReporter;
   /** A subscriber for completion events; opened on first use. */
   events(): CompletionEvents;
   close(): Promise<void>;
@@ -21,11 +32,13 @@ export function createQueueRuntime(
   config: SwitchyardConfig,
   redisUrl: string,
   role: Exclude<RedisRole, 'subscriber'>,
+  logger: ConnectionLogger = createLogger({ name: 'redis' }),
 ): QueueRuntime {
-  const redis = createRedis(redisUrl, role);
+  const report = connectionErrorReporter(logger, redisSecrets(redisUrl));
+  const redis = createRedis(redisUrl, role, undefined, report);
   const keys = new KeySpace(config.queue.prefix);
   const store = new RequestStore(redis, keys, config.queue.retentionSeconds);
-  const queues = new QueueSet(redis, keys, config);
+  const queues = new QueueSet(redis, keys, config, report);
   let events: CompletionEvents | undefined;
   return {
     redis,
@@ -33,8 +46,10 @@ export function createQueueRuntime(
     store,
     queues,
     redisUrl,
+    settings: config.queue,
+    report,
     events() {
-      events ??= new CompletionEvents(createRedis(redisUrl, 'subscriber'), keys.eventsChannel);
+      events ??= new CompletionEvents(createRedis(redisUrl, 'subscriber', undefined, report), keys.eventsChannel);
       return events;
     },
     async close() {
