@@ -22,4 +22,5 @@ export { DeploymentUnavailableError, type UnavailableReason } from './deployment
 export type { BreakerMessage, BreakerSync } from './breaker-sync.ts';
 export { createRedisBreakerSync, type RedisBreakerSyncOptions } from './redis-breaker-sync.ts';
 export { createReplayAdapter, type ReplayAdapterOptions } from './replay-adapter.ts';
-export { loadRoutellmResponses, normalizePrompt, type ReplayDataset } from './routellm-replay-data.ts';
+export { loadRoutellmResponses, type ReplayDataset } from './routellm-replay-data.ts';
+export { normalizePrompt, readRouteLlmTable, type RouteLlmTable } from './routellm-table.ts';
