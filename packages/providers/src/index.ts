@@ -1,7 +1,7 @@
 export type { FinishReason, GenerateOptions, GenerateRequest, GenerateResult, ProviderAdapter } from './contract.ts';
-export { createSimulatedAdapter, simulatedLabel, type SimulatedAdapterOptions } from './simulated-adapter.ts';
-export { createAnthropicAdapter, type AnthropicAdapterOptions } from './anthropic-adapter.ts';
-export { createOpenAIAdapter, type OpenAIAdapterOptions } from './openai-adapter.ts';
+export { createSimulatedAdapter, simulatedLabel, type SimulatedAdapterOptions } from './adapters/simulated-adapter.ts';
+export { createAnthropicAdapter, type AnthropicAdapterOptions } from './adapters/anthropic-adapter.ts';
+export { createOpenAIAdapter, type OpenAIAdapterOptions } from './adapters/openai-adapter.ts';
 export {
   createProviderRegistry,
   type AdapterFactory,
@@ -16,6 +16,7 @@ export {
   type BoardLogger,
   type BreakerBoardOptions,
   type DeploymentCooldown,
+<<<<<<< HEAD
 } from './breaker-board.ts';
 export type { BreakerState, BreakerTransition } from './endpoint-breaker.ts';
 export { DeploymentUnavailableError, type UnavailableReason } from './deployment-unavailable-error.ts';
@@ -24,3 +25,12 @@ export { createRedisBreakerSync, type RedisBreakerSyncOptions } from './redis-br
 export { createReplayAdapter, type ReplayAdapterOptions } from './replay-adapter.ts';
 export { loadRoutellmResponses, type ReplayDataset } from './routellm-replay-data.ts';
 export { normalizePrompt, readRouteLlmTable, type RouteLlmTable } from './routellm-table.ts';
+=======
+} from './breakers/breaker-board.ts';
+export type { BreakerState, BreakerTransition } from './breakers/endpoint-breaker.ts';
+export { DeploymentUnavailableError, type UnavailableReason } from './breakers/deployment-unavailable-error.ts';
+export type { BreakerMessage, BreakerSync } from './breakers/breaker-sync.ts';
+export { createRedisBreakerSync, type RedisBreakerSyncOptions } from './breakers/redis-breaker-sync.ts';
+export { createReplayAdapter, type ReplayAdapterOptions } from './adapters/replay-adapter.ts';
+export { loadRoutellmResponses, normalizePrompt, type ReplayDataset } from './adapters/routellm-replay-data.ts';
+>>>>>>> main

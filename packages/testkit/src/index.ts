@@ -7,3 +7,4 @@ export { startFakeOpenAI } from './fake-openai.ts';
 export { startTestServer, type RecordedCall, type Reply, type TestServer } from './recording-http-server.ts';
 export { configWithTiers } from './config-with-tiers.ts';
 export { sharedDataPath } from './shared-data-path.ts';
+export { scriptedSseFetch, sseFrame, type SseScript } from './scripted-sse-fetch.ts';
