@@ -6,12 +6,7 @@ import { createProviderRegistry } from '../provider-registry.ts';
 import { createReplayAdapter } from './replay-adapter.ts';
 import { loadRoutellmResponses } from './routellm-replay-data.ts';
 
-<<<<<<< HEAD:packages/providers/src/replay-adapter.test.ts
 const gsm8k = sharedDataPath('routellm', 'gsm8k_responses.csv');
-=======
-// The shared data lives next to the project (`../shared/data`), never inside it.
-const gsm8k = fileURLToPath(new URL('../../../../../shared/data/routellm/gsm8k_responses.csv', import.meta.url));
->>>>>>> main:packages/providers/src/adapters/replay-adapter.test.ts
 const weak = 'mistralai/Mixtral-8x7B-Instruct-v0.1';
 const strong = 'gpt-4-1106-preview';
 const robe =
