@@ -1,6 +1,6 @@
 import { loadConfig } from '@switchyard/core';
-import { createRedis } from '@switchyard/queue';
 import { startRedisServer, type RedisServerProcess } from '@switchyard/testkit';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRole, type RoleProcess } from '../support/processes.ts';
 import { writeConfigFile } from '../support/stack.ts';
@@ -67,12 +67,12 @@ describe('the Redis password never reaches the output', () => {
     const classifier = start('classifier', ['classifier'], redis.url);
     await Promise.all([executor.waitForLine(/running/), classifier.waitForLine(/running/)]);
 
-    const admin = createRedis(redis.url, 'worker', 'switchyard-test-admin');
+    const admin = new Redis(redis.url);
     const changed = 'changed-pw-2342';
     try {
       await admin.config('SET', 'requirepass', changed);
       // Every connection of the roles must authenticate again, now with a password that is wrong.
-      await admin.client('KILL', 'TYPE', 'normal');
+      await admin.call('CLIENT', 'KILL', 'TYPE', 'normal');
     } finally {
       admin.disconnect();
     }

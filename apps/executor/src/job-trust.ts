@@ -1,12 +1,14 @@
 import { tierJobId, type RequestRecord, type SwitchyardConfig, type TierJob, type TierLadder } from '@switchyard/core';
 import { StrayJobError } from '@switchyard/queue';
 import type { Job } from 'bullmq';
+import { capsOf, mayEscalate } from './escalation-rule.ts';
 
 /**
  * Checks a tier job against its request's record before anything is called or stored: what the
  * job says about itself (hop, tier, id) is believed only when the record agrees. The record says
- * where the request is: hop 0 runs on the tier the classifier chose, hop n on the tier above the
- * one whose attempt n-1 escalated, and no hop goes past `cascade.maxEscalations`. A job that
+ * where the request is: hop 0 runs on the tier the classifier chose, hop n on the tier the
+ * escalation rule gives for attempt n-1 (which escalated), and no hop goes past
+ * `cascade.maxEscalations`. A job that
  * claims anything else (`hop: 9` on the cheapest tier for a request forced to the top one) was
  * not made by Switchyard and must not answer the request: it fails alone, as a stray.
  */

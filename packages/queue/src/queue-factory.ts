@@ -1,4 +1,12 @@
-import { classifyQueueName, defaultJobOptions, tierQueueName, type SwitchyardConfig } from '@switchyard/core';
+import {
+  classifyQueueName,
+  defaultJobOptions,
+  jobCatalog,
+  tierJobId,
+  tierQueueName,
+  type SwitchyardConfig,
+  type TierJob,
+} from '@switchyard/core';
 import { Queue, type Processor, type Worker } from 'bullmq';
 import { reportErrorsOf, type ConnectionErrorReporter } from './connection-errors.ts';
 import { HouseWorker } from './house-worker.ts';
@@ -41,6 +49,15 @@ export class QueueSet {
     const queue = this.all().find((candidate) => candidate.name === queueName);
     if (!queue) throw new RangeError(`no queue "${queueName}"`);
     return queue;
+  }
+
+  /**
+   * The one place a tier hop is enqueued (first hop from the classifier or the sync path, every
+   * escalation). The job id is derived from the request and the hop, so enqueuing the same hop
+   * again (a worker that crashed after enqueuing, before finishing its own job) is a no-op.
+   */
+  async enqueueHop(job: TierJob): Promise<void> {
+    await this.tier(job.tier).add(jobCatalog.tier.jobName, job, { jobId: tierJobId(job.requestId, job.hop) });
   }
 
   all(): Queue[] {
