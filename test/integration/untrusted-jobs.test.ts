@@ -13,7 +13,7 @@ import { startExecutor, type RunningExecutor } from '@switchyard/executor';
 import { createLogger } from '@switchyard/observability';
 import { createProviderRegistry } from '@switchyard/providers';
 import { createQueueRuntime, createRedis, createWorker, type QueueRuntime, type RedisClient } from '@switchyard/queue';
-import { redisUrlForTests, uniquePrefix } from '@switchyard/testkit';
+import { redisUrlForTests, routedDecision, uniquePrefix } from '@switchyard/testkit';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -111,16 +111,7 @@ describe('jobs are not trusted', () => {
     await runtime.store.create([
       { id: requestId, request: { messages: [{ role: 'user', content: 'hi' }], force_tier: 'complex' } },
     ]);
-    await runtime.store.setDecision(requestId, {
-      strategy: 'override',
-      tier: 'complex',
-      route: config.classifier.fallbackRoute,
-      confidence: 1,
-      scores: {},
-      adjustments: ['force_tier'],
-      chain: [],
-      durationUs: 0,
-    });
+    await runtime.store.setDecision(requestId, routedDecision('complex', config.classifier.fallbackRoute));
     const simple = runtime.queues.tier('simple');
     const claims = [
       { data: { requestId, hop: 9, tier: 'bogus', history: [] }, jobId: tierJobId(requestId, 9) },

@@ -12,6 +12,7 @@ import { createProviderRegistry, defaultAdapterFactories } from '@switchyard/pro
 import { createQueueRuntime, type QueueRuntime } from '@switchyard/queue';
 import {
   redisUrlForTests,
+  routedDecision,
   startFakeAnthropic,
   startFakeOpenAI,
   uniquePrefix,
@@ -98,16 +99,7 @@ export async function startTestStack(
       const id = newRequestId();
       await runtime.store.create([{ id, request: { messages: [{ role: 'user', content: prompt }] } }]);
       // Executors run only the hop the record routed: the decision a classifier would have taken.
-      await runtime.store.setDecision(id, {
-        strategy: 'test-stack',
-        tier,
-        route: config.classifier.fallbackRoute,
-        confidence: 1,
-        scores: {},
-        adjustments: [],
-        chain: [],
-        durationUs: 0,
-      });
+      await runtime.store.setDecision(id, routedDecision(tier, config.classifier.fallbackRoute));
       await runtime.queues
         .tier(tier)
         .add(jobCatalog.tier.jobName, { requestId: id, hop: 0, tier, history: [] }, { jobId: tierJobId(id, 0) });
