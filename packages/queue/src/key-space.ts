@@ -10,7 +10,11 @@ import { createHash } from 'node:crypto';
  * slot, atomically, on Redis Cluster too.
  */
 export class KeySpace {
-  constructor(readonly prefix: string) {}
+  readonly prefix: string;
+
+  constructor(prefix: string) {
+    this.prefix = prefix;
+  }
 
   /** BullMQ `prefix` option for a queue: `{switchyard.tier.simple}` → keys `{switchyard.tier.simple}:tier.simple:*`. */
   queuePrefix(queueName: string): string {

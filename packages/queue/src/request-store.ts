@@ -48,13 +48,18 @@ const attemptField = (hop: number) => `attempt:${hop}`;
  * appending a duplicate.
  */
 export class RequestStore {
-  constructor(
-    private readonly redis: RedisClient,
-    private readonly keys: KeySpace,
-    private readonly retentionSeconds: number,
-    /** How long a day's cost ledger is kept after its last write. */
-    private readonly ledgerRetentionSeconds: number = 400 * 86_400,
-  ) {}
+  private readonly redis: RedisClient;
+  private readonly keys: KeySpace;
+  private readonly retentionSeconds: number;
+  /** How long a day's cost ledger is kept after its last write. */
+  private readonly ledgerRetentionSeconds: number;
+
+  constructor(redis: RedisClient, keys: KeySpace, retentionSeconds: number, ledgerRetentionSeconds = 400 * 86_400) {
+    this.redis = redis;
+    this.keys = keys;
+    this.retentionSeconds = retentionSeconds;
+    this.ledgerRetentionSeconds = ledgerRetentionSeconds;
+  }
 
   /**
    * Claims a client idempotency key for `ownerId`. Returns the id that owns the key: `ownerId`
