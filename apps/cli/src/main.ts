@@ -23,6 +23,8 @@ Use a running API (--api URL, default http://127.0.0.1:<api.port>):
   status BATCH_ID        counts by status
   results BATCH_ID       results as JSONL
   report BATCH_ID        requests per tier, escalations, cost against the all-premium baseline
+  report                 the same from the cost ledger of every request [--from DAY --to DAY] (UTC,
+                         default the last 30 days) [--by tier|deployment|route|key|day]
 
 Classification (no Redis, no job):
   route PROMPT           the tier and route the prompt would get [--explain: every strategy's verdict and scores]
@@ -54,6 +56,9 @@ async function main(argv: string[]): Promise<void> {
       simulate: { type: 'boolean' },
       tier: { type: 'string', multiple: true },
       api: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      by: { type: 'string' },
       file: { type: 'string' },
       json: { type: 'boolean' },
       wait: { type: 'boolean' },
