@@ -1,8 +1,8 @@
-import { buildApp } from '@switchyard/api';
-import { startClassifierWorker } from '@switchyard/classifier';
-import { createExecutorBreakers, startExecutor } from '@switchyard/executor';
-import { checkEvictionPolicy, createQueueRuntime, waitForRedis, type QueueRuntime } from '@switchyard/queue';
-import type { Boot } from './bootstrap.ts';
+import { startApi } from '@switchyard/api';
+import type { Boot } from '@switchyard/bootstrap';
+import { startClassifier } from '@switchyard/classifier';
+import { startExecutors } from '@switchyard/executor';
+import { connectQueueRuntime, type QueueRuntime } from '@switchyard/queue';
 
 export interface RoleSelection {
   api?: boolean;
@@ -15,10 +15,14 @@ export interface RunningRoles {
   /** `http://host:port` of the API when it runs here. */
   apiUrl: string | undefined;
   runtime: QueueRuntime;
-  close(): Promise<void>;
+  /** Stops every role here; workers finish or hand back their jobs within `deadlineMs` (default: no limit). */
+  close(deadlineMs?: number): Promise<void>;
 }
 
-/** Starts the selected roles in this process around one Redis runtime. */
+/**
+ * Several roles in one process around one Redis (`switchyard start`, the demo): each app's own
+ * starter, with one worker runtime shared by the classifier and the executors.
+ */
 export async function startRoles(boot: Boot, roles: RoleSelection): Promise<RunningRoles> {
   const { config } = boot;
   // Before any connection: a bad model file, or a remote embedder that cannot embed the centroid
@@ -27,85 +31,39 @@ export async function startRoles(boot: Boot, roles: RoleSelection): Promise<Runn
   // Workers wait for Redis when it is away; the API fails fast with a 503. Each gets a runtime
   // whose connection behaves that way.
   const hasWorkers = roles.classifier === true || (roles.executors ?? []).length > 0;
-  const redisLogger = boot.logger('redis');
-  const workerRuntime = hasWorkers ? createQueueRuntime(config, boot.env.redisUrl, 'worker', redisLogger) : undefined;
+  const logger = boot.logger('redis');
+  const workerRuntime = hasWorkers ? await connectQueueRuntime(config, boot.env.redisUrl, 'worker', logger) : undefined;
   const apiRuntime =
-    roles.api === true ? createQueueRuntime(config, boot.env.redisUrl, 'producer', redisLogger) : undefined;
+    roles.api === true ? await connectQueueRuntime(config, boot.env.redisUrl, 'producer', logger) : undefined;
   const runtime = apiRuntime ?? workerRuntime;
   if (runtime === undefined) throw new Error('no role selected');
-  await waitForRedis(runtime.redis, 10_000);
-  await checkEvictionPolicy(runtime.redis, config.queue.evictionPolicyCheck, redisLogger);
-  // Workers get what is left of the shutdown deadline when their turn comes (after the API).
-  const closers: ((deadlineMs: number) => Promise<void>)[] = [];
-  const workerClosers: ((deadlineMs: number) => Promise<void>)[] = [];
+  // The API stops first (no new work), then the workers share what is left of the deadline.
+  const closers: ((deadlineMs: number | undefined) => Promise<void>)[] = [];
   let apiUrl: string | undefined;
 
   if (roles.classifier === true && workerRuntime !== undefined) {
-    const worker = startClassifierWorker({
-      config,
-      runtime: workerRuntime,
-      chain: boot.classifier(),
-      logger: boot.logger('classifier'),
-    });
-    workerClosers.push((deadlineMs) => worker.close(deadlineMs));
+    const classifier = startClassifier(boot, workerRuntime);
+    closers.push((deadlineMs) => classifier.close(deadlineMs));
   }
   const tiers = roles.executors ?? [];
   if (workerRuntime !== undefined && tiers.length > 0) {
-    // One breaker per provider endpoint per process, shared by the executors of every tier here.
-    const breakers = createExecutorBreakers({ config, runtime: workerRuntime, logger: boot.logger('breakers') });
-    for (const tier of tiers) {
-      const executor = startExecutor({
-        config,
-        tier,
-        runtime: workerRuntime,
-        providers: boot.providers(),
-        breakers,
-        logger: boot.logger(`executor.${tier}`),
-      });
-      workerClosers.push((deadlineMs) => executor.close(deadlineMs));
-    }
-    closers.push(async (deadlineMs) => {
-      await Promise.all(workerClosers.map((close) => close(deadlineMs)));
-      await breakers.close();
-    });
-    await breakers.ready;
+    const executors = await startExecutors(boot, workerRuntime, tiers);
+    closers.push((deadlineMs) => executors.close(deadlineMs));
   }
   if (apiRuntime !== undefined) {
-    const app = await buildApp({
-      config,
-      runtime: apiRuntime,
-      logger: boot.logger('api'),
-      classifier: boot.separateClassifier(),
-    });
-    const address = await app.listen({ host: config.api.host, port: config.api.port });
-    const url = new URL(address);
-    if (url.hostname === '0.0.0.0' || url.hostname === '[::]') url.hostname = '127.0.0.1';
-    apiUrl = url.origin;
-    closers.unshift(() => app.close());
+    const api = await startApi(boot, apiRuntime);
+    apiUrl = api.url;
+    closers.unshift(() => api.close());
   }
-  if (tiers.length === 0 && workerClosers.length > 0)
-    closers.push((deadlineMs) => Promise.all(workerClosers.map((close) => close(deadlineMs))).then(() => undefined));
 
   return {
     apiUrl,
     runtime,
-    /**
-     * Stops taking work and lets what is in flight finish or go back to the queue within
-     * `shutdown.deadlineMs`; past it, connections are dropped and in-flight hops run again elsewhere.
-     */
-    async close() {
-      const until = Date.now() + config.shutdown.deadlineMs;
-      const left = () => Math.max(0, until - Date.now());
-      const closing = (async () => {
-        for (const close of closers) await close(left());
-        await apiRuntime?.close();
-        await workerRuntime?.close();
-      })();
-      let timer: NodeJS.Timeout | undefined;
-      // One second past the deadline for the workers to drop their connections, then give up waiting.
-      const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, config.shutdown.deadlineMs + 1_000)));
-      await Promise.race([closing, late]);
-      clearTimeout(timer);
+    async close(deadlineMs) {
+      const until = deadlineMs === undefined ? undefined : Date.now() + deadlineMs;
+      for (const close of closers) await close(until === undefined ? undefined : Math.max(0, until - Date.now()));
+      await apiRuntime?.close();
+      await workerRuntime?.close();
     },
   };
 }

@@ -215,6 +215,11 @@ export const shutdownSchema = z.strictObject({
   deadlineMs: z.number().int().min(0).default(25_000),
 });
 
+export const ledgerSchema = z.strictObject({
+  /** Days a day's cost totals are kept: 400 covers a year against the year before. */
+  retentionDays: z.number().int().positive().default(400),
+});
+
 export const configSchema = z
   .strictObject({
     tiers: z.array(tierSchema).min(1),
@@ -226,6 +231,7 @@ export const configSchema = z
     api: apiSchema.default(apiSchema.parse({})),
     queue: queueSchema.default(queueSchema.parse({})),
     shutdown: shutdownSchema.default(shutdownSchema.parse({})),
+    ledger: ledgerSchema.default(ledgerSchema.parse({})),
   })
   .superRefine((config, context) => {
     const tierNames = config.tiers.map((tier) => tier.name);

@@ -9,7 +9,8 @@ import {
 } from './connection-errors.ts';
 import { KeySpace } from './key-space.ts';
 import { QueueSet } from './queue-factory.ts';
-import { createRedis, type RedisClient, type RedisRole } from './redis-connection.ts';
+import { checkEvictionPolicy } from './eviction-policy.ts';
+import { createRedis, waitForRedis, type RedisClient, type RedisRole } from './redis-connection.ts';
 import { RequestStore } from './request-store.ts';
 
 /** What every Switchyard process needs from Redis, opened once in its entry point. */
@@ -37,7 +38,7 @@ export function createQueueRuntime(
   const report = connectionErrorReporter(logger, redisSecrets(redisUrl));
   const redis = createRedis(redisUrl, role, undefined, report);
   const keys = new KeySpace(config.queue.prefix);
-  const store = new RequestStore(redis, keys, config.queue.retentionSeconds);
+  const store = new RequestStore(redis, keys, config.queue.retentionSeconds, config.ledger.retentionDays * 86_400);
   const queues = new QueueSet(redis, keys, config, report);
   let events: CompletionEvents | undefined;
   return {
@@ -58,4 +59,25 @@ export function createQueueRuntime(
       redis.disconnect();
     },
   };
+}
+
+/**
+ * What each process's entry point opens: the runtime, once Redis answers (within 10 s), and
+ * only when Redis will not evict its keys (`queue.evictionPolicyCheck`).
+ */
+export async function connectQueueRuntime(
+  config: SwitchyardConfig,
+  redisUrl: string,
+  role: Exclude<RedisRole, 'subscriber'>,
+  logger: ConnectionLogger,
+): Promise<QueueRuntime> {
+  const runtime = createQueueRuntime(config, redisUrl, role, logger);
+  try {
+    await waitForRedis(runtime.redis, 10_000);
+    await checkEvictionPolicy(runtime.redis, config.queue.evictionPolicyCheck, logger);
+  } catch (error) {
+    await runtime.close().catch(() => undefined);
+    throw error;
+  }
+  return runtime;
 }
