@@ -1,4 +1,4 @@
-import { loadConfig, readEnvironment } from '@switchyard/core';
+import { loadConfig } from '@switchyard/core';
 import { uniquePrefix } from '@switchyard/testkit';
 import { startRole } from '../support/processes.ts';
 import { writeConfigFile } from '../support/stack.ts';
@@ -31,19 +31,23 @@ const round = (ms: number) => Math.round(ms * 100) / 100;
  * Requests go one at a time, so the figures are latency, not throughput. The top tier is pinned
  * for the stream figures: its tokens stream live.
  */
-export async function benchChatLatency(requests: number): Promise<ChatLatencyFigures> {
+export async function benchChatLatency(requests: number, redisUrl: string): Promise<ChatLatencyFigures> {
   const config = loadConfig();
   config.queue.prefix = uniquePrefix('bench-chat');
   config.queue.retentionSeconds = 600;
   config.simulation = { latencyMs: { min: 0, max: 0 }, weakAnswerRate: {}, failureRate: 0 };
   const env = {
-    REDIS_URL: readEnvironment(process.env).redisUrl,
+    REDIS_URL: redisUrl,
     SWITCHYARD_CONFIG: writeConfigFile(config, 'bench-chat'),
     SWITCHYARD_SIMULATE: '1',
     LOG_LEVEL: 'warn',
   };
   const api = startRole('api', ['api', '--port', '0'], env);
-  const executor = startRole('executor', ['executor', '--tier', 'simple', '--tier', 'medium', '--tier', 'complex'], env);
+  const executor = startRole(
+    'executor',
+    ['executor', '--tier', 'simple', '--tier', 'medium', '--tier', 'complex'],
+    env,
+  );
   try {
     const apiUrl = (await api.waitForLine(/listening on (http:\/\/\S+)/, 90_000))[1] ?? '';
     await executor.waitForLine(/running/, 90_000);

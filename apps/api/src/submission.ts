@@ -147,12 +147,8 @@ export class SubmissionService {
             })),
           );
         }
-        for (const { id, decision } of chunk) {
-          if (decision === undefined) continue;
-          await queues
-            .tier(decision.tier)
-            .add(jobCatalog.tier.jobName, firstTierJob(id, decision.tier), { jobId: tierJobId(id, 0) });
-        }
+        for (const { id, decision } of chunk)
+          if (decision !== undefined) await queues.enqueueHop(firstTierJob(id, decision.tier));
         enqueued.push(...chunk);
       }
       return undefined;

@@ -1,4 +1,4 @@
-import { firstTierJob, jobCatalog, tierJobId } from '@switchyard/core';
+import { firstTierJob, jobCatalog } from '@switchyard/core';
 import type { Logger } from '@switchyard/observability';
 import { parseJobData, runHop, type QueueSet, type RequestStore } from '@switchyard/queue';
 import type { Job } from 'bullmq';
@@ -26,10 +26,8 @@ export function createClassifyProcessor(deps: ClassifyProcessorDeps) {
         await store.setDecision(requestId, decision);
         logger.debug({ requestId, decision }, 'request-routed');
       }
-      // The job id makes this add a no-op when it was already done before a crash.
-      await queues
-        .tier(decision.tier)
-        .add(jobCatalog.tier.jobName, firstTierJob(requestId, decision.tier), { jobId: tierJobId(requestId, 0) });
+      // The job id makes this a no-op when it was already done before a crash.
+      await queues.enqueueHop(firstTierJob(requestId, decision.tier));
       return { tier: decision.tier };
     });
 }
