@@ -8,10 +8,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchBatch, benchConfig, type BatchFigures, type StackShape } from './batch-throughput.ts';
-import { benchChatLatency } from './chat-latency.ts';
 import { benchClassifiers, formatClassifierSpeeds } from './classifier-speed.ts';
 import { benchReport } from './bench-report.ts';
 import { benchFloor } from './queue-floor.ts';
+import { benchSyncPath, type SyncPathFigures } from './sync-path.ts';
 
 const { values } = parseArgs({
   options: { requests: { type: 'string', default: process.env.BENCH_REQUESTS ?? '20000' }, out: { type: 'string' } },
@@ -61,14 +61,16 @@ try {
   await run({ classifiers: 2, executors: oneEach() });
 
   await redis.flushall();
-  const chat = await benchChatLatency(Number(process.env.BENCH_CHAT_REQUESTS ?? 500), redisServer.url);
-  process.stdout.write(
-    `chat completions, one at a time, provider answering in 0 ms (all of it is added latency): ` +
-      `plain (model auto) p50 ${chat.plain.p50Ms} ms, p99 ${chat.plain.p99Ms} ms, ${chat.plainEscalated} escalated; ` +
-      `streamed (model complex, live tokens) p50 ${chat.stream.p50Ms} ms, p99 ${chat.stream.p99Ms} ms (${chat.plain.requests} requests each)\n`,
-  );
+  let sync: SyncPathFigures | { error: string };
+  try {
+    sync = await benchSyncPath(redisServer.url);
+  } catch (error) {
+    // The batch figures above stand on their own; say why this part has none.
+    sync = { error: (error as Error).message.split('\n')[0] ?? 'failed' };
+    process.stdout.write(`sync path: not measured: ${sync.error}\n`);
+  }
 
-  const report = benchReport({ requests, classifiers, runs, floor, busiest });
+  const report = benchReport({ requests, classifiers, runs, floor, busiest, sync });
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'bench.json'), `${JSON.stringify(report.json, null, 2)}\n`);
   writeFileSync(join(outDir, 'bench.md'), report.markdown);

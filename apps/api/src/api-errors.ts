@@ -102,15 +102,24 @@ export interface FieldProblem {
 
 /** An error the API answers with, in the OpenAI error shape. */
 export class ApiError extends Error {
+  readonly code: ApiErrorCode;
+  readonly param: string | null;
+  readonly details: FieldProblem[];
+  /** More fields of the error object (`request_id` of a request that was accepted). */
+  readonly extra: Record<string, string>;
+
   constructor(
-    readonly code: ApiErrorCode,
+    code: ApiErrorCode,
     message: string,
-    readonly param: string | null = null,
-    readonly details: FieldProblem[] = [],
-    /** More fields of the error object (`request_id` of a request that was accepted). */
-    readonly extra: Record<string, string> = {},
+    param: string | null = null,
+    details: FieldProblem[] = [],
+    extra: Record<string, string> = {},
   ) {
     super(message);
+    this.code = code;
+    this.param = param;
+    this.details = details;
+    this.extra = extra;
   }
 
   get status(): number {

@@ -17,12 +17,15 @@ export interface LiveTextSink {
  */
 export class LiveAnswer implements LiveTextSink {
   private current: string | undefined;
+  private readonly writer: AnswerStreamWriter;
+  private readonly tier: string;
+  private readonly hop: number;
 
-  constructor(
-    private readonly writer: AnswerStreamWriter,
-    private readonly tier: string,
-    private readonly hop: number,
-  ) {}
+  constructor(writer: AnswerStreamWriter, tier: string, hop: number) {
+    this.writer = writer;
+    this.tier = tier;
+    this.hop = hop;
+  }
 
   call(deployment: DeploymentRef): (text: string) => void {
     const attempt = `${this.hop}-${randomUUID().slice(0, 8)}`;

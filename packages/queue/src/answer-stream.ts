@@ -49,12 +49,15 @@ export class AnswerStreamWriter {
   private readonly pending: Promise<unknown>[] = [];
   private failure: Error | undefined;
   private expirySet = false;
+  private readonly redis: RedisClient;
+  private readonly key: string;
+  private readonly settings: AnswerStreamSettings;
 
-  constructor(
-    private readonly redis: RedisClient,
-    private readonly key: string,
-    private readonly settings: AnswerStreamSettings,
-  ) {}
+  constructor(redis: RedisClient, key: string, settings: AnswerStreamSettings) {
+    this.redis = redis;
+    this.key = key;
+    this.settings = settings;
+  }
 
   static forRequest(redis: RedisClient, keys: KeySpace, requestId: string, settings: AnswerStreamSettings) {
     return new AnswerStreamWriter(redis, keys.answerStream(requestId), settings);
@@ -102,11 +105,13 @@ const blockMs = 5_000;
 export class AnswerStreamReaders {
   private readonly idle: RedisClient[] = [];
   private readonly busy = new Set<RedisClient>();
+  private readonly redisUrl: string;
+  private readonly keys: KeySpace;
 
-  constructor(
-    private readonly redisUrl: string,
-    private readonly keys: KeySpace,
-  ) {}
+  constructor(redisUrl: string, keys: KeySpace) {
+    this.redisUrl = redisUrl;
+    this.keys = keys;
+  }
 
   /** Entries in order until `signal` aborts; the caller stops iterating once it has what it needs. */
   async *read(requestId: string, signal: AbortSignal): AsyncGenerator<AnswerStreamEntry> {

@@ -41,7 +41,11 @@ export class StreamRelay {
   private readonly created = Math.floor(Date.now() / 1_000);
   private model = 'auto';
 
-  constructor(private readonly options: StreamRelayOptions) {}
+  private readonly options: StreamRelayOptions;
+
+  constructor(options: StreamRelayOptions) {
+    this.options = options;
+  }
 
   /** Registered before the request is submitted, so its end cannot be missed. */
   onCompletion(event: CompletionEvent): void {
