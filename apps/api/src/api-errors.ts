@@ -25,6 +25,12 @@ export const apiErrorCodes = {
     type: 'invalid_request_error',
     description: 'Two requests of one batch share a `custom_id`.',
   },
+  invalid_range: {
+    status: 400,
+    type: 'invalid_request_error',
+    description:
+      '`from` and `to` of `GET /v1/stats` are not days, `from` is after `to`, or they span more than 366 days.',
+  },
   bad_request: {
     status: 400,
     type: 'invalid_request_error',

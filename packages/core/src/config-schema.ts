@@ -207,6 +207,11 @@ export const queueSchema = z.strictObject({
     .default(7 * 24 * 3600),
 });
 
+export const ledgerSchema = z.strictObject({
+  /** Days a day's cost totals are kept: 400 covers a year against the year before. */
+  retentionDays: z.number().int().positive().default(400),
+});
+
 export const configSchema = z
   .strictObject({
     tiers: z.array(tierSchema).min(1),
@@ -217,6 +222,7 @@ export const configSchema = z
     simulation: simulationSchema.default(simulationSchema.parse({})),
     api: apiSchema.default(apiSchema.parse({})),
     queue: queueSchema.default(queueSchema.parse({})),
+    ledger: ledgerSchema.default(ledgerSchema.parse({})),
   })
   .superRefine((config, context) => {
     const tierNames = config.tiers.map((tier) => tier.name);
