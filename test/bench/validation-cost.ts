@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { loadConfig, readEnvironment } from '@switchyard/core';
+import { loadConfig } from '@switchyard/core';
 import { uniquePrefix } from '@switchyard/testkit';
 import { startRole } from '../support/processes.ts';
 import { writeConfigFile } from '../support/stack.ts';
@@ -56,11 +56,11 @@ parentPort.once('message', () => { polling = false; });
  * answer's size and time, and the slowest `/healthz` answer meanwhile, polled every 20 ms. Nothing
  * is written to Redis: validation refuses each batch before that.
  */
-export async function benchValidation(): Promise<ValidationFigures[]> {
+export async function benchValidation(redisUrl: string): Promise<ValidationFigures[]> {
   const config = loadConfig();
   config.queue.prefix = uniquePrefix('bench-validation');
   const env = {
-    REDIS_URL: readEnvironment(process.env).redisUrl,
+    REDIS_URL: redisUrl,
     SWITCHYARD_CONFIG: writeConfigFile(config, 'bench-validation'),
     SWITCHYARD_SIMULATE: '1',
     LOG_LEVEL: 'warn',
