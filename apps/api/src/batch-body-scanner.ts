@@ -6,7 +6,11 @@ import { ApiError } from './api-errors.ts';
  * text into its items and parses them one at a time, between which other requests get their turn.
  */
 export class BatchBodyText {
-  constructor(readonly text: string) {}
+  readonly text: string;
+
+  constructor(text: string) {
+    this.text = text;
+  }
 }
 
 export interface BatchItemText {
@@ -31,8 +35,10 @@ export class BatchBodyScanner {
   /** Path prefix of items as the client wrote them: `[3]` or `requests[3]`. */
   readonly pathPrefix: readonly string[];
   private readonly itemsStart: number;
+  private readonly text: string;
 
-  constructor(private readonly text: string) {
+  constructor(text: string) {
+    this.text = text;
     this.skipSpace();
     const first = this.text.charCodeAt(this.position);
     if (first === 0x5b) {

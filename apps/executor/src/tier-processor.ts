@@ -3,7 +3,6 @@ import {
   jobCatalog,
   promptOf,
   roundUsd,
-  tierJobId,
   type Attempt,
   type AttemptSummary,
   type ChatRequest,
@@ -15,9 +14,11 @@ import {
 import type { Logger } from '@switchyard/observability';
 import type { BreakerBoard, ProviderRegistry } from '@switchyard/providers';
 import { assessAnswer } from '@switchyard/quality';
-import { parseJobData, runHop, type QueueSet, type RequestStore } from '@switchyard/queue';
+import { parseJobData, runHop, type AnswerStreamWriter, type QueueSet, type RequestStore } from '@switchyard/queue';
 import { DelayedError, type Job } from 'bullmq';
 import { callTier, deploymentRef } from './call-tier.ts';
+import { capsOf, escalate, mayEscalate } from './escalation-rule.ts';
+import { endAnswerStream, LiveAnswer } from './live-answer.ts';
 import { TierUnavailableError } from './tier-unavailable-error.ts';
 import {
   escalatePassedOver,
@@ -38,6 +39,8 @@ export interface TierProcessorDeps {
   /** The breakers of this process's provider endpoints. */
   breakers: BreakerBoard;
   logger: Logger;
+  /** Opens the answer stream of a request that asked for one (streaming chat completions). */
+  answerStream?: (requestId: string) => AnswerStreamWriter;
 }
 
 export type TierOutcome = { outcome: 'escalated'; nextTier: string } | { outcome: 'completed' | 'skipped' };
@@ -51,7 +54,7 @@ export type TierOutcome = { outcome: 'escalated'; nextTier: string } | { outcome
  * its jobs before closing has the in-flight provider calls aborted, and the hops handed back.
  */
 export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
-  const { config, ladder, store, queues, providers, breakers, logger } = deps;
+  const { config, ladder, store, providers, breakers, logger } = deps;
   const deployments = providers.forTier(tierName);
   const premium = ladder.top.deployments[0];
   const threshold = ladder.get(tierName).qualityThreshold ?? config.cascade.qualityThreshold;
@@ -71,11 +74,22 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
       const above = ladder.next(tierName);
       if (existing !== undefined && isPassedOver(existing) && above !== undefined)
         return escalatePassedOver(deps, payload, existing, above);
+      const writer = record.answerStream === true ? deps.answerStream?.(payload.requestId) : undefined;
+      // Text goes out live only from a hop whose answer is served whatever the gate says: it
+      // cannot escalate, and no earlier answer competes with it. Any other hop is gated first and
+      // its served answer written whole, so a client never sees one answer replaced by another.
+      const servedAsIs =
+        nextTier(payload, request, 0) === undefined &&
+        record.attempts.every((earlier) => earlier.hop === payload.hop || isPassedOver(earlier));
+      const live =
+        writer !== undefined && servedAsIs && existing === undefined
+          ? new LiveAnswer(writer, tierName, payload.hop)
+          : undefined;
       let attempt = existing;
       if (attempt === undefined) {
         const waited = readWaitState(job);
         try {
-          attempt = await answer(payload, request, decision, waited, signal);
+          attempt = await answer(payload, request, decision, waited, signal, live);
         } catch (error) {
           if (signal?.aborted === true) return handBack(job, token, payload);
           if (error instanceof TierUnavailableError)
@@ -90,26 +104,20 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
       if (escalateTo !== undefined) {
         attempt.escalationReason = `quality ${attempt.qualityScore} below ${threshold}: ${attempt.qualityReasons.join(', ')}`;
         await store.recordAttempt({ ...attempt, requestId: payload.requestId });
-        const next: TierJob = {
-          requestId: payload.requestId,
-          hop: payload.hop + 1,
-          tier: escalateTo,
-          history: [...payload.history, summarize(attempt)],
-        };
-        await queues
-          .tier(escalateTo)
-          .add(jobCatalog.tier.jobName, next, { jobId: tierJobId(payload.requestId, next.hop) });
-        logger.info(
-          { requestId: payload.requestId, from: tierName, to: escalateTo, reason: attempt.escalationReason },
-          'request-escalated',
-        );
-        return { outcome: 'escalated', nextTier: escalateTo };
+        return escalate(deps, payload, summarize(attempt), escalateTo);
       }
 
       await store.recordAttempt({ ...attempt, requestId: payload.requestId });
       const answered = attempt;
       const attempts = [...record.attempts.filter((earlier) => earlier.hop !== answered.hop), answered];
       const best = bestAttempt(attempts);
+      if (writer !== undefined) {
+        // Written before the record completes: a client woken by the completion finds it there.
+        endAnswerStream(writer, best, attempts, live);
+        const failure = await writer.flush();
+        if (failure !== undefined)
+          logger.warn({ requestId: payload.requestId, error: failure.message }, 'answer-stream-write-failed');
+      }
       const finished = await store.complete(payload.requestId, {
         answer: best.answer,
         tier: best.tier,
@@ -140,6 +148,7 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
     decision: RoutingDecision | undefined,
     waited: WaitState | undefined,
     signal: AbortSignal | undefined,
+    live: LiveAnswer | undefined,
   ): Promise<Attempt> {
     const route = config.routes.find((candidate) => candidate.name === decision?.route);
     const ownSystem = request.messages.filter((message) => message.role === 'system').map((message) => message.content);
@@ -155,9 +164,11 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
         ...(temperature === undefined ? {} : { temperature }),
         ...(request.max_tokens === undefined ? {} : { maxOutputTokens: request.max_tokens }),
         json: request.response_format?.type === 'json_object',
+        ...(request.stop === undefined ? {} : { stop: request.stop }),
       },
       breakers,
       signal,
+      live,
     );
     const verdict = assessAnswer({
       prompt: promptOf(request),
@@ -186,11 +197,8 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
   /** The tier to escalate to, or undefined when this answer is final. */
   function nextTier(payload: TierJob, request: ChatRequest, score: number): string | undefined {
     if (!config.cascade.enabled || score >= threshold) return undefined;
-    if (payload.hop >= config.cascade.maxEscalations) return undefined;
-    const next = ladder.next(tierName);
-    if (next === undefined) return undefined;
-    if (request.max_tier !== undefined && ladder.indexOf(next) > ladder.indexOf(request.max_tier)) return undefined;
-    return next;
+    const verdict = mayEscalate(ladder, config.cascade, { tier: tierName, hop: payload.hop }, capsOf(request));
+    return verdict.allowed ? verdict.tier : undefined;
   }
 }
 
