@@ -20,11 +20,21 @@ export function idempotencyKeyOf(header: string | string[] | undefined): string 
   return value;
 }
 
+/** Response header saying whether a completed answer came from the response cache; on a request, `bypass` opts out. */
+export const cacheHeader = 'x-switchyard-cache';
+
+/** `x-switchyard-cache: bypass` (or `no-store`) on a request: the same as `"cache": false` in its body. */
+export function cacheBypassed(header: string | string[] | undefined): boolean {
+  const value = Array.isArray(header) ? header[0] : header;
+  return value !== undefined && ['bypass', 'no-store', 'off'].includes(value.trim().toLowerCase());
+}
+
 export function registerRequestRoutes(app: FastifyInstance, context: ApiContext): void {
   app.post('/v1/requests', async (request, reply) => {
     const parsed = chatRequestSchema.safeParse(request.body);
     if (!parsed.success) throw validationError(parsed.error.issues);
     context.submissions.checkTiers(parsed.data);
+    if (cacheBypassed(request.headers[cacheHeader])) parsed.data.cache = false;
     const idempotencyKey = idempotencyKeyOf(request.headers['idempotency-key']);
     const { id, created } = await context.submissions.submitOne({ request: parsed.data }, idempotencyKey);
     // The request is accepted and queued at this point: a failed read must not turn into an error
@@ -50,6 +60,7 @@ export function registerRequestRoutes(app: FastifyInstance, context: ApiContext)
         await waiter.done;
         record = (await context.runtime.store.get(id)) ?? record;
       }
+      if (record.status === 'completed') reply.header(cacheHeader, record.cacheHit === true ? 'hit' : 'miss');
       return reply.send(requestView(record));
     } finally {
       waiter?.stop();
