@@ -232,6 +232,13 @@ export const shutdownSchema = z.strictObject({
   deadlineMs: z.number().int().min(0).default(25_000),
 });
 
+/** The exact-match response cache (off by default: a cached answer is the same text every time, whatever the temperature). */
+export const cacheSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  /** An hour: long enough for a retried batch to hit, short enough that answers are not stale for days. */
+  ttlSeconds: z.number().int().positive().default(3_600),
+});
+
 export const ledgerSchema = z.strictObject({
   /** Days a day's cost totals are kept: 400 covers a year against the year before. */
   retentionDays: z.number().int().positive().default(400),
@@ -249,6 +256,7 @@ export const configSchema = z
     queue: queueSchema.default(queueSchema.parse({})),
     shutdown: shutdownSchema.default(shutdownSchema.parse({})),
     ledger: ledgerSchema.default(ledgerSchema.parse({})),
+    cache: cacheSchema.default(cacheSchema.parse({})),
   })
   .superRefine((config, context) => {
     const tierNames = config.tiers.map((tier) => tier.name);

@@ -12,12 +12,14 @@ import { QueueSet } from './queue-factory.ts';
 import { checkEvictionPolicy } from './eviction-policy.ts';
 import { createRedis, waitForRedis, type RedisClient, type RedisRole } from './redis-connection.ts';
 import { RequestStore } from './request-store.ts';
+import { ResponseCache } from './response-cache.ts';
 
 /** What every Switchyard process needs from Redis, opened once in its entry point. */
 export interface QueueRuntime {
   redis: RedisClient;
   keys: KeySpace;
   store: RequestStore;
+  cache: ResponseCache;
   queues: QueueSet;
   redisUrl: string;
   /** The queue settings of the configuration (attempts, backoff and retention workers enforce). */
@@ -45,6 +47,7 @@ export function createQueueRuntime(
     redis,
     keys,
     store,
+    cache: new ResponseCache(redis, keys, config.cache.ttlSeconds),
     queues,
     redisUrl,
     settings: config.queue,
