@@ -1,4 +1,5 @@
 export { ConfigError, MalformedJobError, ProviderError, SwitchyardError, isRetryableStatus } from './errors.ts';
+export { errorCodes, type ErrorCode } from './error-codes.ts';
 export {
   configSchema,
   type DeploymentConfig,
