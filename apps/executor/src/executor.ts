@@ -1,7 +1,7 @@
 import { tierQueueName, TierLadder, type SwitchyardConfig } from '@switchyard/core';
 import type { Logger } from '@switchyard/observability';
 import { BreakerBoard, createRedisBreakerSync, type ProviderRegistry } from '@switchyard/providers';
-import { createRedis, startHopWorker, type QueueRuntime } from '@switchyard/queue';
+import { AnswerStreamWriter, createRedis, startHopWorker, type QueueRuntime } from '@switchyard/queue';
 import { createTierProcessor } from './tier-processor.ts';
 
 export interface ExecutorOptions {
@@ -73,6 +73,11 @@ export function startExecutor(options: ExecutorOptions): RunningExecutor {
     providers: options.providers,
     breakers: breakers.board,
     logger,
+    answerStream: (requestId) =>
+      AnswerStreamWriter.forRequest(runtime.redis, runtime.keys, requestId, {
+        ttlSeconds: config.queue.answerStreamTtlSeconds,
+        maxLength: config.queue.answerStreamMaxLength,
+      }),
   });
   const concurrency = options.concurrency ?? config.queue.executorConcurrency;
   const hopWorker = startHopWorker(tierQueueName(tier), processor, {

@@ -38,6 +38,7 @@ export {
   classifyJobSchema,
   classifyQueueName,
   defaultJobOptions,
+  firstTierJob,
   jobCatalog,
   tierJobSchema,
   tierQueueName,

@@ -30,3 +30,11 @@ export {
 } from './failure-policy.ts';
 export { createQueueRuntime, type QueueRuntime } from './queue-runtime.ts';
 export { startHopWorker, type HopWorker, type HopWorkerLogger, type HopWorkerSettings } from './hop-worker.ts';
+export {
+  AnswerStreamReaders,
+  AnswerStreamWriter,
+  answerStreamEntrySchema,
+  type AnswerInfo,
+  type AnswerStreamEntry,
+  type AnswerStreamSettings,
+} from './answer-stream.ts';

@@ -40,6 +40,11 @@ export class KeySpace {
     return `${this.prefix}:idempotency:{${createHash('sha256').update(clientKey).digest('hex')}}`;
   }
 
+  /** The chunks of a streaming answer (a Redis stream), tagged like the record it belongs to. */
+  answerStream(requestId: string): string {
+    return `${this.prefix}:answer:{${requestId}}`;
+  }
+
   batch(batchId: string): string {
     return `${this.prefix}:batch:{${batchId}}`;
   }
