@@ -35,6 +35,6 @@ describe('createLogger', () => {
     logger.warn({ err: new Error('provider refused', { cause: sdkError }), apiKey: 'sk-secret' }, 'provider-error');
     const text = JSON.stringify(lines[0]);
     expect(text).not.toContain('sk-secret');
-    expect((lines[0]?.err as { cause: { status: number } }).cause.status).toBe(401);
+    expect(lines[0]).toMatchObject({ err: { message: 'provider refused', cause: { status: 401 } } });
   });
 });
