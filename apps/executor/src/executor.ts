@@ -69,6 +69,7 @@ export function startExecutor(options: ExecutorOptions): RunningExecutor {
     config,
     ladder,
     store: runtime.store,
+    cache: runtime.cache,
     queues: runtime.queues,
     providers: options.providers,
     breakers: breakers.board,

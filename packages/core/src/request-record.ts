@@ -86,6 +86,8 @@ export interface RequestRecord {
   attempts: Attempt[];
   final?: FinalAnswer;
   error?: RequestError;
+  /** True when the answer came from the response cache (no call was made). */
+  cacheHit?: boolean;
   usage: TokenUsage;
   costUsd: number;
   baselineCostUsd: number;
