@@ -1,4 +1,11 @@
-import { MalformedJobError, SwitchyardError, classifyJobId, formatIssues, type RequestError } from '@switchyard/core';
+import {
+  MalformedJobError,
+  SwitchyardError,
+  classifyJobId,
+  formatIssues,
+  requestIdPattern,
+  type RequestError,
+} from '@switchyard/core';
 import { DelayedError, UnrecoverableError, type Job, type Worker } from 'bullmq';
 import type { z } from 'zod';
 import type { RequestStore } from './request-store.ts';
@@ -107,7 +114,7 @@ export function requestOf(job: Pick<Job, 'id' | 'data'>): string | undefined {
   const data: unknown = job.data;
   if (typeof data !== 'object' || data === null) return undefined;
   const value = (data as { requestId?: unknown }).requestId;
-  if (typeof value !== 'string' || !/^req_[a-z2-7]+$/.test(value)) return undefined;
+  if (typeof value !== 'string' || !requestIdPattern.test(value)) return undefined;
   const ownId = job.id === classifyJobId(value) || new RegExp(`^${value}-t\\d+$`).test(job.id ?? '');
   return ownId ? value : undefined;
 }

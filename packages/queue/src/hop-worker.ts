@@ -51,12 +51,12 @@ export function startHopWorker<Data, Result>(
     queue: runtime.settings,
     report: runtime.report,
   });
-  worker.on('failed', (job, error) =>
-    logger.warn({ queue: queueName, jobId: job?.id, error: error.message }, 'job-failed'),
-  );
+  worker.on('failed', (job, error) => logger.warn({ queue: queueName, jobId: job?.id, err: error }, 'job-failed'));
   failRequestsOfFailedJobs(worker, runtime.store, (error, jobId) =>
-    logger.error({ jobId, error: error.message }, 'request-fail-error'),
+    logger.error({ jobId, err: error }, 'request-fail-error'),
   );
+  // Worker errors (connection trouble, mostly) go to the runtime's reporter (`createWorker`): one
+  // redacted line each, never the error object, which can hold the password of an AUTH.
   const cleaner = startFinishedJobCleaner(
     runtime.queues.named(queueName),
     runtime.settings.retentionSeconds,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { parseJsonOrUndefined } from '@switchyard/core';
 import type { Cluster, Redis } from 'ioredis';
 import { breakerMessageSchema, type BreakerMessage, type BreakerSync } from './breaker-sync.ts';
 
@@ -66,14 +67,14 @@ export function createRedisBreakerSync(options: RedisBreakerSyncOptions): Breake
       // One key per endpoint, each in its own slot: read one by one rather than with MGET.
       const stored = await Promise.all(endpoints.map((endpoint) => redis.get(stateKey(endpoint))));
       return stored.flatMap((text) => {
-        const parsed = breakerMessageSchema.safeParse(text === null ? undefined : safeJson(text));
+        const parsed = breakerMessageSchema.safeParse(text === null ? undefined : parseJsonOrUndefined(text));
         return parsed.success && parsed.data.kind === 'open' && parsed.data.origin !== origin ? [parsed.data] : [];
       });
     },
     async subscribe(listener) {
       subscriber.on('message', (from: string, text: string) => {
         if (from !== channel) return;
-        const parsed = breakerMessageSchema.safeParse(safeJson(text));
+        const parsed = breakerMessageSchema.safeParse(parseJsonOrUndefined(text));
         if (parsed.success && parsed.data.origin !== origin) listener(parsed.data);
       });
       await subscriber.subscribe(channel);
@@ -102,12 +103,4 @@ export function createRedisBreakerSync(options: RedisBreakerSyncOptions): Breake
       subscriber.disconnect();
     },
   };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
