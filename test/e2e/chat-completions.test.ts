@@ -143,6 +143,19 @@ describe('chat completions through the official OpenAI client, across processes'
     });
   });
 
+  it('streams an answer that could still escalate only once the gate passed it, whole', async () => {
+    const stream = await client(apiUrls[1] ?? '').chat.completions.create({
+      model: 'simple',
+      messages: [{ role: 'user', content: simplePrompt }],
+      stream: true,
+    });
+    const { id, pieces, finishReasons, usage } = await collect(stream);
+    const stored = await record(apiUrls[0] ?? '', id, 10);
+    expect(pieces).toEqual([stored.answer]);
+    expect(finishReasons).toEqual(['stop']);
+    expect(usage).toBeUndefined();
+  });
+
   it('relays every chunk in order to clients of either API instance, also to one attaching late', async () => {
     const idempotencyKey = `chat-stream-${Date.now()}`;
     const ask = (url: string) =>

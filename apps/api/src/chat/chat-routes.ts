@@ -62,11 +62,10 @@ export function registerChatRoutes(app: FastifyInstance, context: ApiContext): v
       let relay = relayOf(id);
       const stops = [events.onRequest(id, (event) => relay.onCompletion(event))];
       try {
-        const submitted = await context.submissions.submitOne({ request: chat }, idempotencyKey, {
-          id,
-          answerStream: true,
-          ...(decision === undefined ? {} : { decision }),
-        });
+        const submitted = await context.submissions.submitOne(
+          { request: chat, id, answerStream: true, ...(decision === undefined ? {} : { decision }) },
+          idempotencyKey,
+        );
         reply.header('x-switchyard-request-id', submitted.id);
         if (!submitted.created) {
           // A repeated Idempotency-Key, on this API instance or another: the first request's
@@ -89,9 +88,8 @@ export function registerChatRoutes(app: FastifyInstance, context: ApiContext): v
     const waiter = await context.waitForCompletion(id, timeoutMs);
     try {
       const submitted = await context.submissions.submitOne(
-        { request: chat },
+        { request: chat, id, ...(decision === undefined ? {} : { decision }) },
         idempotencyKey,
-        decision === undefined ? { id } : { id, decision },
       );
       reply.header('x-switchyard-request-id', submitted.id);
       if (!submitted.created) return await answerEarlier(reply, submitted.id);
