@@ -157,8 +157,10 @@ export const simulationSchema = z.strictObject({
 export const apiSchema = z.strictObject({
   host: z.string().default('0.0.0.0'),
   port: z.number().int().min(0).max(65_535).default(8080),
-  /** Largest accepted body for single requests (bytes). */
+  /** Largest accepted body for single requests (bytes); each item of a batch is held to it too, as compact JSON. */
   bodyLimitBytes: z.number().int().positive().default(1_048_576),
+  /** Most messages in one request, alone or in a batch: OpenAI's own limit, and it bounds the work of validating one. */
+  maxMessages: z.number().int().positive().default(2_048),
   /** Largest accepted body for `POST /v1/batches` (bytes). */
   batchBodyLimitBytes: z
     .number()
