@@ -213,6 +213,9 @@ describe('chat completions through the official OpenAI client, across processes'
         messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://example.com/a.png' } }] }],
       }),
     ).rejects.toMatchObject({ status: 400, code: 'unsupported_content', param: 'messages[0].content[0].type' });
+    await expect(
+      openai.chat.completions.create({ model: 'auto', messages: [{ role: 'system', content: 'Be brief.' }] }),
+    ).rejects.toMatchObject({ status: 400, code: 'invalid_body', param: 'messages' });
   });
 
   it('answers 504 with the request id past the wait, and the request runs on to be collected', async () => {
