@@ -209,6 +209,13 @@ export const queueSchema = z.strictObject({
     .default(7 * 24 * 3600),
 });
 
+/** The exact-match response cache (off by default: a cached answer is the same text every time, whatever the temperature). */
+export const cacheSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  /** An hour: long enough for a retried batch to hit, short enough that answers are not stale for days. */
+  ttlSeconds: z.number().int().positive().default(3_600),
+});
+
 export const ledgerSchema = z.strictObject({
   /** Days a day's cost totals are kept: 400 covers a year against the year before. */
   retentionDays: z.number().int().positive().default(400),
@@ -225,6 +232,7 @@ export const configSchema = z
     api: apiSchema.default(apiSchema.parse({})),
     queue: queueSchema.default(queueSchema.parse({})),
     ledger: ledgerSchema.default(ledgerSchema.parse({})),
+    cache: cacheSchema.default(cacheSchema.parse({})),
   })
   .superRefine((config, context) => {
     const tierNames = config.tiers.map((tier) => tier.name);
