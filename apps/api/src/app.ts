@@ -1,12 +1,13 @@
 import { createClassifierChain, type ClassifierChain } from '@switchyard/classifiers';
 import { TierLadder, type SwitchyardConfig } from '@switchyard/core';
-import type { Logger } from '@switchyard/observability';
-import type { QueueRuntime } from '@switchyard/queue';
+import { createMetricsRegistry, SwitchyardMetrics, type Logger } from '@switchyard/observability';
+import { snapshotQueues, type QueueRuntime } from '@switchyard/queue';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { ApiError, sendError } from './api-errors.ts';
 import type { ApiContext } from './api-context.ts';
 import { registerBatchRoutes } from './routes/batch-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
+import { registerMetricsRoutes } from './routes/metrics-routes.ts';
 import { registerRequestRoutes } from './routes/request-routes.ts';
 import { registerRouteRoutes } from './routes/route-routes.ts';
 import { SubmissionService, unavailable } from './submission.ts';
@@ -17,6 +18,8 @@ export interface AppOptions {
   logger: Logger;
   /** The chain `POST /v1/route` explains; default: `createClassifierChain(config)`. */
   classifier?: ClassifierChain;
+  /** The process's metrics when several roles share one process; default: the API's own. */
+  metrics?: SwitchyardMetrics;
 }
 
 /** A subscription that takes longer means Redis is not really there: answer 503 rather than hang. */
@@ -26,11 +29,14 @@ const subscribeTimeoutMs = 2_000;
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, runtime, logger } = options;
   const ladder = new TierLadder(config);
+  const metrics = options.metrics ?? new SwitchyardMetrics(createMetricsRegistry({ role: 'api' }));
+  metrics.watchQueues(() => snapshotQueues(runtime.queues.all()));
   const context: ApiContext = {
     config,
     ladder,
     runtime,
     logger,
+    metrics,
     classifier: options.classifier ?? createClassifierChain(config),
     submissions: new SubmissionService(runtime, ladder),
     openStreams: new Set(),
@@ -129,6 +135,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
 
   registerHealthRoutes(app, context);
+  registerMetricsRoutes(app, context);
   registerRequestRoutes(app, context);
   registerRouteRoutes(app, context);
   registerBatchRoutes(app, context);

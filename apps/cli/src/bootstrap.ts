@@ -7,6 +7,8 @@ import { classifierOptions } from './commands/classifier-options.ts';
 export interface CommonFlags {
   config?: string | undefined;
   port?: string | undefined;
+  /** Port of the worker metrics and health endpoints (`metrics.port`). */
+  'metrics-port'?: string | undefined;
   simulate?: boolean | undefined;
 }
 
@@ -36,6 +38,13 @@ export function boot(flags: CommonFlags, defaults: { logLevel?: string } = {}): 
     if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65_535)
       throw new Error(`--port: "${port}" is not a port number`);
     config.api.port = parsed;
+  }
+  const metricsPort = flags['metrics-port'];
+  if (metricsPort !== undefined) {
+    const parsed = Number(metricsPort);
+    if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65_535)
+      throw new Error(`--metrics-port: "${metricsPort}" is not a port number`);
+    config.metrics.port = parsed;
   }
   const simulateAll = flags.simulate === true || env.simulate;
   let registry: ProviderRegistry | undefined;

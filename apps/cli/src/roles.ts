@@ -1,8 +1,10 @@
 import { buildApp } from '@switchyard/api';
 import { startClassifierWorker } from '@switchyard/classifier';
 import { createExecutorBreakers, startExecutor } from '@switchyard/executor';
-import { createQueueRuntime, waitForRedis, type QueueRuntime } from '@switchyard/queue';
+import { createMetricsRegistry, SwitchyardMetrics } from '@switchyard/observability';
+import { createQueueRuntime, waitForRedis, type QueueRuntime, type WorkerHealth } from '@switchyard/queue';
 import type { Boot } from './bootstrap.ts';
+import { startWorkerMetricsPort } from './worker-metrics-port.ts';
 
 export interface RoleSelection {
   api?: boolean;
@@ -14,6 +16,8 @@ export interface RoleSelection {
 export interface RunningRoles {
   /** `http://host:port` of the API when it runs here. */
   apiUrl: string | undefined;
+  /** `http://host:port` of the worker metrics and health port when it runs here. */
+  metricsUrl: string | undefined;
   runtime: QueueRuntime;
   close(): Promise<void>;
 }
@@ -34,6 +38,14 @@ export async function startRoles(boot: Boot, roles: RoleSelection): Promise<Runn
   await waitForRedis(runtime.redis, 10_000);
   const closers: (() => Promise<void>)[] = [];
   let apiUrl: string | undefined;
+  // One registry per process, whatever roles it runs.
+  const roleNames = [
+    roles.api === true ? 'api' : '',
+    roles.classifier === true ? 'classifier' : '',
+    ...(roles.executors ?? []).map((tier) => `executor.${tier}`),
+  ];
+  const metrics = new SwitchyardMetrics(createMetricsRegistry({ role: roleNames.filter(Boolean).join('+') }));
+  const workerHealth: WorkerHealth[] = [];
 
   if (roles.classifier === true && workerRuntime !== undefined) {
     const worker = startClassifierWorker({
@@ -41,13 +53,20 @@ export async function startRoles(boot: Boot, roles: RoleSelection): Promise<Runn
       runtime: workerRuntime,
       chain: boot.classifier(),
       logger: boot.logger('classifier'),
+      metrics,
     });
+    workerHealth.push(worker.health);
     closers.push(() => worker.close());
   }
   const tiers = roles.executors ?? [];
   if (workerRuntime !== undefined && tiers.length > 0) {
     // One breaker per provider endpoint per process, shared by the executors of every tier here.
-    const breakers = createExecutorBreakers({ config, runtime: workerRuntime, logger: boot.logger('breakers') });
+    const breakers = createExecutorBreakers({
+      config,
+      runtime: workerRuntime,
+      logger: boot.logger('breakers'),
+      metrics,
+    });
     for (const tier of tiers) {
       const executor = startExecutor({
         config,
@@ -56,7 +75,9 @@ export async function startRoles(boot: Boot, roles: RoleSelection): Promise<Runn
         providers: boot.providers(),
         breakers,
         logger: boot.logger(`executor.${tier}`),
+        metrics,
       });
+      workerHealth.push(executor.health);
       closers.push(() => executor.close());
     }
     closers.push(() => breakers.close());
@@ -68,6 +89,7 @@ export async function startRoles(boot: Boot, roles: RoleSelection): Promise<Runn
       runtime: apiRuntime,
       logger: boot.logger('api'),
       classifier: boot.separateClassifier(),
+      metrics,
     });
     const address = await app.listen({ host: config.api.host, port: config.api.port });
     const url = new URL(address);
@@ -76,8 +98,18 @@ export async function startRoles(boot: Boot, roles: RoleSelection): Promise<Runn
     closers.unshift(() => app.close());
   }
 
+  let metricsUrl: string | undefined;
+  if (workerRuntime !== undefined) {
+    const server = await startWorkerMetricsPort(config, workerRuntime, metrics, workerHealth);
+    if (server !== undefined) {
+      metricsUrl = server.url;
+      closers.push(() => server.close());
+    }
+  }
+
   return {
     apiUrl,
+    metricsUrl,
     runtime,
     async close() {
       for (const close of closers) await close();

@@ -1,7 +1,7 @@
 import { tierQueueName, TierLadder, type SwitchyardConfig } from '@switchyard/core';
-import type { Logger } from '@switchyard/observability';
+import type { Logger, SwitchyardMetrics } from '@switchyard/observability';
 import { BreakerBoard, createRedisBreakerSync, type ProviderRegistry } from '@switchyard/providers';
-import { createRedis, startHopWorker, type QueueRuntime } from '@switchyard/queue';
+import { createRedis, startHopWorker, type QueueRuntime, type WorkerHealth } from '@switchyard/queue';
 import { createTierProcessor } from './tier-processor.ts';
 
 export interface ExecutorOptions {
@@ -17,12 +17,16 @@ export interface ExecutorOptions {
    * absent, the executor makes its own.
    */
   breakers?: ProcessBreakers;
+  /** The process's metrics (requests, cost, provider calls, breaker states, active jobs). */
+  metrics?: SwitchyardMetrics | undefined;
 }
 
 export interface RunningExecutor {
   tier: string;
   /** Resolves once the executor listens to other processes' breaker changes. */
   ready: Promise<void>;
+  /** Whether the tier's worker still takes jobs: what a health endpoint reports. */
+  health: WorkerHealth;
   close(): Promise<void>;
 }
 
@@ -39,7 +43,7 @@ export interface ProcessBreakers {
  * closes everywhere, and one process probes recovery.
  */
 export function createExecutorBreakers(
-  options: Pick<ExecutorOptions, 'config' | 'runtime' | 'logger'>,
+  options: Pick<ExecutorOptions, 'config' | 'runtime' | 'logger' | 'metrics'>,
 ): ProcessBreakers {
   const { config, runtime, logger } = options;
   const subscriber = createRedis(runtime.redisUrl, 'subscriber', 'switchyard-breakers');
@@ -51,6 +55,7 @@ export function createExecutorBreakers(
     onError: (error) => logger.warn({ error: error.message }, 'breaker-sync-error'),
   });
   const board = new BreakerBoard(config, { logger, sync });
+  options.metrics?.watchBreakers(() => board.states());
   const ready = board.start().then(
     () => logger.info({ channel: runtime.keys.breakerChannel }, 'breaker-sync-ready'),
     (error: unknown) => logger.error({ error: String(error) }, 'breaker-sync-error'),
@@ -73,6 +78,7 @@ export function startExecutor(options: ExecutorOptions): RunningExecutor {
     providers: options.providers,
     breakers: breakers.board,
     logger,
+    metrics: options.metrics,
   });
   const concurrency = options.concurrency ?? config.queue.executorConcurrency;
   const hopWorker = startHopWorker(tierQueueName(tier), processor, {
@@ -81,11 +87,13 @@ export function startExecutor(options: ExecutorOptions): RunningExecutor {
     lockDurationMs: config.queue.lockDurationMs,
     logger,
     connectionName: `switchyard-executor-${tier}`,
+    metrics: options.metrics,
   });
   logger.info({ tier, concurrency }, 'executor-started');
   return {
     tier,
     ready: breakers.ready,
+    health: hopWorker.health,
     async close() {
       await hopWorker.close();
       if (ownsBreakers) await breakers.close();

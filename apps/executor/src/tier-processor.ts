@@ -12,12 +12,13 @@ import {
   type TierJob,
   type TierLadder,
 } from '@switchyard/core';
-import type { Logger } from '@switchyard/observability';
+import type { Logger, SwitchyardMetrics } from '@switchyard/observability';
 import type { BreakerBoard, ProviderRegistry } from '@switchyard/providers';
 import { assessAnswer } from '@switchyard/quality';
 import { parseJobData, runHop, type QueueSet, type RequestStore } from '@switchyard/queue';
 import { DelayedError, type Job } from 'bullmq';
 import { callTier, deploymentRef } from './call-tier.ts';
+import { instrumentDeployments } from './instrumented-deployments.ts';
 import { TierUnavailableError } from './tier-unavailable-error.ts';
 import {
   escalatePassedOver,
@@ -38,6 +39,8 @@ export interface TierProcessorDeps {
   /** The breakers of this process's provider endpoints. */
   breakers: BreakerBoard;
   logger: Logger;
+  /** Requests, escalations, cost and provider calls are counted here when given. */
+  metrics?: SwitchyardMetrics | undefined;
 }
 
 export type TierOutcome = { outcome: 'escalated'; nextTier: string } | { outcome: 'completed' | 'skipped' };
@@ -51,8 +54,8 @@ export type TierOutcome = { outcome: 'escalated'; nextTier: string } | { outcome
  * its jobs before closing has the in-flight provider calls aborted, and the hops handed back.
  */
 export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
-  const { config, ladder, store, queues, providers, breakers, logger } = deps;
-  const deployments = providers.forTier(tierName);
+  const { config, ladder, store, queues, providers, breakers, logger, metrics } = deps;
+  const deployments = instrumentDeployments(providers.forTier(tierName), metrics);
   const premium = ladder.top.deployments[0];
   const threshold = ladder.get(tierName).qualityThreshold ?? config.cascade.qualityThreshold;
 
@@ -84,6 +87,7 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
           throw error;
         }
         await forgetWait(job, waited);
+        metrics?.attemptCosted(tierName, `${attempt.deployment.provider}/${attempt.deployment.model}`, attempt.costUsd);
       }
 
       const escalateTo = nextTier(payload, request, attempt.qualityScore);
@@ -103,6 +107,7 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
           { requestId: payload.requestId, from: tierName, to: escalateTo, reason: attempt.escalationReason },
           'request-escalated',
         );
+        metrics?.requestEscalated(tierName, escalateTo);
         return { outcome: 'escalated', nextTier: escalateTo };
       }
 
@@ -119,8 +124,10 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
         simulated: best.simulated,
         finishReason: best.finishReason,
       });
-      if (finished)
+      if (finished) {
         logger.info({ requestId: payload.requestId, tier: best.tier, hops: attempts.length }, 'request-completed');
+        metrics?.requestAnswered(best.tier, decision?.route ?? 'unrouted', best.baselineCostUsd);
+      }
       return { outcome: 'completed' };
     });
 

@@ -168,6 +168,14 @@ export const apiSchema = z.strictObject({
   maxBatchSize: z.number().int().positive().default(10_000),
 });
 
+/** The metrics and health port of worker processes (the API serves `/metrics` on its own port). */
+export const metricsSchema = z.strictObject({
+  /** Port of `/metrics`, `/healthz` and `/readyz` on classifier and executor processes; absent: no port. */
+  port: z.number().int().min(0).max(65_535).optional(),
+  /** Every interface by default: Prometheus and the kubelet call from outside the pod. */
+  host: z.string().default('0.0.0.0'),
+});
+
 export const queueSchema = z.strictObject({
   /** Namespace of every Redis key Switchyard writes. */
   prefix: z
@@ -202,6 +210,7 @@ export const configSchema = z
     simulation: simulationSchema.default(simulationSchema.parse({})),
     api: apiSchema.default(apiSchema.parse({})),
     queue: queueSchema.default(queueSchema.parse({})),
+    metrics: metricsSchema.default(metricsSchema.parse({})),
   })
   .superRefine((config, context) => {
     const tierNames = config.tiers.map((tier) => tier.name);

@@ -19,3 +19,5 @@ export {
 } from './failure-policy.ts';
 export { createQueueRuntime, type QueueRuntime } from './queue-runtime.ts';
 export { startHopWorker, type HopWorker, type HopWorkerLogger, type HopWorkerSettings } from './hop-worker.ts';
+export { snapshotQueues, snapshotStates } from './queue-snapshot.ts';
+export { WorkerHealth, type WorkerHealthSettings } from './worker-health.ts';

@@ -34,6 +34,7 @@ export async function serve(role: ServeRole, flags: CommonFlags & { tier?: strin
     say(`Switchyard API listening on ${running.apiUrl} (queue prefix "${context.config.queue.prefix}")`);
   if (selection.executors !== undefined) say(`Executors running for tier(s): ${selection.executors.join(', ')}`);
   if (selection.classifier === true) say('Classifier running');
+  if (running.metricsUrl !== undefined) say(`Worker metrics and health on ${running.metricsUrl}`);
 
   await stopRequested();
   say('Stopping...');
