@@ -61,8 +61,8 @@ describe('SwitchyardMetrics', () => {
     expect(ours.length).toBeGreaterThanOrEqual(11);
     for (const metric of ours) {
       expect(metric.name).toMatch(/^switchyard_[a-z_]+$/);
-      if (metric.type === 'counter') expect(metric.name).toMatch(/_total$/);
-      if (metric.type === 'histogram') expect(metric.name).toMatch(/_seconds$/);
+      if (String(metric.type) === 'counter') expect(metric.name).toMatch(/_total$/);
+      if (String(metric.type) === 'histogram') expect(metric.name).toMatch(/_seconds$/);
       if (metric.name.includes('usd')) expect(metric.name).toMatch(/_usd_total$/);
     }
   });
