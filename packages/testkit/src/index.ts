@@ -4,3 +4,4 @@ export { startRedisCluster, type RedisClusterProcess } from './redis-cluster-pro
 export type { FakeProviderServer, FakeReply, RecordedRequest } from './fake-provider-server.ts';
 export { startFakeAnthropic } from './fake-anthropic.ts';
 export { startFakeOpenAI } from './fake-openai.ts';
+export { scriptedSseFetch, sseFrame, type SseScript } from './scripted-sse-fetch.ts';

@@ -1,9 +1,8 @@
 import { ConfigError, ProviderError } from '@switchyard/core';
-import { startFakeAnthropic, type FakeProviderServer } from '@switchyard/testkit';
+import { scriptedSseFetch, sseFrame, startFakeAnthropic, type FakeProviderServer } from '@switchyard/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAnthropicAdapter } from './anthropic-adapter.ts';
-import type { GenerateRequest } from './contract.ts';
-import { sseFetch, sseFrame } from './sse-test-fetch.ts';
+import type { GenerateRequest } from '../contract.ts';
 
 const request: GenerateRequest = {
   model: 'claude-haiku-4-5',
@@ -164,7 +163,7 @@ describe('anthropic adapter against an Anthropic-compatible server', () => {
         apiKey: 'test-key',
         timeoutMs: 5_000,
         stream: true,
-        fetch: sseFetch({ frames }),
+        fetch: scriptedSseFetch({ frames }),
       });
       const error = await failure(adapter.generate(request));
       expect(error).toBeInstanceOf(ProviderError);

@@ -9,13 +9,13 @@ export interface SseScript {
 }
 
 /**
- * For tests only: a `fetch` (the adapters' seam) that answers every request with one scripted
- * 200 event stream. The fake servers of `@switchyard/testkit` send well-formed streams only; this
+ * A `fetch` (the adapters' seam) that answers every request with one scripted
+ * 200 event stream. The fake provider servers send well-formed streams only; this
  * sends what they cannot: an error event inside a 200 stream, or a stream that stalls at a point
  * the test chooses. Like a real `fetch`, the body fails with an `AbortError` when the request's
  * signal fires.
  */
-export function sseFetch(script: SseScript): typeof fetch {
+export function scriptedSseFetch(script: SseScript): typeof fetch {
   return async (_input, init) => {
     const encoder = new TextEncoder();
     const frames = [...script.frames];

@@ -1,5 +1,5 @@
 import { ProviderError } from '@switchyard/core';
-import type { GenerateRequest, GenerateResult, ProviderAdapter } from './contract.ts';
+import type { GenerateRequest, GenerateResult, ProviderAdapter } from '../contract.ts';
 import { estimateTokens } from './convert-usage.ts';
 import type { ReplayDataset } from './routellm-replay-data.ts';
 

@@ -2,7 +2,7 @@ import { ProviderError, type DeploymentRef, type SwitchyardConfig } from '@switc
 import type { BreakerMessage, BreakerSync } from './breaker-sync.ts';
 import { DeploymentUnavailableError, type UnavailableReason } from './deployment-unavailable-error.ts';
 import { EndpointBreaker, type BreakerState, type BreakerTransition } from './endpoint-breaker.ts';
-import { abortReason, timeoutError } from './provider-error-mapping.ts';
+import { abortReason, timeoutError } from '../provider-error-mapping.ts';
 
 /** The part of a pino logger the board uses. */
 export interface BoardLogger {

@@ -1,6 +1,6 @@
 import { ProviderError } from '@switchyard/core';
 import OpenAI from 'openai';
-import type { GenerateOptions, GenerateRequest, GenerateResult, ProviderAdapter } from './contract.ts';
+import type { GenerateOptions, GenerateRequest, GenerateResult, ProviderAdapter } from '../contract.ts';
 import { convertOpenAIUsage } from './convert-usage.ts';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.ts';
 import {
@@ -10,7 +10,7 @@ import {
   providerErrorFromHttp,
   providerErrorFromStream,
   timeoutError,
-} from './provider-error-mapping.ts';
+} from '../provider-error-mapping.ts';
 
 export interface OpenAIAdapterOptions {
   /** Endpoint name from the config's `providers` section. */

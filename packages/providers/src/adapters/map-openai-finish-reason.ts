@@ -1,4 +1,4 @@
-import type { FinishReason } from './contract.ts';
+import type { FinishReason } from '../contract.ts';
 
 /**
  * OpenAI's `finish_reason` in the contract's vocabulary. Typed as a string, not the SDK's union:

@@ -1,9 +1,8 @@
 import { ProviderError } from '@switchyard/core';
-import { startFakeOpenAI, type FakeProviderServer } from '@switchyard/testkit';
+import { scriptedSseFetch, sseFrame, startFakeOpenAI, type FakeProviderServer } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GenerateRequest } from './contract.ts';
+import type { GenerateRequest } from '../contract.ts';
 import { createOpenAIAdapter, type OpenAIAdapterOptions } from './openai-adapter.ts';
-import { sseFetch, sseFrame } from './sse-test-fetch.ts';
 
 const request: GenerateRequest = {
   model: 'gpt-4o-mini',
@@ -133,7 +132,7 @@ describe('openai adapter against an OpenAI-compatible server', () => {
     ] as const) {
       const frames = [started, sseFrame({ error: { message: `${type} mid-stream`, type, param: null, code: null } })];
       const error = await failure(
-        createOpenAIAdapter({ ...options, stream: true, fetch: sseFetch({ frames }) }).generate(request),
+        createOpenAIAdapter({ ...options, stream: true, fetch: scriptedSseFetch({ frames }) }).generate(request),
       );
       expect(error).toBeInstanceOf(ProviderError);
       expect(error).toMatchObject({ retryable, message: `openai ${type} (sent in the stream): ${type} mid-stream` });
@@ -149,7 +148,7 @@ describe('openai adapter against an OpenAI-compatible server', () => {
     ];
     const controller = new AbortController();
     const reason = new ProviderError('openai', 'worker closing', { code: 'provider_aborted' });
-    const fetch = sseFetch({ frames, onStalled: () => controller.abort(reason) });
+    const fetch = scriptedSseFetch({ frames, onStalled: () => controller.abort(reason) });
     const error = await failure(
       createOpenAIAdapter({ ...options, stream: true, fetch }).generate(request, { signal: controller.signal }),
     );

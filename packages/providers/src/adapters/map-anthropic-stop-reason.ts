@@ -1,5 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk';
-import type { FinishReason } from './contract.ts';
+import type { FinishReason } from '../contract.ts';
 
 /**
  * Anthropic's `stop_reason` in the contract's vocabulary. Running out of context is a truncation

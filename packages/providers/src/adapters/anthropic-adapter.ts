@@ -1,6 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { ConfigError } from '@switchyard/core';
-import type { GenerateOptions, GenerateRequest, GenerateResult, ProviderAdapter } from './contract.ts';
+import type { GenerateOptions, GenerateRequest, GenerateResult, ProviderAdapter } from '../contract.ts';
 import { convertAnthropicUsage } from './convert-usage.ts';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.ts';
 import {
@@ -10,7 +10,7 @@ import {
   providerErrorFromHttp,
   providerErrorFromStream,
   timeoutError,
-} from './provider-error-mapping.ts';
+} from '../provider-error-mapping.ts';
 
 export interface AnthropicAdapterOptions {
   /** Endpoint name from the config's `providers` section. */

@@ -3,15 +3,13 @@ import {
   newRequestId,
   parseConfig,
   tierJobId,
-  tierQueueName,
   jobCatalog,
-  TierLadder,
   type RequestRecord,
   type SwitchyardConfig,
 } from '@switchyard/core';
 import { createLogger } from '@switchyard/observability';
 import { createProviderRegistry, defaultAdapterFactories } from '@switchyard/providers';
-import { createQueueRuntime, createRedis, createWorker, type QueueRuntime } from '@switchyard/queue';
+import { createQueueRuntime, type QueueRuntime } from '@switchyard/queue';
 import {
   redisUrlForTests,
   startFakeAnthropic,
@@ -20,8 +18,7 @@ import {
   type FakeProviderServer,
 } from '@switchyard/testkit';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { createExecutorBreakers, startExecutor, type ProcessBreakers, type RunningExecutor } from './executor.ts';
-import { createTierProcessor } from './tier-processor.ts';
+import { createExecutorBreakers, startExecutor, type ProcessBreakers, type RunningExecutor } from '../src/index.ts';
 
 /** One JSON log line the stack's executors wrote. */
 export type LogLine = Record<string, unknown> & { msg: string };
@@ -35,11 +32,7 @@ export interface TestStack {
   submit(prompt: string, tier?: string): Promise<string>;
   /** Resolves with the records once every request has completed or failed (pushed, not polled). */
   finished(requestIds: readonly string[]): Promise<RequestRecord[]>;
-  /**
-   * One more worker of `tier` (the real tier processor), whose `close()` cancels its jobs first:
-   * BullMQ aborts a processor's signal only on `cancelJob`/`cancelAllJobs`, never on `close()`,
-   * and `startExecutor`'s close does not cancel, so its in-flight calls run to their end.
-   */
+  /** One more executor of `tier`, sharing the stack's breakers; closing it hands its in-flight hops back. */
   startWorker(tier: string): { close(): Promise<void> };
   close(): Promise<void>;
 }
@@ -92,7 +85,7 @@ export async function startTestStack(
     options.executors === false
       ? []
       : config.tiers.map((tier) => startExecutor({ config, tier: tier.name, runtime, providers, logger, breakers }));
-  const workers: { close(): Promise<void> }[] = [];
+  const workers: RunningExecutor[] = [];
   const events = runtime.events();
   await Promise.all([events.start(), breakers.ready]);
 
@@ -129,31 +122,9 @@ export async function startTestStack(
       return Promise.all(requestIds.map(async (id) => (await runtime.store.get(id)) as RequestRecord));
     },
     startWorker(tier) {
-      const processor = createTierProcessor(tier, {
-        config,
-        ladder: new TierLadder(config),
-        store: runtime.store,
-        queues: runtime.queues,
-        providers,
-        breakers: breakers.board,
-        logger,
-      });
-      const connection = createRedis(redisUrl, 'worker', `switchyard-test-worker-${tier}`);
-      const worker = createWorker(tierQueueName(tier), processor, {
-        connection,
-        keys: runtime.keys,
-        concurrency: config.queue.executorConcurrency,
-        lockDurationMs: config.queue.lockDurationMs,
-      });
-      const handle = {
-        async close() {
-          worker.cancelAllJobs('worker closing');
-          await worker.close();
-          connection.disconnect();
-        },
-      };
-      workers.push(handle);
-      return handle;
+      const executor = startExecutor({ config, tier, runtime, providers, logger, breakers });
+      workers.push(executor);
+      return executor;
     },
     async close() {
       await Promise.all([...executors, ...workers].map((running) => running.close()));

@@ -1,5 +1,5 @@
 import { ProviderError } from '@switchyard/core';
-import type { GenerateOptions, GenerateRequest, GenerateResult, ProviderAdapter } from './contract.ts';
+import type { GenerateOptions, GenerateRequest, GenerateResult, ProviderAdapter } from '../contract.ts';
 import { stableHash, stableUnit } from './stable-hash.ts';
 
 export interface SimulatedAdapterOptions {
