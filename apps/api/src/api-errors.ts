@@ -35,6 +35,12 @@ export const apiErrorCodes = {
     type: 'invalid_request_error',
     description: 'The `Idempotency-Key` header is empty, too long or not printable ASCII.',
   },
+  unauthorized: {
+    status: 401,
+    type: 'authentication_error',
+    description: 'No API key, or an unknown one (admin pages: log in at `/admin/login`).',
+  },
+  forbidden: { status: 403, type: 'permission_error', description: 'The key is valid but this needs an admin key.' },
   not_found: { status: 404, type: 'not_found_error', description: 'No request or batch with that id (or it expired).' },
   payload_too_large: {
     status: 413,

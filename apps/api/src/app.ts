@@ -5,6 +5,7 @@ import { snapshotQueues, type QueueRuntime } from '@switchyard/queue';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { ApiError, sendError } from './api-errors.ts';
 import type { ApiContext } from './api-context.ts';
+import { type AdminPagesOptions, registerAdminPages } from './admin/admin-pages.ts';
 import { registerBatchRoutes } from './routes/batch-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
 import { registerMetricsRoutes } from './routes/metrics-routes.ts';
@@ -20,6 +21,8 @@ export interface AppOptions {
   classifier?: ClassifierChain;
   /** The process's metrics when several roles share one process; default: the API's own. */
   metrics?: SwitchyardMetrics;
+  /** Bull Board, the dashboard and their login; absent: those pages are not served at all. */
+  adminPages?: AdminPagesOptions;
 }
 
 /** A subscription that takes longer means Redis is not really there: answer 503 rather than hang. */
@@ -139,5 +142,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerRequestRoutes(app, context);
   registerRouteRoutes(app, context);
   registerBatchRoutes(app, context);
+  if (options.adminPages !== undefined) await registerAdminPages(app, context, options.adminPages);
   return app;
 }

@@ -176,6 +176,12 @@ export const metricsSchema = z.strictObject({
   host: z.string().default('0.0.0.0'),
 });
 
+/** The admin pages (Bull Board at `/admin/queues`, `/dashboard`). */
+export const adminSchema = z.strictObject({
+  /** Bull Board without retry, clean, promote or remove: for an API instance that on-call viewers use. */
+  readOnly: z.boolean().default(false),
+});
+
 export const queueSchema = z.strictObject({
   /** Namespace of every Redis key Switchyard writes. */
   prefix: z
@@ -211,6 +217,7 @@ export const configSchema = z
     api: apiSchema.default(apiSchema.parse({})),
     queue: queueSchema.default(queueSchema.parse({})),
     metrics: metricsSchema.default(metricsSchema.parse({})),
+    admin: adminSchema.default(adminSchema.parse({})),
   })
   .superRefine((config, context) => {
     const tierNames = config.tiers.map((tier) => tier.name);

@@ -4,6 +4,7 @@ export {
   SwitchyardMetrics,
   breakerStateValues,
   type BreakerStateName,
+  type MetricsTotals,
   type QueueSnapshot,
 } from './switchyard-metrics.ts';
 export {
