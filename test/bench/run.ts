@@ -11,6 +11,7 @@ import { benchBatch, benchConfig, type BatchFigures, type StackShape } from './b
 import { benchClassifiers, formatClassifierSpeeds } from './classifier-speed.ts';
 import { benchReport } from './bench-report.ts';
 import { benchFloor } from './queue-floor.ts';
+import { benchSyncPath, type SyncPathFigures } from './sync-path.ts';
 
 const { values } = parseArgs({
   options: { requests: { type: 'string', default: process.env.BENCH_REQUESTS ?? '20000' }, out: { type: 'string' } },
@@ -59,7 +60,17 @@ try {
   for (const count of [2, 4]) await run({ classifiers: 1, executors: { ...oneEach(), [busiest]: count } });
   await run({ classifiers: 2, executors: oneEach() });
 
-  const report = benchReport({ requests, classifiers, runs, floor, busiest });
+  await redis.flushall();
+  let sync: SyncPathFigures | { error: string };
+  try {
+    sync = await benchSyncPath(redisServer.url);
+  } catch (error) {
+    // The batch figures above stand on their own; say why this part has none.
+    sync = { error: (error as Error).message.split('\n')[0] ?? 'failed' };
+    process.stdout.write(`sync path: not measured: ${sync.error}\n`);
+  }
+
+  const report = benchReport({ requests, classifiers, runs, floor, busiest, sync });
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'bench.json'), `${JSON.stringify(report.json, null, 2)}\n`);
   writeFileSync(join(outDir, 'bench.md'), report.markdown);

@@ -25,7 +25,7 @@ export function startScript(name: string, script: string, args: string[], env: R
   return startNode(name, ['--import', 'tsx', script, ...args], env);
 }
 
-function startNode(name: string, argv: string[], env: Record<string, string>): RoleProcess {
+export function startNode(name: string, argv: string[], env: Record<string, string>): RoleProcess {
   const child = spawn(process.execPath, argv, {
     cwd: repositoryRoot,
     env: { ...process.env, ...env },

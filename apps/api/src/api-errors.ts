@@ -73,13 +73,15 @@ export interface FieldProblem {
 
 /** An error the API answers with, in the OpenAI error shape. */
 export class ApiError extends Error {
-  constructor(
-    readonly code: ApiErrorCode,
-    message: string,
-    readonly param: string | null = null,
-    readonly details: FieldProblem[] = [],
-  ) {
+  readonly code: ApiErrorCode;
+  readonly param: string | null;
+  readonly details: FieldProblem[];
+
+  constructor(code: ApiErrorCode, message: string, param: string | null = null, details: FieldProblem[] = []) {
     super(message);
+    this.code = code;
+    this.param = param;
+    this.details = details;
   }
 
   get status(): number {

@@ -23,7 +23,11 @@ export interface ResultLine {
 }
 
 export class ApiClient {
-  constructor(readonly baseUrl: string) {}
+  readonly baseUrl: string;
+
+  constructor(baseUrl: string) {
+    this.baseUrl = baseUrl;
+  }
 
   async submitBatch(items: unknown[]): Promise<{ id: string; total: number }> {
     return this.json('POST', '/v1/batches', items) as Promise<{ id: string; total: number }>;

@@ -22,4 +22,5 @@ export { DeploymentUnavailableError, type UnavailableReason } from './breakers/d
 export type { BreakerMessage, BreakerSync } from './breakers/breaker-sync.ts';
 export { createRedisBreakerSync, type RedisBreakerSyncOptions } from './breakers/redis-breaker-sync.ts';
 export { createReplayAdapter, type ReplayAdapterOptions } from './adapters/replay-adapter.ts';
-export { loadRoutellmResponses, normalizePrompt, type ReplayDataset } from './adapters/routellm-replay-data.ts';
+export { loadRoutellmResponses, type ReplayDataset } from './adapters/routellm-replay-data.ts';
+export { normalizePrompt, readRouteLlmTable, type RouteLlmTable } from './adapters/routellm-table.ts';

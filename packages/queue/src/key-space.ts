@@ -8,7 +8,11 @@ import { createHash } from 'node:crypto';
  * different shards), and each request record is tagged by its own id.
  */
 export class KeySpace {
-  constructor(readonly prefix: string) {}
+  readonly prefix: string;
+
+  constructor(prefix: string) {
+    this.prefix = prefix;
+  }
 
   /** BullMQ `prefix` option for a queue: `{switchyard.tier.simple}` → keys `{switchyard.tier.simple}:tier.simple:*`. */
   queuePrefix(queueName: string): string {

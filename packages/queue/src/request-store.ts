@@ -48,11 +48,15 @@ const attemptField = (hop: number) => `attempt:${hop}`;
  * appending a duplicate.
  */
 export class RequestStore {
-  constructor(
-    private readonly redis: RedisClient,
-    private readonly keys: KeySpace,
-    private readonly retentionSeconds: number,
-  ) {}
+  private readonly redis: RedisClient;
+  private readonly keys: KeySpace;
+  private readonly retentionSeconds: number;
+
+  constructor(redis: RedisClient, keys: KeySpace, retentionSeconds: number) {
+    this.redis = redis;
+    this.keys = keys;
+    this.retentionSeconds = retentionSeconds;
+  }
 
   /**
    * Claims a client idempotency key for `ownerId`. Returns the id that owns the key: `ownerId`

@@ -18,11 +18,12 @@ export class WorkerHealth {
   private readonly stuckAfterMs: number;
   private watched: { worker: Worker; connection: RedisClient; queue: Queue } | undefined;
 
-  constructor(
-    readonly queueName: string,
-    private readonly metrics: SwitchyardMetrics | undefined,
-    settings: WorkerHealthSettings = {},
-  ) {
+  readonly queueName: string;
+  private readonly metrics: SwitchyardMetrics | undefined;
+
+  constructor(queueName: string, metrics: SwitchyardMetrics | undefined, settings: WorkerHealthSettings = {}) {
+    this.queueName = queueName;
+    this.metrics = metrics;
     this.stuckAfterMs = settings.stuckAfterMs ?? 60_000;
   }
 

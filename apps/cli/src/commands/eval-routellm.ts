@@ -1,13 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import {
-  evaluateRouteLlm,
-  loadRouteLlm,
-  readLabeledSet,
-  renderCurvesSvg,
-  bundledLabeledSetPath,
-  type RouteLlmEvaluation,
-} from '@switchyard/classifiers';
+import { bundledLabeledSetPath, readLabeledSet } from '@switchyard/classifiers';
+import { evaluateRouteLlm, loadRouteLlm, renderCurvesSvg, type RouteLlmEvaluation } from '@switchyard/lab';
 import type { SwitchyardConfig } from '@switchyard/core';
 import { percent, table } from './figures.ts';
 

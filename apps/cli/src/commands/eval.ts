@@ -1,4 +1,5 @@
-import { checkLabeledTiers, evaluateLabeledSet, readLabeledSet, type Candidate } from '@switchyard/classifiers';
+import { checkLabeledTiers, readLabeledSet } from '@switchyard/classifiers';
+import { evaluateLabeledSet, type Candidate } from '@switchyard/lab';
 import { parseConfig, type StrategyName, type SwitchyardConfig } from '@switchyard/core';
 import { boot, type CommonFlags } from '../bootstrap.ts';
 import { llmDeployment } from './classifier-options.ts';

@@ -1,4 +1,5 @@
-import { checkLabeledTiers, readLabeledSet, trainTierModel, writeTierModel } from '@switchyard/classifiers';
+import { checkLabeledTiers, readLabeledSet, writeTierModel } from '@switchyard/classifiers';
+import { trainTierModel } from '@switchyard/lab';
 import { TierLadder } from '@switchyard/core';
 import { boot, type CommonFlags } from '../bootstrap.ts';
 import { parseShare, percent } from './figures.ts';

@@ -1,13 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { ConfigError, parseConfig, parseCsv, ProviderError } from '@switchyard/core';
+import { sharedDataPath } from '@switchyard/testkit';
 import { describe, expect, it } from 'vitest';
 import { createProviderRegistry } from '../provider-registry.ts';
 import { createReplayAdapter } from './replay-adapter.ts';
 import { loadRoutellmResponses } from './routellm-replay-data.ts';
 
-// The shared data lives next to the project (`../shared/data`), never inside it.
-const gsm8k = fileURLToPath(new URL('../../../../../shared/data/routellm/gsm8k_responses.csv', import.meta.url));
+const gsm8k = sharedDataPath('routellm', 'gsm8k_responses.csv');
 const weak = 'mistralai/Mixtral-8x7B-Instruct-v0.1';
 const strong = 'gpt-4-1106-preview';
 const robe =

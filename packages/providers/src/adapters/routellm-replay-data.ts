@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { ConfigError, parseCsv } from '@switchyard/core';
+import { ConfigError } from '@switchyard/core';
+import { normalizePrompt, readRouteLlmTable } from './routellm-table.ts';
 
 /** Recorded answers of real models, by prompt. */
 export interface ReplayDataset {
@@ -16,40 +15,25 @@ export interface ReplayDataset {
 
 const responseSuffix = '_response';
 
-/** Prompts are matched with their whitespace normalised: trailing newlines and double spaces vary between exports. */
-export const normalizePrompt = (prompt: string): string => prompt.replace(/\s+/g, ' ').trim();
-
 /**
  * Loads a RouteLLM responses file (`gsm8k_responses.csv`): a `prompt` column and, per model,
  * a `<model>_response` column with its recorded answer. Fails with the path when the file is
  * missing or has no such columns.
  */
 export function loadRoutellmResponses(path: string): ReplayDataset {
-  const source = resolve(path);
-  let text: string;
-  try {
-    text = readFileSync(source, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`replay data set ${source} cannot be read: ${(error as Error).message}`, [], {
-      cause: error,
-    });
-  }
-  const [header, ...rows] = parseCsv(text, source);
-  const promptColumn = header?.indexOf('prompt') ?? -1;
-  const responseColumns = (header ?? [])
+  const { source, header, rows, promptColumn } = readRouteLlmTable(path);
+  const responseColumns = header
     .map((name, column) => ({
       model: name.slice(0, -responseSuffix.length),
       column,
       isResponse: name.endsWith(responseSuffix),
     }))
     .filter((entry) => entry.isResponse && entry.model !== '');
-  if (promptColumn < 0 || responseColumns.length === 0) {
-    throw new ConfigError(
-      `replay data set ${source} needs a "prompt" column and "<model>_response" columns (found: ${(header ?? []).join(', ')})`,
-    );
+  if (responseColumns.length === 0) {
+    throw new ConfigError(`replay data set ${source} needs "<model>_response" columns (found: ${header.join(', ')})`);
   }
 
-  const byPrompt = new Map<string, { row: number; cells: string[] }>();
+  const byPrompt = new Map<string, { row: number; cells: readonly string[] }>();
   const prompts: string[] = [];
   rows.forEach((cells, index) => {
     const prompt = cells[promptColumn];

@@ -1,9 +1,9 @@
 import type { StrategyName, SwitchyardConfig } from '@switchyard/core';
-import { createClassifierChain } from '../classifier-chain.ts';
-import type { LabeledExample } from '../labeled-set.ts';
-import type { StrategyContext } from '../strategy-factories.ts';
-import { parseTierModel } from '../trained/tier-model-file.ts';
-import { trainTierModel } from '../trained/train-tier-model.ts';
+import { createClassifierChain } from '@switchyard/classifiers';
+import type { LabeledExample } from '@switchyard/classifiers';
+import type { StrategyContext } from '@switchyard/classifiers';
+import { parseTierModel } from '@switchyard/classifiers';
+import { trainTierModel } from '../training/train-tier-model.ts';
 import { stratifiedFolds } from './folds.ts';
 import { tierMetrics, type RoutedExample, type TierMetrics } from './tier-metrics.ts';
 

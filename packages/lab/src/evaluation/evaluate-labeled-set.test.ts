@@ -1,9 +1,9 @@
 import { loadConfig } from '@switchyard/core';
 import { createOpenAIAdapter } from '@switchyard/providers';
 import { describe, expect, it } from 'vitest';
-import { bundledLabeledSetPath, readLabeledSet, type LabeledExample } from '../labeled-set.ts';
+import { bundledLabeledSetPath, readLabeledSet, type LabeledExample } from '@switchyard/classifiers';
 import { seededRandom } from '../seeded-random.ts';
-import { startTestServer } from '../test-http-server.ts';
+import { startTestServer } from '@switchyard/testkit';
 import { evaluateLabeledSet } from './evaluate-labeled-set.ts';
 
 const config = loadConfig();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { defaultFeatureOptions, extractFeatures } from '../embedding/text-features.ts';
-import { defaultTrainingOptions, softmaxInto, trainSoftmax } from './softmax-regression.ts';
+import { defaultFeatureOptions, extractFeatures } from '@switchyard/classifiers';
+import { softmaxInto } from '@switchyard/classifiers';
+import { defaultTrainingOptions, trainSoftmax } from './softmax-training.ts';
 import { calibrateStrongShare } from './strong-share-calibration.ts';
 
 const options = { ...defaultFeatureOptions, dimensions: 1024 };

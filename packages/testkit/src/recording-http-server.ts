@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** Test helper (not exported): a loopback HTTP server that records requests and answers as told. */
+/** A loopback HTTP server that records requests and answers as told. */
 export interface RecordedCall {
   method: string;
   path: string;

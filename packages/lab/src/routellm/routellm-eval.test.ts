@@ -1,9 +1,9 @@
 import { loadConfig } from '@switchyard/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bundledLabeledSetPath, readLabeledSet } from '../labeled-set.ts';
+import { bundledLabeledSetPath, readLabeledSet } from '@switchyard/classifiers';
 import { renderCurvesSvg } from './curves-svg.ts';
 import { loadRouteLlm, type RouteLlmData } from './routellm-data.ts';
-import { routeLlmDirectory } from './shared-data-path.ts';
+import { sharedDataPath } from '@switchyard/testkit';
 import { evaluateRouteLlm, strongScore, type RouteLlmEvaluation } from './routellm-eval.ts';
 
 const config = loadConfig();
@@ -11,7 +11,7 @@ const labeledSet = readLabeledSet(bundledLabeledSetPath);
 
 /** GSM8K and six MMLU subjects of the shared files: the whole evaluation in a few seconds. */
 function subset(): RouteLlmData {
-  const data = loadRouteLlm(routeLlmDirectory);
+  const data = loadRouteLlm(sharedDataPath('routellm'));
   const subjects = [
     'mmlu:anatomy',
     'mmlu:college_mathematics',

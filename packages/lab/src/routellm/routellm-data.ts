@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { parseCsv } from '@switchyard/core';
+import { normalizePrompt, readRouteLlmTable } from '@switchyard/providers';
 
 /** What the weak and the strong model achieved on one prompt (1/0 for right/wrong, or a judge score). */
 export interface RecordedOutcome {
@@ -112,28 +112,23 @@ export function loadRouteLlm(directory: string, models: RouteLlmModels = routeLl
 
 /** `prompt`, a weak-model and a strong-model column of True/False; other columns (answers) ignored. */
 function readOutcomeCsv(path: string, group: string, models: RouteLlmModels): RecordedOutcome[] {
-  const [header, ...rows] = parseCsv(readText(path), path);
-  if (header === undefined) throw new Error(`${path}: the file is empty`);
+  const { source, header, rows, promptColumn } = readRouteLlmTable(path);
   const column = (name: string) => {
     const index = header.indexOf(name);
     if (index < 0)
       throw new Error(
-        `${path}: no column "${name}" (columns: ${header.filter((title) => !title.endsWith('_response')).join(', ')})`,
+        `${source}: no column "${name}" (columns: ${header.filter((title) => !title.endsWith('_response')).join(', ')})`,
       );
     return index;
   };
-  const [promptColumn, weakColumn, strongColumn] = [
-    column('prompt'),
-    column(models.weakModel),
-    column(models.strongModel),
-  ];
+  const [weakColumn, strongColumn] = [column(models.weakModel), column(models.strongModel)];
   return rows.map((row, index) => {
     const outcome = (columnIndex: number) => {
       const value = row[columnIndex];
       if (value === 'True') return 1;
       if (value === 'False') return 0;
       throw new Error(
-        `${path}: record ${index + 1}, column "${header[columnIndex]}": expected True or False, got ${JSON.stringify(value)}`,
+        `${source}: record ${index + 1}, column "${header[columnIndex]}": expected True or False, got ${JSON.stringify(value)}`,
       );
     };
     return { prompt: row[promptColumn] ?? '', group, weak: outcome(weakColumn), strong: outcome(strongColumn) };
@@ -183,9 +178,9 @@ function dropContaminated(
   }
   // Whitespace is normalised: the lists were exported separately from the response files.
   const contaminated = new Set(
-    readJsonl(contaminatedPath, contaminatedLine).map((line) => normalisedPrompt(line.eval_prompt)),
+    readJsonl(contaminatedPath, contaminatedLine).map((line) => normalizePrompt(line.eval_prompt)),
   );
-  const kept = items.filter((item) => !contaminated.has(normalisedPrompt(item.prompt)));
+  const kept = items.filter((item) => !contaminated.has(normalizePrompt(item.prompt)));
   return {
     name,
     metric,
@@ -193,11 +188,6 @@ function dropContaminated(
     contaminatedDropped: items.length - kept.length,
     files: [...files, contaminatedPath],
   };
-}
-
-/** A prompt with its whitespace trimmed and collapsed: what "the same prompt" means across files. */
-export function normalisedPrompt(text: string): string {
-  return text.trim().replace(/\s+/g, ' ');
 }
 
 function readJsonl<T>(path: string, schema: z.ZodType<T>): T[] {

@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { LabeledExample } from '../labeled-set.ts';
-import { parseTierModel, readTierModel, writeTierModel, type TierModelFile } from './tier-model-file.ts';
+import type { LabeledExample } from '@switchyard/classifiers';
+import { parseTierModel, readTierModel, writeTierModel, type TierModelFile } from '@switchyard/classifiers';
 import { trainTierModel } from './train-tier-model.ts';
 
 const tiers = ['simple', 'medium', 'complex'];

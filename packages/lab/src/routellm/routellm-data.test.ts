@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadRouteLlm } from './routellm-data.ts';
-import { routeLlmDirectory } from './shared-data-path.ts';
+import { sharedDataPath } from '@switchyard/testkit';
 
 const header = 'prompt,mistralai/Mixtral-8x7B-Instruct-v0.1,gpt-4-1106-preview';
 
@@ -62,7 +62,7 @@ describe('loadRouteLlm', () => {
   });
 
   it('reads the shared RouteLLM files: 760 GSM8K, 40 MMLU subjects, 72 MT-Bench questions after contamination', () => {
-    const data = loadRouteLlm(routeLlmDirectory);
+    const data = loadRouteLlm(sharedDataPath('routellm'));
     const byName = Object.fromEntries(data.benchmarks.map((benchmark) => [benchmark.name, benchmark]));
     expect(byName.gsm8k?.items).toHaveLength(760);
     expect(byName.gsm8k?.contaminatedDropped).toBe(9);

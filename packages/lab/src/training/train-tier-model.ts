@@ -1,20 +1,17 @@
 import {
   defaultFeatureOptions,
   extractFeatures,
-  type FeatureOptions,
-  type SparseVector,
-} from '../embedding/text-features.ts';
-import { stratifiedFolds } from '../evaluation/folds.ts';
-import type { LabeledExample } from '../labeled-set.ts';
-import {
-  defaultTrainingOptions,
   logitsInto,
-  trainSoftmax,
+  tierModelFormat,
+  type FeatureOptions,
+  type LabeledExample,
   type SoftmaxModel,
-  type TrainingOptions,
-} from './softmax-regression.ts';
+  type SparseVector,
+  type TierModelFile,
+} from '@switchyard/classifiers';
+import { stratifiedFolds } from '../evaluation/folds.ts';
+import { defaultTrainingOptions, trainSoftmax, type TrainingOptions } from './softmax-training.ts';
 import { calibrateStrongShare } from './strong-share-calibration.ts';
-import { tierModelFormat, type TierModelFile } from './tier-model-file.ts';
 
 export interface TrainTierModelOptions {
   /** The ladder, cheapest first; every label must be one of these. */

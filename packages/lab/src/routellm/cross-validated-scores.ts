@@ -3,10 +3,12 @@ import {
   extractFeatures,
   type FeatureOptions,
   type SparseVector,
-} from '../embedding/text-features.ts';
+} from '@switchyard/classifiers';
 import { groupedFolds } from '../evaluation/folds.ts';
-import { defaultTrainingOptions, softmaxInto, trainSoftmax } from '../trained/softmax-regression.ts';
-import { normalisedPrompt, type RecordedOutcome } from './routellm-data.ts';
+import { softmaxInto } from '@switchyard/classifiers';
+import { defaultTrainingOptions, trainSoftmax } from '../training/softmax-training.ts';
+import { normalizePrompt } from '@switchyard/providers';
+import type { RecordedOutcome } from './routellm-data.ts';
 
 /**
  * The trained strategy's own features and training settings. Tried on these outcomes: 3 or 5
@@ -61,7 +63,7 @@ export function leakFreeGroups(items: readonly RecordedOutcome[]): string[] {
   };
   const groupOfPrompt = new Map<string, string>();
   for (const item of items) {
-    const prompt = normalisedPrompt(item.prompt);
+    const prompt = normalizePrompt(item.prompt);
     const seen = groupOfPrompt.get(prompt);
     if (seen === undefined) {
       groupOfPrompt.set(prompt, item.group);

@@ -1,11 +1,11 @@
 import { ConfigError, loadConfig, type StrategyVerdict } from '@switchyard/core';
 import { describe, expect, it } from 'vitest';
-import { stratifiedFolds } from './evaluation/folds.ts';
-import { bundledLabeledSetPath, readLabeledSet } from './labeled-set.ts';
-import { configWithTiers } from './test-configs.ts';
-import { createTrainedStrategy } from './trained-strategy.ts';
-import { parseTierModel } from './trained/tier-model-file.ts';
-import { trainTierModel } from './trained/train-tier-model.ts';
+import { stratifiedFolds } from '../evaluation/folds.ts';
+import { bundledLabeledSetPath, readLabeledSet } from '@switchyard/classifiers';
+import { configWithTiers } from '@switchyard/testkit';
+import { createTrainedStrategy } from '@switchyard/classifiers';
+import { parseTierModel } from '@switchyard/classifiers';
+import { trainTierModel } from './train-tier-model.ts';
 
 const config = loadConfig();
 const model = parseTierModel(

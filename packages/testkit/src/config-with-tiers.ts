@@ -1,7 +1,7 @@
 import { loadConfig, parseConfig, type SwitchyardConfig } from '@switchyard/core';
 
 /**
- * Test helper (not exported): the default config with its tiers renamed and extended, to check
+ * The default config with its tiers renamed and extended, to check
  * that nothing depends on the names simple/medium/complex. The second tier becomes the default
  * tier and every route's minTier.
  */
