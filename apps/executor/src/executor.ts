@@ -80,6 +80,11 @@ export function startExecutor(options: ExecutorOptions): RunningExecutor {
     logger,
     metrics: options.metrics,
   });
+  options.metrics?.declareTier(
+    tier,
+    ladder.next(tier),
+    ladder.get(tier).deployments.map((deployment) => `${deployment.provider}/${deployment.model}`),
+  );
   const concurrency = options.concurrency ?? config.queue.executorConcurrency;
   const hopWorker = startHopWorker(tierQueueName(tier), processor, {
     runtime,

@@ -148,6 +148,19 @@ export class SwitchyardMetrics {
     });
   }
 
+  /**
+   * Starts the series a tier's executor will write at zero, so that rates and alerts over them
+   * exist before the first escalation or error (an absent series is not a zero in PromQL).
+   */
+  declareTier(tier: string, nextTier: string | undefined, deployments: readonly string[]): void {
+    if (nextTier !== undefined) this.escalations.inc({ from_tier: tier, to_tier: nextTier }, 0);
+    for (const deployment of deployments) {
+      this.cost.inc({ tier, deployment }, 0);
+      for (const code of ['provider_unavailable', 'provider_rejected'])
+        this.providerErrors.inc({ deployment, code }, 0);
+    }
+  }
+
   /** A request got its final answer on `tier`; `baselineUsd` is what the premium deployment would have cost. */
   requestAnswered(tier: string, route: string, baselineUsd: number): void {
     this.requests.inc({ tier, route });
