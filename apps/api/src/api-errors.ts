@@ -25,6 +25,12 @@ export const apiErrorCodes = {
     type: 'invalid_request_error',
     description: 'Two requests of one batch share a `custom_id`.',
   },
+  invalid_range: {
+    status: 400,
+    type: 'invalid_request_error',
+    description:
+      '`from` and `to` of `GET /v1/stats` are not days, `from` is after `to`, or they span more than 366 days.',
+  },
   bad_request: {
     status: 400,
     type: 'invalid_request_error',
@@ -41,6 +47,23 @@ export const apiErrorCodes = {
     description: 'No API key, or an unknown one (admin pages: log in at `/admin/login`).',
   },
   forbidden: { status: 403, type: 'permission_error', description: 'The key is valid but this needs an admin key.' },
+  unsupported_content: {
+    status: 400,
+    type: 'invalid_request_error',
+    description:
+      'A chat message carries something other than text (an image, audio or file part, a tool message); `param` names it.',
+  },
+  request_rejected: {
+    status: 400,
+    type: 'invalid_request_error',
+    description:
+      'Chat completions: every provider of the tier refused the request as invalid (too long, say); the message has their reason.',
+  },
+  model_not_found: {
+    status: 404,
+    type: 'invalid_request_error',
+    description: '`model` is not `auto`, a tier or a configured deployment model (see `GET /v1/models`).',
+  },
   not_found: { status: 404, type: 'not_found_error', description: 'No request or batch with that id (or it expired).' },
   payload_too_large: {
     status: 413,
@@ -51,6 +74,24 @@ export const apiErrorCodes = {
     status: 415,
     type: 'invalid_request_error',
     description: 'The body must be `application/json`.',
+  },
+  request_failed: {
+    status: 502,
+    type: 'server_error',
+    description:
+      'Chat completions: the request failed after it was accepted (providers down, attempts spent); the message has the reason and `request_id` the record.',
+  },
+  stream_interrupted: {
+    status: 502,
+    type: 'server_error',
+    description:
+      'Sent as the last event of a stream whose provider call broke off after text went out; the request goes on and `GET /v1/requests/:id` collects the answer.',
+  },
+  sync_timeout: {
+    status: 504,
+    type: 'timeout_error',
+    description:
+      'Chat completions: no answer within `api.syncTimeoutMs`; the request keeps running and `GET /v1/requests/:id` (the `request_id` field) collects it.',
   },
   redis_unavailable: {
     status: 503,
@@ -76,12 +117,21 @@ export class ApiError extends Error {
   readonly code: ApiErrorCode;
   readonly param: string | null;
   readonly details: FieldProblem[];
+  /** More fields of the error object (`request_id` of a request that was accepted). */
+  readonly extra: Record<string, string>;
 
-  constructor(code: ApiErrorCode, message: string, param: string | null = null, details: FieldProblem[] = []) {
+  constructor(
+    code: ApiErrorCode,
+    message: string,
+    param: string | null = null,
+    details: FieldProblem[] = [],
+    extra: Record<string, string> = {},
+  ) {
     super(message);
     this.code = code;
     this.param = param;
     this.details = details;
+    this.extra = extra;
   }
 
   get status(): number {
@@ -96,6 +146,7 @@ export class ApiError extends Error {
         param: this.param,
         code: this.code,
         ...(this.details.length > 0 ? { details: this.details } : {}),
+        ...this.extra,
       },
     };
   }

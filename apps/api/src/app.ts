@@ -6,11 +6,13 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type
 import { ApiError, sendError } from './api-errors.ts';
 import type { ApiContext } from './api-context.ts';
 import { type AdminPagesOptions, registerAdminPages } from './admin/admin-pages.ts';
+import { registerChatRoutes } from './chat/chat-routes.ts';
 import { registerBatchRoutes } from './routes/batch-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
 import { registerMetricsRoutes } from './routes/metrics-routes.ts';
 import { registerRequestRoutes } from './routes/request-routes.ts';
 import { registerRouteRoutes } from './routes/route-routes.ts';
+import { registerStatsRoutes } from './routes/stats-routes.ts';
 import { SubmissionService, unavailable } from './submission.ts';
 
 export interface AppOptions {
@@ -32,7 +34,7 @@ const subscribeTimeoutMs = 2_000;
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, runtime, logger } = options;
   const ladder = new TierLadder(config);
-  const metrics = options.metrics ?? new SwitchyardMetrics(createMetricsRegistry({ role: 'api' }));
+  const metrics = options.metrics ?? new SwitchyardMetrics(createMetricsRegistry());
   metrics.watchQueues(() => snapshotQueues(runtime.queues.all()));
   const context: ApiContext = {
     config,
@@ -143,5 +145,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerRouteRoutes(app, context);
   registerBatchRoutes(app, context);
   if (options.adminPages !== undefined) await registerAdminPages(app, context, options.adminPages);
+  registerChatRoutes(app, context);
+  registerStatsRoutes(app, context);
   return app;
 }

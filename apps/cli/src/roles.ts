@@ -1,10 +1,14 @@
-import { buildApp } from '@switchyard/api';
-import { startClassifierWorker } from '@switchyard/classifier';
-import { createExecutorBreakers, startExecutor } from '@switchyard/executor';
-import { createMetricsRegistry, SwitchyardMetrics } from '@switchyard/observability';
-import { createQueueRuntime, waitForRedis, type QueueRuntime, type WorkerHealth } from '@switchyard/queue';
-import type { Boot } from './bootstrap.ts';
-import { startWorkerMetricsPort } from './worker-metrics-port.ts';
+import { startApi } from '@switchyard/api';
+import type { Boot } from '@switchyard/bootstrap';
+import { startClassifier } from '@switchyard/classifier';
+import { startExecutors } from '@switchyard/executor';
+import {
+  createQueueRuntime,
+  startWorkerMetricsPort,
+  waitForRedis,
+  type QueueRuntime,
+  type WorkerHealth,
+} from '@switchyard/queue';
 
 export interface RoleSelection {
   api?: boolean;
@@ -22,7 +26,10 @@ export interface RunningRoles {
   close(): Promise<void>;
 }
 
-/** Starts the selected roles in this process around one Redis runtime. */
+/**
+ * Several roles in one process around one Redis (`switchyard start`, the demo): each app's own
+ * starter, with one worker runtime shared by the classifier and the executors.
+ */
 export async function startRoles(boot: Boot, roles: RoleSelection): Promise<RunningRoles> {
   const { config } = boot;
   // Before any connection: a bad model file, or a remote embedder that cannot embed the centroid
@@ -38,72 +45,31 @@ export async function startRoles(boot: Boot, roles: RoleSelection): Promise<Runn
   await waitForRedis(runtime.redis, 10_000);
   const closers: (() => Promise<void>)[] = [];
   let apiUrl: string | undefined;
-  // One registry per process, whatever roles it runs.
-  const roleNames = [
-    roles.api === true ? 'api' : '',
-    roles.classifier === true ? 'classifier' : '',
-    ...(roles.executors ?? []).map((tier) => `executor.${tier}`),
-  ];
-  const metrics = new SwitchyardMetrics(createMetricsRegistry({ role: roleNames.filter(Boolean).join('+') }));
   const workerHealth: WorkerHealth[] = [];
 
   if (roles.classifier === true && workerRuntime !== undefined) {
-    const worker = startClassifierWorker({
-      config,
-      runtime: workerRuntime,
-      chain: boot.classifier(),
-      logger: boot.logger('classifier'),
-      metrics,
-    });
-    workerHealth.push(worker.health);
-    closers.push(() => worker.close());
+    const classifier = startClassifier(boot, workerRuntime);
+    workerHealth.push(classifier.health);
+    closers.push(() => classifier.close());
   }
   const tiers = roles.executors ?? [];
   if (workerRuntime !== undefined && tiers.length > 0) {
-    // One breaker per provider endpoint per process, shared by the executors of every tier here.
-    const breakers = createExecutorBreakers({
-      config,
-      runtime: workerRuntime,
-      logger: boot.logger('breakers'),
-      metrics,
-    });
-    for (const tier of tiers) {
-      const executor = startExecutor({
-        config,
-        tier,
-        runtime: workerRuntime,
-        providers: boot.providers(),
-        breakers,
-        logger: boot.logger(`executor.${tier}`),
-        metrics,
-      });
-      workerHealth.push(executor.health);
-      closers.push(() => executor.close());
-    }
-    closers.push(() => breakers.close());
-    await breakers.ready;
+    const executors = await startExecutors(boot, workerRuntime, tiers);
+    workerHealth.push(...executors.health);
+    closers.push(() => executors.close());
   }
   if (apiRuntime !== undefined) {
-    const app = await buildApp({
-      config,
-      runtime: apiRuntime,
-      logger: boot.logger('api'),
-      classifier: boot.separateClassifier(),
-      metrics,
-    });
-    const address = await app.listen({ host: config.api.host, port: config.api.port });
-    const url = new URL(address);
-    if (url.hostname === '0.0.0.0' || url.hostname === '[::]') url.hostname = '127.0.0.1';
-    apiUrl = url.origin;
-    closers.unshift(() => app.close());
+    const api = await startApi(boot, apiRuntime);
+    apiUrl = api.url;
+    closers.unshift(() => api.close());
   }
 
   let metricsUrl: string | undefined;
   if (workerRuntime !== undefined) {
-    const server = await startWorkerMetricsPort(config, workerRuntime, metrics, workerHealth);
-    if (server !== undefined) {
-      metricsUrl = server.url;
-      closers.push(() => server.close());
+    const port = await startWorkerMetricsPort(config, workerRuntime, boot.metrics(), workerHealth);
+    if (port !== undefined) {
+      metricsUrl = port.url;
+      closers.unshift(() => port.close());
     }
   }
 

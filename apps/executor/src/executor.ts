@@ -1,7 +1,13 @@
 import { tierQueueName, TierLadder, type SwitchyardConfig } from '@switchyard/core';
 import type { Logger, SwitchyardMetrics } from '@switchyard/observability';
 import { BreakerBoard, createRedisBreakerSync, type ProviderRegistry } from '@switchyard/providers';
-import { createRedis, startHopWorker, type QueueRuntime, type WorkerHealth } from '@switchyard/queue';
+import {
+  AnswerStreamWriter,
+  createRedis,
+  startHopWorker,
+  type QueueRuntime,
+  type WorkerHealth,
+} from '@switchyard/queue';
 import { createTierProcessor } from './tier-processor.ts';
 
 export interface ExecutorOptions {
@@ -79,6 +85,11 @@ export function startExecutor(options: ExecutorOptions): RunningExecutor {
     breakers: breakers.board,
     logger,
     metrics: options.metrics,
+    answerStream: (requestId) =>
+      AnswerStreamWriter.forRequest(runtime.redis, runtime.keys, requestId, {
+        ttlSeconds: config.queue.answerStreamTtlSeconds,
+        maxLength: config.queue.answerStreamMaxLength,
+      }),
   });
   options.metrics?.declareTier(
     tier,

@@ -14,11 +14,12 @@ import {
 import type { Logger, SwitchyardMetrics } from '@switchyard/observability';
 import type { BreakerBoard, ProviderRegistry } from '@switchyard/providers';
 import { assessAnswer } from '@switchyard/quality';
-import { parseJobData, runHop, type QueueSet, type RequestStore } from '@switchyard/queue';
+import { parseJobData, runHop, type AnswerStreamWriter, type QueueSet, type RequestStore } from '@switchyard/queue';
 import { DelayedError, type Job } from 'bullmq';
 import { callTier, deploymentRef } from './call-tier.ts';
 import { capsOf, escalate, mayEscalate } from './escalation-rule.ts';
 import { instrumentDeployments } from './instrumented-deployments.ts';
+import { endAnswerStream, LiveAnswer } from './live-answer.ts';
 import { TierUnavailableError } from './tier-unavailable-error.ts';
 import {
   escalatePassedOver,
@@ -41,6 +42,8 @@ export interface TierProcessorDeps {
   logger: Logger;
   /** Requests, escalations, cost and provider calls are counted here when given. */
   metrics?: SwitchyardMetrics | undefined;
+  /** Opens the answer stream of a request that asked for one (streaming chat completions). */
+  answerStream?: (requestId: string) => AnswerStreamWriter;
 }
 
 export type TierOutcome = { outcome: 'escalated'; nextTier: string } | { outcome: 'completed' | 'skipped' };
@@ -74,11 +77,22 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
       const above = ladder.next(tierName);
       if (existing !== undefined && isPassedOver(existing) && above !== undefined)
         return escalatePassedOver(deps, payload, existing, above);
+      const writer = record.answerStream === true ? deps.answerStream?.(payload.requestId) : undefined;
+      // Text goes out live only from a hop whose answer is served whatever the gate says: it
+      // cannot escalate, and no earlier answer competes with it. Any other hop is gated first and
+      // its served answer written whole, so a client never sees one answer replaced by another.
+      const servedAsIs =
+        nextTier(payload, request, 0) === undefined &&
+        record.attempts.every((earlier) => earlier.hop === payload.hop || isPassedOver(earlier));
+      const live =
+        writer !== undefined && servedAsIs && existing === undefined
+          ? new LiveAnswer(writer, tierName, payload.hop)
+          : undefined;
       let attempt = existing;
       if (attempt === undefined) {
         const waited = readWaitState(job);
         try {
-          attempt = await answer(payload, request, decision, waited, signal);
+          attempt = await answer(payload, request, decision, waited, signal, live);
         } catch (error) {
           if (signal?.aborted === true) return handBack(job, token, payload);
           if (error instanceof TierUnavailableError)
@@ -102,6 +116,13 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
       const answered = attempt;
       const attempts = [...record.attempts.filter((earlier) => earlier.hop !== answered.hop), answered];
       const best = bestAttempt(attempts);
+      if (writer !== undefined) {
+        // Written before the record completes: a client woken by the completion finds it there.
+        endAnswerStream(writer, best, attempts, live);
+        const failure = await writer.flush();
+        if (failure !== undefined)
+          logger.warn({ requestId: payload.requestId, error: failure.message }, 'answer-stream-write-failed');
+      }
       const finished = await store.complete(payload.requestId, {
         answer: best.answer,
         tier: best.tier,
@@ -134,6 +155,7 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
     decision: RoutingDecision | undefined,
     waited: WaitState | undefined,
     signal: AbortSignal | undefined,
+    live: LiveAnswer | undefined,
   ): Promise<Attempt> {
     const route = config.routes.find((candidate) => candidate.name === decision?.route);
     const ownSystem = request.messages.filter((message) => message.role === 'system').map((message) => message.content);
@@ -149,9 +171,11 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
         ...(temperature === undefined ? {} : { temperature }),
         ...(request.max_tokens === undefined ? {} : { maxOutputTokens: request.max_tokens }),
         json: request.response_format?.type === 'json_object',
+        ...(request.stop === undefined ? {} : { stop: request.stop }),
       },
       breakers,
       signal,
+      live,
     );
     const verdict = assessAnswer({
       prompt: promptOf(request),

@@ -1,12 +1,5 @@
 import { Writable } from 'node:stream';
-import {
-  newRequestId,
-  parseConfig,
-  tierJobId,
-  jobCatalog,
-  type RequestRecord,
-  type SwitchyardConfig,
-} from '@switchyard/core';
+import { newRequestId, parseConfig, type RequestRecord, type SwitchyardConfig } from '@switchyard/core';
 import { createLogger } from '@switchyard/observability';
 import { createProviderRegistry, defaultAdapterFactories } from '@switchyard/providers';
 import { createQueueRuntime, type QueueRuntime } from '@switchyard/queue';
@@ -97,9 +90,7 @@ export async function startTestStack(
     async submit(prompt, tier = config.tiers[0]?.name ?? '') {
       const id = newRequestId();
       await runtime.store.create([{ id, request: { messages: [{ role: 'user', content: prompt }] } }]);
-      await runtime.queues
-        .tier(tier)
-        .add(jobCatalog.tier.jobName, { requestId: id, hop: 0, tier, history: [] }, { jobId: tierJobId(id, 0) });
+      await runtime.queues.enqueueHop({ requestId: id, hop: 0, tier, history: [] });
       return id;
     },
     async finished(requestIds) {

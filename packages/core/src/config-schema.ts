@@ -166,6 +166,13 @@ export const apiSchema = z.strictObject({
     .positive()
     .default(64 * 1_048_576),
   maxBatchSize: z.number().int().positive().default(10_000),
+  /**
+   * How long `POST /v1/chat/completions` waits for the answer before a 504 that names the request
+   * id (the request keeps running; `GET /v1/requests/:id` collects it). 5 minutes: below the
+   * official OpenAI SDKs' own 10-minute timeout, so a client gets our 504 with the id instead of
+   * its own timeout without one, and above a long answer of a slow top-tier model.
+   */
+  syncTimeoutMs: z.number().int().positive().default(300_000),
 });
 
 /** The metrics and health port of worker processes (the API serves `/metrics` on its own port). */
@@ -198,12 +205,25 @@ export const queueSchema = z.strictObject({
    * jobs whose worker died. A killed worker's job runs again after at most about twice this.
    */
   lockDurationMs: z.number().int().min(1_000).default(30_000),
+  /**
+   * How long a request's answer stream (the chunks a streaming chat completion relays) is kept
+   * after its last write. 15 minutes: longer than `api.syncTimeoutMs`, so a client attaching
+   * late still reads from the first chunk; the record keeps the answer for longer.
+   */
+  answerStreamTtlSeconds: z.number().int().positive().default(900),
+  /** Entries kept per answer stream (approximate trim): one per streamed text piece; 10,000 covers an 8k-token answer. */
+  answerStreamMaxLength: z.number().int().min(100).default(10_000),
   /** How long request records, batches and finished jobs are kept. */
   retentionSeconds: z
     .number()
     .int()
     .positive()
     .default(7 * 24 * 3600),
+});
+
+export const ledgerSchema = z.strictObject({
+  /** Days a day's cost totals are kept: 400 covers a year against the year before. */
+  retentionDays: z.number().int().positive().default(400),
 });
 
 export const configSchema = z
@@ -218,6 +238,7 @@ export const configSchema = z
     queue: queueSchema.default(queueSchema.parse({})),
     metrics: metricsSchema.default(metricsSchema.parse({})),
     admin: adminSchema.default(adminSchema.parse({})),
+    ledger: ledgerSchema.default(ledgerSchema.parse({})),
   })
   .superRefine((config, context) => {
     const tierNames = config.tiers.map((tier) => tier.name);

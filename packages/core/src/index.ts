@@ -29,6 +29,7 @@ export {
   classifyJobSchema,
   classifyQueueName,
   defaultJobOptions,
+  firstTierJob,
   jobCatalog,
   tierJobSchema,
   tierQueueName,

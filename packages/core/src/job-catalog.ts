@@ -31,6 +31,9 @@ export const tierJobSchema = z.strictObject({
   history: z.array(attemptSummarySchema),
 });
 
+/** The first tier hop of a classified request. */
+export const firstTierJob = (requestId: string, tier: string): TierJob => ({ requestId, hop: 0, tier, history: [] });
+
 export type ClassifyJob = z.infer<typeof classifyJobSchema>;
 export type TierJob = z.infer<typeof tierJobSchema>;
 export type AttemptSummary = z.infer<typeof attemptSummarySchema>;

@@ -76,6 +76,8 @@ export interface RequestRecord {
   batchId?: string;
   customId?: string;
   idempotencyKey?: string;
+  /** The executor writes the answer to the request's answer stream (`stream: true` chat completions). */
+  answerStream?: boolean;
   createdAt: string;
   updatedAt: string;
   completedAt?: string;

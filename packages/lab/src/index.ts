@@ -25,3 +25,10 @@ export {
 } from './routellm/routellm-eval.ts';
 export { routingCurve, type RoutingCurve } from './routellm/routing-curve.ts';
 export { renderCurvesSvg } from './routellm/curves-svg.ts';
+export {
+  developmentSalt,
+  splitBuiltIn,
+  splitByDirectories,
+  type BuiltInSplitOptions,
+  type RouteLlmSplit,
+} from './routellm/routellm-split.ts';

@@ -5,7 +5,9 @@ import { createHash } from 'node:crypto';
  *
  * Keys carry a hash tag (`{...}`) so that Redis Cluster keeps what must be together in one slot:
  * each BullMQ queue's keys share its tag (one queue = one slot, different queues may live on
- * different shards), and each request record is tagged by its own id.
+ * different shards). Request records are spread over `ledgerShards` tags, and each shard's cost
+ * ledger shares its tag: the Lua step that finishes a record adds it to the ledger in the same
+ * slot, atomically, on Redis Cluster too.
  */
 export class KeySpace {
   readonly prefix: string;
@@ -20,12 +22,27 @@ export class KeySpace {
   }
 
   request(requestId: string): string {
-    return `${this.prefix}:request:{${requestId}}`;
+    return `${this.prefix}:request:{${shardTag(requestId)}}:${requestId}`;
+  }
+
+  /** The cost ledger of one UTC day (`YYYY-MM-DD`) for the records of one shard. */
+  ledger(shard: number, day: string): string {
+    return `${this.prefix}:ledger:{r${shard}}:${day}`;
+  }
+
+  /** The ledger a request's record is added to, in the record's slot. */
+  ledgerOf(requestId: string, day: string): string {
+    return this.ledger(shardOf(requestId), day);
   }
 
   /** Client-supplied keys are hashed: they may contain anything, including `{`. */
   idempotency(clientKey: string): string {
     return `${this.prefix}:idempotency:{${createHash('sha256').update(clientKey).digest('hex')}}`;
+  }
+
+  /** The chunks of a streaming answer (a Redis stream), tagged like the record it belongs to. */
+  answerStream(requestId: string): string {
+    return `${this.prefix}:answer:{${requestId}}`;
   }
 
   batch(batchId: string): string {
@@ -51,3 +68,21 @@ export class KeySpace {
     return `${this.prefix}:events`;
   }
 }
+
+/**
+ * Records and ledgers are spread over 64 hash tags: enough slots for a cluster of a few dozen
+ * shards to share the records evenly, few enough that a month of stats reads 64 × 31 hashes.
+ */
+export const ledgerShards = 64;
+
+/** FNV-1a: cheap, stable across processes and versions (never change it: it places records). */
+function shardOf(requestId: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < requestId.length; index += 1) {
+    hash ^= requestId.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % ledgerShards;
+}
+
+const shardTag = (requestId: string): string => `r${shardOf(requestId)}`;

@@ -26,6 +26,10 @@ export interface NewRequest {
   batchId?: string;
   customId?: string;
   idempotencyKey?: string;
+  /** Classified already (the API's sync path): the record starts `routed`, with this decision. */
+  decision?: RoutingDecision;
+  /** The executor writes the answer to the request's answer stream. */
+  answerStream?: boolean;
 }
 
 export interface BatchMeta {
@@ -51,11 +55,14 @@ export class RequestStore {
   private readonly redis: RedisClient;
   private readonly keys: KeySpace;
   private readonly retentionSeconds: number;
+  /** How long a day's cost ledger is kept after its last write. */
+  private readonly ledgerRetentionSeconds: number;
 
-  constructor(redis: RedisClient, keys: KeySpace, retentionSeconds: number) {
+  constructor(redis: RedisClient, keys: KeySpace, retentionSeconds: number, ledgerRetentionSeconds = 400 * 86_400) {
     this.redis = redis;
     this.keys = keys;
     this.retentionSeconds = retentionSeconds;
+    this.ledgerRetentionSeconds = ledgerRetentionSeconds;
   }
 
   /**
@@ -101,7 +108,7 @@ export class RequestStore {
         requests.slice(start, start + chunkSize).map((request) => {
           const fields: Record<string, string> = {
             id: request.id,
-            status: 'queued',
+            status: request.decision === undefined ? 'queued' : 'routed',
             request: JSON.stringify(request.request),
             createdAt: now,
             updatedAt: now,
@@ -109,6 +116,8 @@ export class RequestStore {
           if (request.batchId !== undefined) fields.batchId = request.batchId;
           if (request.customId !== undefined) fields.customId = request.customId;
           if (request.idempotencyKey !== undefined) fields.idempotencyKey = request.idempotencyKey;
+          if (request.decision !== undefined) fields.decision = JSON.stringify(request.decision);
+          if (request.answerStream === true) fields.answerStream = '1';
           return this.redis.eval(
             createRecordScript,
             1,
@@ -240,11 +249,13 @@ export class RequestStore {
     const args = Object.entries({ ...fields, updatedAt: now, completedAt: now }).flat();
     const result = await this.redis.eval(
       finishScript,
-      1,
+      2,
       this.keys.request(requestId),
+      this.keys.ledgerOf(requestId, now.slice(0, 10)),
       this.keys.eventsChannel,
       status,
       String(this.retentionSeconds),
+      String(this.ledgerRetentionSeconds),
       ...args,
     );
     return result === 1;
@@ -282,6 +293,7 @@ function toRecord(hash: Record<string, string>): RequestRecord {
   if (hash.batchId !== undefined) record.batchId = hash.batchId;
   if (hash.customId !== undefined) record.customId = hash.customId;
   if (hash.idempotencyKey !== undefined) record.idempotencyKey = hash.idempotencyKey;
+  if (hash.answerStream === '1') record.answerStream = true;
   if (hash.completedAt !== undefined) record.completedAt = hash.completedAt;
   const decision = parseJson<RoutingDecision>(hash.decision);
   if (decision !== undefined) record.decision = decision;

@@ -32,7 +32,12 @@ describe('loadRouteLlm', () => {
     expect(data.benchmarks.map((benchmark) => benchmark.name)).toEqual(['gsm8k', 'mmlu']);
     const [gsm8k, mmlu] = data.benchmarks;
     expect(gsm8k?.items).toEqual([
-      { prompt: 'Tom has 3 apples, buys 2.\nHow many?', group: 'gsm8k:0', weak: 0, strong: 1 },
+      {
+        prompt: 'Tom has 3 apples, buys 2.\nHow many?',
+        group: 'gsm8k:Tom has 3 apples, buys 2. How many?',
+        weak: 0,
+        strong: 1,
+      },
     ]);
     expect(gsm8k?.contaminatedDropped).toBe(1);
     expect(mmlu?.items.map((item) => item.group)).toEqual(['mmlu:anatomy', 'mmlu:virology']);

@@ -61,8 +61,11 @@ export function loadRouteLlm(directory: string, models: RouteLlmModels = routeLl
 
   const gsm8k = join(root, 'gsm8k_responses.csv');
   if (existsSync(gsm8k)) {
-    // Grade-school word problems of one kind: each is its own group (split at random).
-    const items = readOutcomeCsv(gsm8k, 'gsm8k', models).map((item, index) => ({ ...item, group: `gsm8k:${index}` }));
+    // Grade-school word problems of one kind: each prompt is its own group (the split hashes it).
+    const items = readOutcomeCsv(gsm8k, 'gsm8k', models).map((item) => ({
+      ...item,
+      group: `gsm8k:${normalizePrompt(item.prompt)}`,
+    }));
     benchmarks.push(
       dropContaminated('gsm8k', 'accuracy', items, [gsm8k], join(root, 'gsm8k_contaminated_prompts.jsonl'), warnings),
     );

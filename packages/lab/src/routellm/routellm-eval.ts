@@ -1,24 +1,25 @@
+import {
+  createCentroidStrategy,
+  createHashingEmbedder,
+  createKeywordsStrategy,
+  createRulesStrategy,
+  createTrainedStrategy,
+  parseTierModel,
+  type ClassificationStrategy,
+  type Embedder,
+  type LabeledExample,
+} from '@switchyard/classifiers';
 import type { StrategyVerdict, SwitchyardConfig } from '@switchyard/core';
-import { createCentroidStrategy } from '@switchyard/classifiers';
-import type { Embedder } from '@switchyard/classifiers';
-import { createHashingEmbedder } from '@switchyard/classifiers';
-import { createKeywordsStrategy } from '@switchyard/classifiers';
-import type { LabeledExample } from '@switchyard/classifiers';
-import { createRulesStrategy } from '@switchyard/classifiers';
-import type { ClassificationStrategy } from '@switchyard/classifiers';
-import { createTrainedStrategy } from '@switchyard/classifiers';
-import { parseTierModel } from '@switchyard/classifiers';
 import { trainTierModel } from '../training/train-tier-model.ts';
 import { apgrInterval } from './apgr-interval.ts';
-import { crossValidatedStrongScores } from './cross-validated-scores.ts';
-import type { Benchmark, RouteLlmData } from './routellm-data.ts';
+import type { Benchmark } from './routellm-data.ts';
+import type { RouteLlmSplit } from './routellm-split.ts';
 import { performanceAt, routingCurve, type RoutingCurve } from './routing-curve.ts';
+import { trainStrongWinModel } from './strong-win-model.ts';
 
 export interface RouteLlmEvaluationOptions {
   /** Labeled prompts the centroid strategy and the labeled-set tier model are built from. */
   labeledSet: readonly LabeledExample[];
-  /** Folds of the subject-held-out cross-validation of `trained`. */
-  folds?: number;
   seed?: number;
   embedder?: Embedder;
 }
@@ -48,10 +49,13 @@ export interface BenchmarkResult {
 }
 
 export interface RouteLlmEvaluation {
-  directory: string;
+  /** How the training and the test part were made. */
+  split: string;
+  trainPrompts: number;
+  /** Test prompts dropped because the training part holds them too. */
+  overlapDropped: number;
   weakModel: string;
   strongModel: string;
-  folds: number;
   benchmarks: BenchmarkResult[];
   /** Mean APGR over the benchmarks, per router. */
   meanApgr: Record<string, number | null>;
@@ -59,23 +63,23 @@ export interface RouteLlmEvaluation {
 }
 
 const curveStep = 0.05;
-const defaultFolds = 5;
 
 /**
  * Each router scores every prompt (how much it needs the strong model) and the threshold is swept
  * over the scores (routing-curve.ts). Local strategies score with the expected ladder position of
- * their tier scores (0 = cheapest tier, 1 = strongest). `trained` is retrained per fold on the
- * RouteLLM outcomes themselves, with whole MMLU subjects and MT-Bench categories held out, so
- * its figure is for subjects it never saw; `trained:labeled-set` is the tier model of the
- * project's labeled set, never fitted to RouteLLM. `random` gives every prompt the same score.
+ * their tier scores (0 = cheapest tier, 1 = strongest). Only the test part is scored. `trained`
+ * is fitted on the outcomes of the training part (other MMLU subjects, MT-Bench categories and
+ * GSM8K prompts), so its figure is for subjects it never saw; `trained:labeled-set` is the tier
+ * model of the project's labeled set, never fitted to RouteLLM. `random` gives every prompt the
+ * same score.
  */
 export function evaluateRouteLlm(
   config: SwitchyardConfig,
-  data: RouteLlmData,
+  split: RouteLlmSplit,
   options: RouteLlmEvaluationOptions,
 ): RouteLlmEvaluation {
   const tierNames = config.tiers.map((tier) => tier.name);
-  const folds = options.folds ?? defaultFolds;
+  const data = split.test;
   const labeledModel = parseTierModel(trainTierModel(options.labeledSet, { tiers: tierNames }), 'labeled-set model');
   const strategies: { router: string; description: string; strategy: ClassificationStrategy }[] = [
     { router: 'keywords', description: 'keyword and tier-marker overlap', strategy: createKeywordsStrategy(config) },
@@ -95,9 +99,8 @@ export function evaluateRouteLlm(
     },
   ];
 
-  const items = data.benchmarks.flatMap((benchmark) => benchmark.items);
-  const trainedScores = crossValidatedStrongScores(items, folds, options.seed ?? 1);
-  let offset = 0;
+  const trainItems = split.train.benchmarks.flatMap((benchmark) => benchmark.items);
+  const strongWin = trainStrongWinModel(trainItems, options.seed ?? 1);
   const benchmarks = data.benchmarks.map((benchmark): BenchmarkResult => {
     const outcomes = benchmark.items;
     const routers: RouterResult[] = [];
@@ -117,10 +120,9 @@ export function evaluateRouteLlm(
     }
     add(
       'trained',
-      `logistic regression on the RouteLLM outcomes, ${folds}-fold cross-validation holding out whole MMLU subjects and MT-Bench categories`,
-      trainedScores.slice(offset, offset + outcomes.length),
+      'logistic regression fitted on the outcomes of the training part',
+      outcomes.map((item) => strongWin(item.prompt)),
     );
-    offset += outcomes.length;
     const first = routers[0] as RouterResult;
     return {
       benchmark: benchmark.name,
@@ -143,13 +145,14 @@ export function evaluateRouteLlm(
       : (values as number[]).reduce((sum, value) => sum + value, 0) / values.length;
   }
   return {
-    directory: data.directory,
+    split: split.description,
+    trainPrompts: trainItems.length,
+    overlapDropped: split.overlapDropped,
     weakModel: data.weakModel,
     strongModel: data.strongModel,
-    folds,
     benchmarks,
     meanApgr,
-    warnings: data.warnings,
+    warnings: [...new Set([...split.train.warnings, ...data.warnings])],
   };
 }
 

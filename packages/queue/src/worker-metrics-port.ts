@@ -5,7 +5,9 @@ import {
   type MetricsServer,
   type SwitchyardMetrics,
 } from '@switchyard/observability';
-import { snapshotQueues, type QueueRuntime, type WorkerHealth } from '@switchyard/queue';
+import { snapshotQueues } from './queue-snapshot.ts';
+import type { QueueRuntime } from './queue-runtime.ts';
+import type { WorkerHealth } from './worker-health.ts';
 
 /** Health of several workers in one process: healthy only when every one of them is. */
 async function allHealthy(checks: (() => Promise<HealthReport>)[]): Promise<HealthReport> {

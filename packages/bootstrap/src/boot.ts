@@ -1,8 +1,8 @@
 import { createClassifierChain, type ClassifierChain } from '@switchyard/classifiers';
 import { loadConfig, readEnvironment, type Environment, type SwitchyardConfig } from '@switchyard/core';
-import { createLogger, type Logger } from '@switchyard/observability';
+import { createLogger, createMetricsRegistry, SwitchyardMetrics, type Logger } from '@switchyard/observability';
 import { createProviderRegistry, defaultAdapterFactories, type ProviderRegistry } from '@switchyard/providers';
-import { classifierOptions } from './commands/classifier-options.ts';
+import { classifierOptions } from './classifier-options.ts';
 
 export interface CommonFlags {
   config?: string | undefined;
@@ -25,6 +25,8 @@ export interface Boot {
    * (`POST /v1/route`) must not show up in the classifier worker's llm counters.
    */
   separateClassifier(): ClassifierChain;
+  /** The process's metrics, one registry whatever roles the process runs. */
+  metrics(): SwitchyardMetrics;
 }
 
 /** Reads the environment and the config file once; everything below receives them. */
@@ -49,6 +51,7 @@ export function boot(flags: CommonFlags, defaults: { logLevel?: string } = {}): 
   const simulateAll = flags.simulate === true || env.simulate;
   let registry: ProviderRegistry | undefined;
   let chain: ClassifierChain | undefined;
+  let metrics: SwitchyardMetrics | undefined;
   const providers = () => {
     registry ??= createProviderRegistry(config, {
       env: env.variables,
@@ -66,6 +69,10 @@ export function boot(flags: CommonFlags, defaults: { logLevel?: string } = {}): 
     classifier() {
       chain ??= createClassifierChain(config, classifierOptions(config, env.variables, providers));
       return chain;
+    },
+    metrics() {
+      metrics ??= new SwitchyardMetrics(createMetricsRegistry());
+      return metrics;
     },
     separateClassifier: () => createClassifierChain(config, classifierOptions(config, env.variables, providers)),
   };
