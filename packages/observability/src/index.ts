@@ -4,7 +4,6 @@ export {
   SwitchyardMetrics,
   breakerStateValues,
   type BreakerStateName,
-  type MetricsTotals,
   type QueueSnapshot,
 } from './switchyard-metrics.ts';
 export {

@@ -1,16 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
-/** This process's counters summed per tier, and its breakers, for the dashboard. */
-export interface MetricsTotals {
-  /** Requests answered, by serving tier. */
-  requestsByTier: Record<string, number>;
-  /** Escalations, by the tier escalated from. */
-  escalationsByTier: Record<string, number>;
-  costUsdByTier: Record<string, number>;
-  baselineUsdByTier: Record<string, number>;
-  breakers: Record<string, BreakerStateName>;
-}
-
 /** What a queue looks like at one scrape. */
 export interface QueueSnapshot {
   queue: string;
@@ -204,24 +193,11 @@ export class SwitchyardMetrics {
     this.queueSources.push(source);
   }
 
-  async totals(): Promise<MetricsTotals> {
-    const byLabel = async (counter: Counter<string>, label: string) => {
-      const sums: Record<string, number> = {};
-      for (const { labels, value } of (await counter.get()).values) {
-        const key = String(labels[label] ?? '');
-        sums[key] = (sums[key] ?? 0) + value;
-      }
-      return sums;
-    };
-    const breakers: Record<string, BreakerStateName> = {};
-    for (const source of this.breakerSources) Object.assign(breakers, source());
-    return {
-      requestsByTier: await byLabel(this.requests, 'tier'),
-      escalationsByTier: await byLabel(this.escalations, 'from_tier'),
-      costUsdByTier: await byLabel(this.cost, 'tier'),
-      baselineUsdByTier: await byLabel(this.baseline, 'tier'),
-      breakers,
-    };
+  /** The breaker states this process sees, by endpoint. */
+  breakerStates(): Record<string, BreakerStateName> {
+    const states: Record<string, BreakerStateName> = {};
+    for (const source of this.breakerSources) Object.assign(states, source());
+    return states;
   }
 
   /** Queue depths as the dashboard shows them (the same read as a scrape's). */

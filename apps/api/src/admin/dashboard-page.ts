@@ -10,9 +10,9 @@ const historyPoints = ${historyPoints};
 const palette = ['#1b9e77', '#d95f02', '#7570b3', '#e7298a', '#66a61e', '#e6ab02'];
 const breakerColours = ['#1b9e77', '#e6ab02', '#d62728'];
 const breakerNames = ['closed', 'half-open', 'open'];
-const history = { labels: [], requests: {}, cost: [], baseline: [], saving: [] };
+const history = { labels: [], requests: {}, cost: [], baseline: [], saving: [], cacheHits: [], answered: [] };
 const charts = {};
-const sum = (values) => Object.values(values).reduce((total, value) => total + value, 0);
+const tierFigure = (data, tier, field) => (data.byTier[tier] || {})[field] || 0;
 const time = (iso) => new Date(iso).toLocaleTimeString();
 const usd = (value) => '$' + value.toFixed(4);
 
@@ -43,6 +43,10 @@ function setup(tiers) {
     { label: 'all-premium baseline', data: history.baseline, borderColor: '#7570b3', backgroundColor: '#7570b3' },
     { label: 'saving', data: history.saving, borderColor: '#1b9e77', backgroundColor: '#1b9e77' },
   ], 'US dollars'));
+  chart('cache-chart', line([
+    { label: 'answered from the cache', data: history.cacheHits, borderColor: '#66a61e', backgroundColor: '#66a61e' },
+    { label: 'all requests', data: history.answered, borderColor: '#7570b3', backgroundColor: '#7570b3' },
+  ], 'requests today'));
   chart('escalation-chart', bar('% of hops escalated', { legend: false, y: { max: 100 } }));
   chart('breaker-chart', bar('0 closed, 1 half-open, 2 open', { legend: false, y: { max: 2, ticks: { stepSize: 1 } } }));
   const queueChart = bar('jobs', { stacked: true });
@@ -53,24 +57,26 @@ function setup(tiers) {
 
 function update(data) {
   history.labels.push(time(data.at));
-  for (const tier of data.tiers) history.requests[tier].push(data.requestsByTier[tier] || 0);
-  const cost = sum(data.costUsdByTier);
-  const baseline = sum(data.baselineUsdByTier);
+  for (const tier of data.tiers) history.requests[tier].push(tierFigure(data, tier, 'requests'));
+  const { costUsd: cost, baselineUsd: baseline, savedUsd: saving } = data.total;
   history.cost.push(cost);
   history.baseline.push(baseline);
-  history.saving.push(Math.max(0, baseline - cost));
+  history.saving.push(saving);
+  history.cacheHits.push(data.total.cacheHits);
+  history.answered.push(data.total.requests);
   if (history.labels.length > historyPoints) {
-    for (const series of [history.labels, history.cost, history.baseline, history.saving, ...Object.values(history.requests)]) series.shift();
+    for (const series of [history.labels, history.cost, history.baseline, history.saving, history.cacheHits,
+      history.answered, ...Object.values(history.requests)]) series.shift();
   }
   charts['requests-chart'].update();
   charts['cost-chart'].update();
+  charts['cache-chart'].update();
 
   const escalation = charts['escalation-chart'];
   escalation.data.labels = data.tiers;
   escalation.data.datasets = [{ label: 'escalation rate', backgroundColor: '#e7298a', data: data.tiers.map((tier) => {
-    const escalated = data.escalationsByTier[tier] || 0;
-    const hops = escalated + (data.requestsByTier[tier] || 0);
-    return hops === 0 ? 0 : Math.round((1000 * escalated) / hops) / 10;
+    const attempts = tierFigure(data, tier, 'attempts');
+    return attempts === 0 ? 0 : Math.round((1000 * tierFigure(data, tier, 'escalations')) / attempts) / 10;
   }) }];
   escalation.update();
 
@@ -93,8 +99,9 @@ function update(data) {
   wait.update();
 
   document.getElementById('summary').textContent =
-    sum(data.requestsByTier) + ' requests answered, cost ' + usd(cost) + ' against ' + usd(baseline) +
-    ' all-premium (saving ' + usd(Math.max(0, baseline - cost)) + '); updated ' + time(data.at);
+    'Today (' + data.day + ' UTC): ' + data.total.requests + ' requests, ' + data.total.cacheHits +
+    ' from the cache, cost ' + usd(cost) + ' against ' + usd(baseline) + ' all-premium (saving ' + usd(saving) +
+    '); updated ' + time(data.at);
   document.body.dataset.polls = String(Number(document.body.dataset.polls || 0) + 1);
 }
 
@@ -116,7 +123,7 @@ async function poll() {
 poll();
 `;
 
-/** The dashboard: six live charts over `/dashboard/data`, drawn with the bundled Chart.js. */
+/** The dashboard: seven live charts over `/dashboard/data`, drawn with the bundled Chart.js. */
 export function dashboardPage(): string {
   const panel = (id: string, title: string) =>
     `<section><h2>${title}</h2><div class="chart"><canvas id="${id}" role="img" aria-label="${title}"></canvas></div></section>`;
@@ -137,9 +144,10 @@ h2{font-size:1rem;margin:.25rem 0}.chart{position:relative;height:14rem}
 <nav><a href="/admin/queues">Queues (Bull Board)</a> · <form method="post" action="/admin/logout" style="display:inline"><button type="submit">Log out</button></form></nav></header>
 <p id="problem" role="alert"></p>
 <main>
-${panel('requests-chart', 'Requests answered per tier')}
-${panel('cost-chart', 'Cost against the all-premium baseline')}
-${panel('escalation-chart', 'Escalation rate per tier')}
+${panel('requests-chart', 'Requests per tier today')}
+${panel('cost-chart', 'Cost against the all-premium baseline today')}
+${panel('cache-chart', 'Cache hits today')}
+${panel('escalation-chart', 'Escalation rate per tier (escalations per attempt)')}
 ${panel('breaker-chart', 'Breaker state per provider endpoint')}
 ${panel('queue-chart', 'Queue depth')}
 ${panel('wait-chart', 'Oldest waiting job per queue')}

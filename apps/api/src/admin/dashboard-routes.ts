@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { groupLedger, readLedger } from '@switchyard/queue';
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../api-context.ts';
 import { type AdminAccess, requireAdminSession } from './admin-access.ts';
@@ -14,10 +15,11 @@ function chartLibrary(): string {
 
 /**
  * `/dashboard` behind the admin session: the page, the Chart.js it draws with, and
- * `/dashboard/data`, which the page polls every few seconds: queue depth and wait read from
- * Redis (every process's work), and the counters of this API process's registry (requests,
- * escalations, cost, baseline, breakers), complete when the process runs the workers too
- * (`switchyard start`); a split deployment's totals are in Prometheus (`infra/grafana`).
+ * `/dashboard/data`, which the page polls every few seconds. Everything but the breakers is read
+ * from Redis, so it covers every process: today's cost ledger per tier (requests, escalations,
+ * cache hits, cost, baseline; the figures of `GET /v1/stats`) and each queue's depth and oldest
+ * wait. Breaker states are the ones this process sees (all of them under `switchyard start`;
+ * per executor in Prometheus, `switchyard_breaker_state`).
  */
 export function registerDashboard(app: FastifyInstance, context: ApiContext, access: AdminAccess): void {
   let library: string | undefined;
@@ -31,12 +33,22 @@ export function registerDashboard(app: FastifyInstance, context: ApiContext, acc
       return reply.type('text/javascript; charset=utf-8').header('cache-control', 'max-age=86400').send(library);
     });
     scope.get('/dashboard/data', async (_request, reply) => {
-      const [totals, queues] = await Promise.all([context.metrics.totals(), context.metrics.queues()]);
+      const now = new Date();
+      // UTC, like the ledger's days.
+      const day = now.toISOString().slice(0, 10);
+      const [cells, queues] = await Promise.all([
+        readLedger(context.runtime.redis, context.runtime.keys, [day]),
+        context.metrics.queues(),
+      ]);
+      const { total, groups } = groupLedger(cells, 'tier');
       return reply.header('cache-control', 'no-store').send({
-        at: new Date().toISOString(),
+        at: now.toISOString(),
+        day,
         tiers: context.ladder.names,
+        total,
+        byTier: groups,
         queues,
-        ...totals,
+        breakers: context.metrics.breakerStates(),
       });
     });
   });
