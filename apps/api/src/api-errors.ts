@@ -7,7 +7,8 @@ export const apiErrorCodes = {
   invalid_body: {
     status: 400,
     type: 'invalid_request_error',
-    description: 'The body failed validation; `details` lists each bad field by path.',
+    description:
+      'The body failed validation; `details` lists the bad fields by path (the first 20; the message counts the rest).',
   },
   invalid_json: { status: 400, type: 'invalid_request_error', description: 'The body is not valid JSON.' },
   unknown_tier: {
@@ -69,6 +70,12 @@ export const apiErrorCodes = {
     status: 413,
     type: 'invalid_request_error',
     description: 'The body is larger than the configured limit.',
+  },
+  request_too_large: {
+    status: 413,
+    type: 'invalid_request_error',
+    description:
+      'One request (alone or as an item of a batch) is larger than `api.bodyLimitBytes` as JSON, or has more than `api.maxMessages` messages.',
   },
   unsupported_media_type: {
     status: 415,
@@ -157,9 +164,11 @@ export function validationError(
   issues: readonly z.core.$ZodIssue[],
   pathPrefix: readonly PropertyKey[] = [],
 ): ApiError {
-  const details = issues.map((issue) => ({ path: formatPath([...pathPrefix, ...issue.path]), message: issue.message }));
-  const shown = details.slice(0, 20).map((detail) => `${detail.path}: ${detail.message}`);
-  const more = details.length > shown.length ? ` (and ${details.length - shown.length} more)` : '';
+  const details = issues
+    .slice(0, 20)
+    .map((issue) => ({ path: formatPath([...pathPrefix, ...issue.path]), message: issue.message }));
+  const shown = details.map((detail) => `${detail.path}: ${detail.message}`);
+  const more = issues.length > shown.length ? ` (and ${issues.length - shown.length} more)` : '';
   return new ApiError('invalid_body', `invalid request: ${shown.join('; ')}${more}`, details[0]?.path ?? null, details);
 }
 

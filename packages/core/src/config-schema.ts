@@ -157,8 +157,10 @@ export const simulationSchema = z.strictObject({
 export const apiSchema = z.strictObject({
   host: z.string().default('0.0.0.0'),
   port: z.number().int().min(0).max(65_535).default(8080),
-  /** Largest accepted body for single requests (bytes). */
+  /** Largest accepted body for single requests (bytes); each item of a batch is held to it too, as compact JSON. */
   bodyLimitBytes: z.number().int().positive().default(1_048_576),
+  /** Most messages in one request, alone or in a batch: OpenAI's own limit, and it bounds the work of validating one. */
+  maxMessages: z.number().int().positive().default(2_048),
   /** Largest accepted body for `POST /v1/batches` (bytes). */
   batchBodyLimitBytes: z
     .number()
@@ -221,6 +223,13 @@ export const queueSchema = z.strictObject({
     .default(7 * 24 * 3600),
 });
 
+/** The exact-match response cache (off by default: a cached answer is the same text every time, whatever the temperature). */
+export const cacheSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  /** An hour: long enough for a retried batch to hit, short enough that answers are not stale for days. */
+  ttlSeconds: z.number().int().positive().default(3_600),
+});
+
 export const ledgerSchema = z.strictObject({
   /** Days a day's cost totals are kept: 400 covers a year against the year before. */
   retentionDays: z.number().int().positive().default(400),
@@ -239,6 +248,7 @@ export const configSchema = z
     metrics: metricsSchema.default(metricsSchema.parse({})),
     admin: adminSchema.default(adminSchema.parse({})),
     ledger: ledgerSchema.default(ledgerSchema.parse({})),
+    cache: cacheSchema.default(cacheSchema.parse({})),
   })
   .superRefine((config, context) => {
     const tierNames = config.tiers.map((tier) => tier.name);

@@ -52,11 +52,11 @@ export function startHopWorker<Data, Result>(
   });
   const queue = runtime.queues.all().find((candidate) => candidate.name === queueName);
   if (queue !== undefined) health.attach(worker as Worker, connection, queue);
-  worker.on('failed', (job, error) => logger.warn({ jobId: job?.id, error: error.message }, 'job-failed'));
+  worker.on('failed', (job, error) => logger.warn({ jobId: job?.id, err: error }, 'job-failed'));
   failRequestsOfFailedJobs(worker, runtime.store, (error, jobId) =>
-    logger.error({ jobId, error: error.message }, 'request-fail-error'),
+    logger.error({ jobId, err: error }, 'request-fail-error'),
   );
-  worker.on('error', (error) => logger.error({ error: error.message }, 'worker-error'));
+  worker.on('error', (error) => logger.error({ err: error }, 'worker-error'));
   return {
     worker,
     health,
