@@ -2,7 +2,7 @@ import { startApi } from '@switchyard/api';
 import type { Boot } from '@switchyard/bootstrap';
 import { startClassifier } from '@switchyard/classifier';
 import { startExecutors } from '@switchyard/executor';
-import { connectQueueRuntime, type QueueRuntime } from '@switchyard/queue';
+import { connectQueueRuntime, startWorkerMetricsPort, type QueueRuntime, type WorkerHealth } from '@switchyard/queue';
 
 export interface RoleSelection {
   api?: boolean;
@@ -14,6 +14,8 @@ export interface RoleSelection {
 export interface RunningRoles {
   /** `http://host:port` of the API when it runs here. */
   apiUrl: string | undefined;
+  /** `http://host:port` of the worker metrics and health port when it runs here. */
+  metricsUrl: string | undefined;
   runtime: QueueRuntime;
   /** Stops every role here; workers finish or hand back their jobs within `deadlineMs` (default: no limit). */
   close(deadlineMs?: number): Promise<void>;
@@ -40,14 +42,17 @@ export async function startRoles(boot: Boot, roles: RoleSelection): Promise<Runn
   // The API stops first (no new work), then the workers share what is left of the deadline.
   const closers: ((deadlineMs: number | undefined) => Promise<void>)[] = [];
   let apiUrl: string | undefined;
+  const workerHealth: WorkerHealth[] = [];
 
   if (roles.classifier === true && workerRuntime !== undefined) {
     const classifier = startClassifier(boot, workerRuntime);
+    workerHealth.push(classifier.health);
     closers.push((deadlineMs) => classifier.close(deadlineMs));
   }
   const tiers = roles.executors ?? [];
   if (workerRuntime !== undefined && tiers.length > 0) {
     const executors = await startExecutors(boot, workerRuntime, tiers);
+    workerHealth.push(...executors.health);
     closers.push((deadlineMs) => executors.close(deadlineMs));
   }
   if (apiRuntime !== undefined) {
@@ -56,8 +61,18 @@ export async function startRoles(boot: Boot, roles: RoleSelection): Promise<Runn
     closers.unshift(() => api.close());
   }
 
+  let metricsUrl: string | undefined;
+  if (workerRuntime !== undefined) {
+    const port = await startWorkerMetricsPort(config, workerRuntime, boot.metrics(), workerHealth);
+    if (port !== undefined) {
+      metricsUrl = port.url;
+      closers.unshift(() => port.close());
+    }
+  }
+
   return {
     apiUrl,
+    metricsUrl,
     runtime,
     async close(deadlineMs) {
       const until = deadlineMs === undefined ? undefined : Date.now() + deadlineMs;

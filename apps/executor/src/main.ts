@@ -8,11 +8,13 @@ import {
   type CommonFlags,
 } from '@switchyard/bootstrap';
 import { TierLadder, type SwitchyardConfig } from '@switchyard/core';
-import { connectQueueRuntime, type QueueRuntime } from '@switchyard/queue';
+import { connectQueueRuntime, startWorkerMetricsPort, type QueueRuntime, type WorkerHealth } from '@switchyard/queue';
 import { createExecutorBreakers, startExecutor } from './executor.ts';
 
 export interface RunningExecutors {
   tiers: string[];
+  /** Whether each tier's worker still takes jobs. */
+  health: WorkerHealth[];
   /** Stops taking jobs; in-flight hops finish or are handed back within `deadlineMs` (default: no limit). */
   close(deadlineMs?: number): Promise<void>;
 }
@@ -27,7 +29,8 @@ export async function startExecutors(
   tiers: readonly string[],
 ): Promise<RunningExecutors> {
   const { config } = context;
-  const breakers = createExecutorBreakers({ config, runtime, logger: context.logger('breakers') });
+  const metrics = context.metrics();
+  const breakers = createExecutorBreakers({ config, runtime, logger: context.logger('breakers'), metrics });
   const executors = tiers.map((tier) =>
     startExecutor({
       config,
@@ -36,11 +39,13 @@ export async function startExecutors(
       providers: context.providers(),
       breakers,
       logger: context.logger(`executor.${tier}`),
+      metrics,
     }),
   );
   await breakers.ready;
   return {
     tiers: [...tiers],
+    health: executors.map((executor) => executor.health),
     async close(deadlineMs) {
       await Promise.all(executors.map((executor) => executor.close(deadlineMs)));
       await breakers.close();
@@ -76,9 +81,12 @@ export async function runExecutorProcess(
   const runtime = await connectQueueRuntime(context.config, context.env.redisUrl, 'worker', context.logger('redis'));
   const executors = await startExecutors(context, runtime, tiers);
   say(executorsRunningLine(tiers));
+  const port = await startWorkerMetricsPort(context.config, runtime, context.metrics(), executors.health);
+  if (port !== undefined) say(`Worker metrics and health on ${port.url}`);
   await serveUntilStopped(
     {
       async close(deadlineMs) {
+        await port?.close();
         await executors.close(deadlineMs);
         await runtime.close();
       },

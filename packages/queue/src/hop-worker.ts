@@ -1,9 +1,11 @@
+import type { SwitchyardMetrics } from '@switchyard/observability';
 import type { Processor, Worker } from 'bullmq';
 import { failRequestsOfFailedJobs } from './failure-policy.ts';
 import { startFinishedJobCleaner } from './finished-job-cleaner.ts';
 import type { QueueRuntime } from './queue-runtime.ts';
 import { createWorker } from './queue-factory.ts';
 import { createRedis } from './redis-connection.ts';
+import { WorkerHealth } from './worker-health.ts';
 
 /** The part of a pino logger a hop worker writes to. */
 export interface HopWorkerLogger {
@@ -18,10 +20,14 @@ export interface HopWorkerSettings {
   logger: HopWorkerLogger;
   /** Redis client name, to tell the connections apart in `CLIENT LIST`. */
   connectionName: string;
+  /** The process's metrics: active jobs of this queue are counted there. */
+  metrics?: SwitchyardMetrics | undefined;
 }
 
 export interface HopWorker<Data, Result> {
   worker: Worker<Data, Result>;
+  /** Whether the worker still takes jobs (liveness) and reaches Redis (readiness). */
+  health: WorkerHealth;
   /**
    * Stops taking jobs and waits for the ones in flight to finish or be handed back, for at most
    * `deadlineMs`; past it the worker lets go of them (their locks expire and another worker runs
@@ -43,7 +49,8 @@ export function startHopWorker<Data, Result>(
   const { runtime, logger } = settings;
   // Workers block on Redis, so they get a connection of their own with worker settings.
   const connection = createRedis(runtime.redisUrl, 'worker', settings.connectionName, runtime.report);
-  const worker = createWorker(queueName, processor, {
+  const health = new WorkerHealth(queueName, settings.metrics);
+  const worker = createWorker(queueName, health.wrap(processor), {
     connection,
     keys: runtime.keys,
     concurrency: settings.concurrency,
@@ -51,6 +58,8 @@ export function startHopWorker<Data, Result>(
     queue: runtime.settings,
     report: runtime.report,
   });
+  const queue = runtime.queues.all().find((candidate) => candidate.name === queueName);
+  if (queue !== undefined) health.attach(worker as Worker, connection, queue);
   worker.on('failed', (job, error) => logger.warn({ queue: queueName, jobId: job?.id, err: error }, 'job-failed'));
   failRequestsOfFailedJobs(worker, runtime.store, (error, jobId) =>
     logger.error({ jobId, err: error }, 'request-fail-error'),
@@ -64,6 +73,7 @@ export function startHopWorker<Data, Result>(
   );
   return {
     worker,
+    health,
     async close(deadlineMs = Number.POSITIVE_INFINITY) {
       await cleaner.stop();
       // BullMQ hands the processor's abort signal only to cancelled jobs, not to a closing worker:

@@ -26,10 +26,10 @@ export interface JobLimits {
  *   over and over.
  */
 export class HouseWorker<Data, Result> extends Worker<Data, Result> {
-  private readonly limits: JobLimits;
+  private readonly limits: JobLimits | undefined;
   private readonly unparseable = new WeakMap<Job, string>();
 
-  constructor(name: string, processor: Processor<Data, Result>, options: WorkerOptions, limits: JobLimits) {
+  constructor(name: string, processor: Processor<Data, Result>, options: WorkerOptions, limits?: JobLimits) {
     super(name, processor, options);
     // Set before any job is processed: the worker started by the constructor first waits on Redis.
     this.limits = limits;
@@ -50,8 +50,10 @@ export class HouseWorker<Data, Result> extends Worker<Data, Result> {
     const unparseable = this.unparseable.get(job);
     if (unparseable !== undefined)
       return Promise.reject(new UnrecoverableError(`job ${job.id ?? '?'} has data that is not JSON: ${unparseable}`));
-    job.opts.attempts = this.limits.attempts;
-    job.opts.backoff = this.limits.backoff;
+    if (this.limits !== undefined) {
+      job.opts.attempts = this.limits.attempts;
+      job.opts.backoff = this.limits.backoff;
+    }
     return super.callProcessJob(job, token, signal);
   }
 }

@@ -11,7 +11,7 @@ import { Queue, type Processor, type Worker } from 'bullmq';
 import { reportErrorsOf, type ConnectionErrorReporter } from './connection-errors.ts';
 import { HouseWorker } from './house-worker.ts';
 import type { KeySpace } from './key-space.ts';
-import type { RedisClient } from './redis-connection.ts';
+import { defaultReporter, type RedisClient } from './redis-connection.ts';
 
 /** Every queue of a configuration: `classify` and one per tier. */
 export class QueueSet {
@@ -79,9 +79,13 @@ export interface WorkerSettings {
    * is found by the stalled-job check, which runs as often.
    */
   lockDurationMs: number;
-  /** Attempts and backoff of the configuration, enforced on every job (see `HouseWorker`). */
-  queue: Pick<SwitchyardConfig['queue'], 'attempts' | 'backoffMs'>;
-  report: ConnectionErrorReporter;
+  /**
+   * Attempts and backoff of the configuration, enforced on every job (see `HouseWorker`); hop
+   * workers always give them. Without, jobs keep their own.
+   */
+  queue?: Pick<SwitchyardConfig['queue'], 'attempts' | 'backoffMs'>;
+  /** Where the worker's errors go; without, a logger of its own (see `createRedis`). */
+  report?: ConnectionErrorReporter;
 }
 
 /** BullMQ worker with the house defaults. */
@@ -104,7 +108,9 @@ export function createWorker<Data, Result>(
       maxStalledCount: 5,
       autorun: true,
     },
-    { attempts: settings.queue.attempts, backoff: { type: 'exponential', delay: settings.queue.backoffMs } },
+    settings.queue === undefined
+      ? undefined
+      : { attempts: settings.queue.attempts, backoff: { type: 'exponential', delay: settings.queue.backoffMs } },
   );
-  return reportErrorsOf(worker, `worker ${queueName}`, settings.report);
+  return reportErrorsOf(worker, `worker ${queueName}`, settings.report ?? defaultReporter(''));
 }
