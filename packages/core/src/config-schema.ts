@@ -169,6 +169,12 @@ export const apiSchema = z.strictObject({
     .default(64 * 1_048_576),
   maxBatchSize: z.number().int().positive().default(10_000),
   /**
+   * A batch's progress stream recounts at least this often, not only on completion events: an
+   * event published while the API's subscription was down is never delivered, and without the
+   * recount the stream would wait for `done` forever. Each recount reads one field per request.
+   */
+  progressRecountMs: z.number().int().min(100).default(5_000),
+  /**
    * How long `POST /v1/chat/completions` waits for the answer before a 504 that names the request
    * id (the request keeps running; `GET /v1/requests/:id` collects it). 5 minutes: below the
    * official OpenAI SDKs' own 10-minute timeout, so a client gets our 504 with the id instead of
