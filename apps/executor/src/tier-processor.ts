@@ -11,13 +11,22 @@ import {
   type TierJob,
   type TierLadder,
 } from '@switchyard/core';
-import type { Logger } from '@switchyard/observability';
+import type { Logger, SwitchyardMetrics } from '@switchyard/observability';
 import type { BreakerBoard, ProviderRegistry } from '@switchyard/providers';
 import { assessAnswer } from '@switchyard/quality';
-import { parseJobData, runHop, type AnswerStreamWriter, type QueueSet, type RequestStore } from '@switchyard/queue';
+import {
+  parseJobData,
+  runHop,
+  type AnswerStreamWriter,
+  type QueueSet,
+  type RequestStore,
+  type ResponseCache,
+} from '@switchyard/queue';
 import { DelayedError, type Job } from 'bullmq';
+import { attemptFromCache, cacheDigestOf, fillCache, isCacheHit } from './cached-answer.ts';
 import { callTier, deploymentRef } from './call-tier.ts';
 import { capsOf, escalate, mayEscalate } from './escalation-rule.ts';
+import { instrumentDeployments } from './instrumented-deployments.ts';
 import { endAnswerStream, LiveAnswer } from './live-answer.ts';
 import { TierUnavailableError } from './tier-unavailable-error.ts';
 import {
@@ -34,11 +43,14 @@ export interface TierProcessorDeps {
   config: SwitchyardConfig;
   ladder: TierLadder;
   store: RequestStore;
+  cache: ResponseCache;
   queues: QueueSet;
   providers: ProviderRegistry;
   /** The breakers of this process's provider endpoints. */
   breakers: BreakerBoard;
   logger: Logger;
+  /** Requests, escalations, cost and provider calls are counted here when given. */
+  metrics?: SwitchyardMetrics | undefined;
   /** Opens the answer stream of a request that asked for one (streaming chat completions). */
   answerStream?: (requestId: string) => AnswerStreamWriter;
 }
@@ -54,8 +66,8 @@ export type TierOutcome = { outcome: 'escalated'; nextTier: string } | { outcome
  * its jobs before closing has the in-flight provider calls aborted, and the hops handed back.
  */
 export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
-  const { config, ladder, store, providers, breakers, logger } = deps;
-  const deployments = providers.forTier(tierName);
+  const { config, ladder, store, cache, providers, breakers, logger, metrics } = deps;
+  const deployments = instrumentDeployments(providers.forTier(tierName), metrics);
   const premium = ladder.top.deployments[0];
   const threshold = ladder.get(tierName).qualityThreshold ?? config.cascade.qualityThreshold;
 
@@ -74,6 +86,8 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
       const above = ladder.next(tierName);
       if (existing !== undefined && isPassedOver(existing) && above !== undefined)
         return escalatePassedOver(deps, payload, existing, above);
+      // The first hop of a request the cache may serve asks the cache before any provider.
+      const digest = payload.hop === 0 ? cacheDigestOf(config, request, decision) : undefined;
       const writer = record.answerStream === true ? deps.answerStream?.(payload.requestId) : undefined;
       // Text goes out live only from a hop whose answer is served whatever the gate says: it
       // cannot escalate, and no earlier answer competes with it. Any other hop is gated first and
@@ -86,6 +100,8 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
           ? new LiveAnswer(writer, tierName, payload.hop)
           : undefined;
       let attempt = existing;
+      if (attempt === undefined && digest !== undefined)
+        attempt = await attemptFromCache(cache, digest, payload.hop, tierName, premium);
       if (attempt === undefined) {
         const waited = readWaitState(job);
         try {
@@ -98,12 +114,14 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
           throw error;
         }
         await forgetWait(job, waited);
+        metrics?.attemptCosted(tierName, `${attempt.deployment.provider}/${attempt.deployment.model}`, attempt.costUsd);
       }
 
-      const escalateTo = nextTier(payload, request, attempt.qualityScore);
+      const escalateTo = isCacheHit(attempt) ? undefined : nextTier(payload, request, attempt.qualityScore);
       if (escalateTo !== undefined) {
         attempt.escalationReason = `quality ${attempt.qualityScore} below ${threshold}: ${attempt.qualityReasons.join(', ')}`;
         await store.recordAttempt({ ...attempt, requestId: payload.requestId });
+        metrics?.requestEscalated(tierName, escalateTo);
         return escalate(deps, payload, summarize(attempt), escalateTo);
       }
 
@@ -118,17 +136,24 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
         if (failure !== undefined)
           logger.warn({ requestId: payload.requestId, error: failure.message }, 'answer-stream-write-failed');
       }
-      const finished = await store.complete(payload.requestId, {
-        answer: best.answer,
-        tier: best.tier,
-        deployment: best.deployment,
-        hop: best.hop,
-        qualityScore: best.qualityScore,
-        simulated: best.simulated,
-        finishReason: best.finishReason,
-      });
-      if (finished)
+      const finished = await store.complete(
+        payload.requestId,
+        {
+          answer: best.answer,
+          tier: best.tier,
+          deployment: best.deployment,
+          hop: best.hop,
+          qualityScore: best.qualityScore,
+          simulated: best.simulated,
+          finishReason: best.finishReason,
+        },
+        { cacheHit: isCacheHit(best) },
+      );
+      if (finished && digest !== undefined) await fillCache(cache, digest, best, ladder, config);
+      if (finished) {
         logger.info({ requestId: payload.requestId, tier: best.tier, hops: attempts.length }, 'request-completed');
+        metrics?.requestAnswered(best.tier, decision?.route ?? 'unrouted', best.baselineCostUsd);
+      }
       return { outcome: 'completed' };
     });
 

@@ -16,6 +16,8 @@ export const chatRequestSchema = z.strictObject({
   force_tier: z.string().min(1).optional(),
   /** Never run above this tier (a budget cap). */
   max_tier: z.string().min(1).optional(),
+  /** `false`: this request neither reads nor fills the response cache. */
+  cache: z.boolean().optional(),
   response_format: z.strictObject({ type: z.enum(['text', 'json_object']) }).optional(),
   metadata: z.record(z.string(), z.string().max(512)).optional(),
 });

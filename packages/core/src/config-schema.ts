@@ -194,6 +194,20 @@ export const apiSchema = z.strictObject({
   syncTimeoutMs: z.number().int().positive().default(300_000),
 });
 
+/** The metrics and health port of worker processes (the API serves `/metrics` on its own port). */
+export const metricsSchema = z.strictObject({
+  /** Port of `/metrics`, `/healthz` and `/readyz` on classifier and executor processes; absent: no port. */
+  port: z.number().int().min(0).max(65_535).optional(),
+  /** Every interface by default: Prometheus and the kubelet call from outside the pod. */
+  host: z.string().default('0.0.0.0'),
+});
+
+/** The admin pages (Bull Board at `/admin/queues`, `/dashboard`). */
+export const adminSchema = z.strictObject({
+  /** Bull Board without retry, clean, promote or remove: for an API instance that on-call viewers use. */
+  readOnly: z.boolean().default(false),
+});
+
 export const queueSchema = z.strictObject({
   /** Namespace of every Redis key Switchyard writes. */
   prefix: z
@@ -226,6 +240,13 @@ export const queueSchema = z.strictObject({
     .default(7 * 24 * 3600),
 });
 
+/** The exact-match response cache (off by default: a cached answer is the same text every time, whatever the temperature). */
+export const cacheSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  /** An hour: long enough for a retried batch to hit, short enough that answers are not stale for days. */
+  ttlSeconds: z.number().int().positive().default(3_600),
+});
+
 export const ledgerSchema = z.strictObject({
   /** Days a day's cost totals are kept: 400 covers a year against the year before. */
   retentionDays: z.number().int().positive().default(400),
@@ -241,7 +262,10 @@ export const configSchema = z
     simulation: simulationSchema.default(simulationSchema.parse({})),
     api: apiSchema.default(apiSchema.parse({})),
     queue: queueSchema.default(queueSchema.parse({})),
+    metrics: metricsSchema.default(metricsSchema.parse({})),
+    admin: adminSchema.default(adminSchema.parse({})),
     ledger: ledgerSchema.default(ledgerSchema.parse({})),
+    cache: cacheSchema.default(cacheSchema.parse({})),
   })
   .superRefine((config, context) => {
     const tierNames = config.tiers.map((tier) => tier.name);

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { parseJsonOrUndefined } from '@switchyard/core';
 import { z } from 'zod';
 import type { RedisClient } from './redis-connection.ts';
 
@@ -36,7 +37,7 @@ export class CompletionEvents {
     subscriber.on('ready', () => this.emitter.emit('reconnected'));
     subscriber.on('message', (channel: string, message: string) => {
       if (channel !== this.channel) return;
-      const parsed = completionEventSchema.safeParse(safeJson(message));
+      const parsed = completionEventSchema.safeParse(parseJsonOrUndefined(message));
       if (!parsed.success) return;
       this.emitter.emit('completion', parsed.data);
       this.emitter.emit(`request:${parsed.data.requestId}`, parsed.data);
@@ -78,13 +79,5 @@ export class CompletionEvents {
   private listen(name: string, listener: (event: CompletionEvent) => void): () => void {
     this.emitter.on(name, listener);
     return () => this.emitter.off(name, listener);
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }

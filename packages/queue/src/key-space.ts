@@ -53,6 +53,11 @@ export class KeySpace {
     return `${this.prefix}:batch:{${batchId}}:members`;
   }
 
+  /** A response cache entry, by the hex digest of its request (`cacheKeyOf`). */
+  responseCache(digest: string): string {
+    return `${this.prefix}:cache:{${digest}}`;
+  }
+
   /** Pub/sub channel of provider breaker changes, shared by every executor process. */
   get breakerChannel(): string {
     return `${this.prefix}:breakers`;

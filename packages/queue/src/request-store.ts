@@ -183,8 +183,11 @@ export class RequestStore {
   }
 
   /** Completes the request with its final answer. Returns true only for the call that completed it. */
-  async complete(requestId: string, final: FinalAnswer): Promise<boolean> {
-    return this.finish(requestId, 'completed', { final: JSON.stringify(final) });
+  async complete(requestId: string, final: FinalAnswer, options: { cacheHit?: boolean } = {}): Promise<boolean> {
+    const fields: Record<string, string> = { final: JSON.stringify(final) };
+    // Written in the finishing step itself: the ledger counts the hit from this field.
+    if (options.cacheHit === true) fields.cache = 'hit';
+    return this.finish(requestId, 'completed', fields);
   }
 
   /** Fails the request with a reason. Returns true only for the call that failed it. */
@@ -329,6 +332,7 @@ function toRecord(hash: Record<string, string>): RequestRecord {
   const decision = parseJson<RoutingDecision>(hash.decision);
   if (decision !== undefined) record.decision = decision;
   if (final !== undefined) record.final = final;
+  if (hash.cache === 'hit') record.cacheHit = true;
   const error = parseJson<RequestError>(hash.error);
   if (error !== undefined) record.error = error;
   return record;
