@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
@@ -45,5 +46,25 @@ export function loadConfig(path: string = defaultConfigPath): SwitchyardConfig {
       cause: error,
     });
   }
-  return parseConfig(document, `config file ${path}`);
+  return resolveClassifierPaths(parseConfig(document, `config file ${path}`), dirname(resolve(path)));
+}
+
+/**
+ * The classifier's files (model, examples) are named relative to the config file, so a config
+ * and the model trained for it move together and work from any working directory.
+ */
+function resolveClassifierPaths(config: SwitchyardConfig, directory: string): SwitchyardConfig {
+  const { centroid, trained } = config.classifier;
+  return {
+    ...config,
+    classifier: {
+      ...config.classifier,
+      centroid:
+        centroid.examplesPath === undefined
+          ? centroid
+          : { ...centroid, examplesPath: resolve(directory, centroid.examplesPath) },
+      trained:
+        trained.modelPath === undefined ? trained : { ...trained, modelPath: resolve(directory, trained.modelPath) },
+    },
+  };
 }

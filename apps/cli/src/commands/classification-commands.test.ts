@@ -117,7 +117,7 @@ describe('switchyard train, route and eval', () => {
     const chain = report.results[4]?.metrics;
     expect(table.stdout).toMatch(
       new RegExp(
-        `chain +rules,keywords +${((chain?.accuracy ?? 0) * 100).toFixed(1)}% +${((chain?.underRoutingRate ?? 0) * 100).toFixed(1)}%`,
+        `chain +trained,keywords +${((chain?.accuracy ?? 0) * 100).toFixed(1)}% +${((chain?.underRoutingRate ?? 0) * 100).toFixed(1)}%`,
       ),
     );
     expect(columnsMissingFrom(table.stdout, 'name', report.results[0])).toEqual([]);
