@@ -1,10 +1,13 @@
 import {
   classifyJobId,
+  firstTierJob,
   jobCatalog,
   newBatchId,
   newRequestId,
   type ChatRequest,
+  type RoutingDecision,
   type TierLadder,
+  tierJobId,
 } from '@switchyard/core';
 import type { BatchMeta, NewRequest, QueueRuntime } from '@switchyard/queue';
 import { ApiError } from './api-errors.ts';
@@ -21,6 +24,12 @@ interface IdempotencyClaim {
 export interface Submission {
   request: ChatRequest;
   customId?: string;
+  /** The sync path's: the id chosen beforehand, so the caller listens for its completion first. */
+  id?: string;
+  /** Classified already (the sync path): the request goes straight to the decided tier's queue. */
+  decision?: RoutingDecision;
+  /** The executor writes the answer to the request's answer stream. */
+  answerStream?: boolean;
 }
 
 /**
@@ -53,8 +62,10 @@ export class SubmissionService {
   /** Submits one request; with an idempotency key a repeat returns the first request's id. */
   async submitOne(submission: Submission, idempotencyKey?: string): Promise<{ id: string; created: boolean }> {
     this.requireRedis();
-    const id = newRequestId();
+    const id = submission.id ?? newRequestId();
     const record: NewRequest = { id, request: submission.request };
+    if (submission.decision !== undefined) record.decision = submission.decision;
+    if (submission.answerStream === true) record.answerStream = true;
     if (submission.customId !== undefined) record.customId = submission.customId;
     if (idempotencyKey !== undefined) record.idempotencyKey = idempotencyKey;
     const claim =
@@ -108,7 +119,7 @@ export class SubmissionService {
     const { store, queues } = this.runtime;
     const ids = records.map((record) => record.id);
     let claimed = false;
-    const enqueued: string[] = [];
+    const enqueued: NewRequest[] = [];
     try {
       await store.create(records);
       if (batch !== undefined) await store.createBatch(batch, ids);
@@ -121,14 +132,19 @@ export class SubmissionService {
         claimed = true;
       }
       for (let start = 0; start < records.length; start += enqueueChunk) {
-        const chunk = ids.slice(start, start + enqueueChunk);
-        await queues.classify.addBulk(
-          chunk.map((requestId) => ({
-            name: jobCatalog.classify.jobName,
-            data: { requestId },
-            opts: { jobId: classifyJobId(requestId) },
-          })),
-        );
+        const chunk = records.slice(start, start + enqueueChunk);
+        const unrouted = chunk.filter((record) => record.decision === undefined);
+        if (unrouted.length > 0) {
+          await queues.classify.addBulk(
+            unrouted.map(({ id }) => ({
+              name: jobCatalog.classify.jobName,
+              data: { requestId: id },
+              opts: { jobId: classifyJobId(id) },
+            })),
+          );
+        }
+        for (const { id, decision } of chunk)
+          if (decision !== undefined) await queues.enqueueHop(firstTierJob(id, decision.tier));
         enqueued.push(...chunk);
       }
       return undefined;
@@ -138,7 +154,11 @@ export class SubmissionService {
       await Promise.allSettled([
         // Jobs of chunks enqueued before the failure go too; one a worker already picked up finds
         // no record and fails without running.
-        ...enqueued.map((requestId) => queues.classify.remove(classifyJobId(requestId))),
+        ...enqueued.map(({ id, decision }) =>
+          decision === undefined
+            ? queues.classify.remove(classifyJobId(id))
+            : queues.tier(decision.tier).remove(tierJobId(id, 0)),
+        ),
         store.discard(ids, batch?.id),
         ...(claimed && claim !== undefined ? [store.releaseIdempotencyKey(claim.key, claim.ownerId)] : []),
       ]);

@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { runApiProcess } from '@switchyard/api';
+import { installSignalHandlers } from '@switchyard/bootstrap';
+import { runClassifierProcess } from '@switchyard/classifier';
 import { ConfigError } from '@switchyard/core';
+import { runExecutorProcess } from '@switchyard/executor';
 import { results, report, status, submit } from './commands/client-commands.ts';
 import { demo } from './commands/demo.ts';
 import { evaluate } from './commands/eval.ts';
 import { route } from './commands/route.ts';
-import { serve } from './commands/serve.ts';
-import { installSignalHandlers } from './shutdown.ts';
+import { start } from './commands/start.ts';
 import { train } from './commands/train.ts';
 
 const usage = `switchyard <command> [options]
@@ -86,10 +89,13 @@ async function main(argv: string[]): Promise<void> {
   }
   switch (command) {
     case 'start':
+      return start(values);
     case 'api':
+      return runApiProcess(values);
     case 'classifier':
+      return runClassifierProcess(values);
     case 'executor':
-      return serve(command, values);
+      return runExecutorProcess(values);
     case 'demo':
       return demo(values);
     case 'submit':

@@ -40,12 +40,22 @@ export class KeySpace {
     return `${this.prefix}:idempotency:{${createHash('sha256').update(clientKey).digest('hex')}}`;
   }
 
+  /** The chunks of a streaming answer (a Redis stream), tagged like the record it belongs to. */
+  answerStream(requestId: string): string {
+    return `${this.prefix}:answer:{${requestId}}`;
+  }
+
   batch(batchId: string): string {
     return `${this.prefix}:batch:{${batchId}}`;
   }
 
   batchMembers(batchId: string): string {
     return `${this.prefix}:batch:{${batchId}}:members`;
+  }
+
+  /** A response cache entry, by the hex digest of its request (`cacheKeyOf`). */
+  responseCache(digest: string): string {
+    return `${this.prefix}:cache:{${digest}}`;
   }
 
   /** Pub/sub channel of provider breaker changes, shared by every executor process. */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { boot } from '../bootstrap.ts';
+import { boot } from '@switchyard/bootstrap';
 import { startRoles } from '../roles.ts';
 
 const run = promisify(execFile);

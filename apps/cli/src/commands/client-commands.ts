@@ -1,6 +1,6 @@
 import { TierLadder } from '@switchyard/core';
 import { ApiClient } from '../api-client.ts';
-import { boot, type CommonFlags } from '../bootstrap.ts';
+import { boot, type CommonFlags } from '@switchyard/bootstrap';
 import { createProgressBar } from '../progress-bar.ts';
 import { readBatchFile } from '../prompt-file.ts';
 import { buildReport, formatReport } from '../report.ts';

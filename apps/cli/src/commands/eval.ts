@@ -1,8 +1,7 @@
 import { checkLabeledTiers, readLabeledSet } from '@switchyard/classifiers';
 import { evaluateLabeledSet, type Candidate } from '@switchyard/lab';
 import { parseConfig, type StrategyName, type SwitchyardConfig } from '@switchyard/core';
-import { boot, type CommonFlags } from '../bootstrap.ts';
-import { llmDeployment } from './classifier-options.ts';
+import { boot, llmDeployment, type CommonFlags } from '@switchyard/bootstrap';
 import { formatLabeledEvaluation } from './eval-labeled-output.ts';
 import { evaluateRouteLlmCommand } from './eval-routellm.ts';
 import { parseShare } from './figures.ts';

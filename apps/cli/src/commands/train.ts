@@ -1,7 +1,7 @@
 import { signalStrategyNames, writeTierModel } from '@switchyard/classifiers';
 import { trainTierModel } from '@switchyard/lab';
 import { TierLadder } from '@switchyard/core';
-import { boot, type CommonFlags } from '../bootstrap.ts';
+import { boot, type CommonFlags } from '@switchyard/bootstrap';
 import { parseShare, percent } from './figures.ts';
 import { readLabeledSets } from './labeled-files.ts';
 

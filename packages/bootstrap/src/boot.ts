@@ -2,7 +2,7 @@ import { createClassifierChain, type ClassifierChain } from '@switchyard/classif
 import { loadConfig, readEnvironment, type Environment, type SwitchyardConfig } from '@switchyard/core';
 import { createLogger, type Logger } from '@switchyard/observability';
 import { createProviderRegistry, defaultAdapterFactories, type ProviderRegistry } from '@switchyard/providers';
-import { classifierOptions } from './commands/classifier-options.ts';
+import { classifierOptions } from './classifier-options.ts';
 
 export interface CommonFlags {
   config?: string | undefined;
