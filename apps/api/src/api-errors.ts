@@ -42,6 +42,12 @@ export const apiErrorCodes = {
     type: 'invalid_request_error',
     description: 'The `Idempotency-Key` header is empty, too long or not printable ASCII.',
   },
+  unauthorized: {
+    status: 401,
+    type: 'authentication_error',
+    description: 'No API key, or an unknown one (admin pages: log in at `/admin/login`).',
+  },
+  forbidden: { status: 403, type: 'permission_error', description: 'The key is valid but this needs an admin key.' },
   unsupported_content: {
     status: 400,
     type: 'invalid_request_error',

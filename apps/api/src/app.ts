@@ -1,13 +1,15 @@
 import { createClassifierChain, type ClassifierChain } from '@switchyard/classifiers';
 import { TierLadder, type SwitchyardConfig } from '@switchyard/core';
-import type { Logger } from '@switchyard/observability';
-import type { QueueRuntime } from '@switchyard/queue';
+import { createMetricsRegistry, SwitchyardMetrics, type Logger } from '@switchyard/observability';
+import { snapshotQueues, type QueueRuntime } from '@switchyard/queue';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { ApiError, sendError } from './api-errors.ts';
 import type { ApiContext } from './api-context.ts';
+import { type AdminPagesOptions, registerAdminPages } from './admin/admin-pages.ts';
 import { registerChatRoutes } from './chat/chat-routes.ts';
 import { registerBatchRoutes } from './routes/batch-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
+import { registerMetricsRoutes } from './routes/metrics-routes.ts';
 import { registerRequestRoutes } from './routes/request-routes.ts';
 import { registerRouteRoutes } from './routes/route-routes.ts';
 import { registerStatsRoutes } from './routes/stats-routes.ts';
@@ -19,6 +21,10 @@ export interface AppOptions {
   logger: Logger;
   /** The chain `POST /v1/route` explains; default: `createClassifierChain(config)`. */
   classifier?: ClassifierChain;
+  /** The process's metrics when several roles share one process; default: the API's own. */
+  metrics?: SwitchyardMetrics;
+  /** Bull Board, the dashboard and their login; absent: those pages are not served at all. */
+  adminPages?: AdminPagesOptions;
 }
 
 /** A subscription that takes longer means Redis is not really there: answer 503 rather than hang. */
@@ -28,11 +34,14 @@ const subscribeTimeoutMs = 2_000;
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, runtime, logger } = options;
   const ladder = new TierLadder(config);
+  const metrics = options.metrics ?? new SwitchyardMetrics(createMetricsRegistry());
+  metrics.watchQueues(() => snapshotQueues(runtime.queues.all()));
   const context: ApiContext = {
     config,
     ladder,
     runtime,
     logger,
+    metrics,
     classifier: options.classifier ?? createClassifierChain(config),
     submissions: new SubmissionService(runtime, ladder),
     requestLimits: { maxRequestBytes: config.api.bodyLimitBytes, maxMessages: config.api.maxMessages },
@@ -132,9 +141,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
 
   registerHealthRoutes(app, context);
+  registerMetricsRoutes(app, context);
   registerRequestRoutes(app, context);
   registerRouteRoutes(app, context);
   registerBatchRoutes(app, context);
+  if (options.adminPages !== undefined) await registerAdminPages(app, context, options.adminPages);
   registerChatRoutes(app, context);
   registerStatsRoutes(app, context);
   return app;

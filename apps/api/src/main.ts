@@ -26,6 +26,7 @@ export async function startApi(context: Boot, runtime: QueueRuntime): Promise<Ru
     runtime,
     logger: context.logger('api'),
     classifier: context.separateClassifier(),
+    metrics: context.metrics(),
   });
   const address = await app.listen({ host: config.api.host, port: config.api.port });
   const url = new URL(address);

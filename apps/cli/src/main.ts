@@ -45,6 +45,7 @@ Classification (no Redis, no job):
 Options:
   --config FILE   YAML or JSON config (default: the bundled one; env SWITCHYARD_CONFIG)
   --port N        API port (default 8080; env PORT)
+  --metrics-port N  classifier/executor: serve /metrics, /healthz, /readyz on port N (config metrics.port)
   --simulate      answer with the simulated provider even when API keys are set
   --json          print figures as one JSON document
 Environment: REDIS_URL (default redis://127.0.0.1:6379; a cluster: redis+cluster://host:port,host:port),
@@ -57,6 +58,7 @@ async function main(argv: string[]): Promise<void> {
     options: {
       config: { type: 'string' },
       port: { type: 'string' },
+      'metrics-port': { type: 'string' },
       simulate: { type: 'boolean' },
       tier: { type: 'string', multiple: true },
       api: { type: 'string' },

@@ -177,6 +177,20 @@ export const apiSchema = z.strictObject({
   syncTimeoutMs: z.number().int().positive().default(300_000),
 });
 
+/** The metrics and health port of worker processes (the API serves `/metrics` on its own port). */
+export const metricsSchema = z.strictObject({
+  /** Port of `/metrics`, `/healthz` and `/readyz` on classifier and executor processes; absent: no port. */
+  port: z.number().int().min(0).max(65_535).optional(),
+  /** Every interface by default: Prometheus and the kubelet call from outside the pod. */
+  host: z.string().default('0.0.0.0'),
+});
+
+/** The admin pages (Bull Board at `/admin/queues`, `/dashboard`). */
+export const adminSchema = z.strictObject({
+  /** Bull Board without retry, clean, promote or remove: for an API instance that on-call viewers use. */
+  readOnly: z.boolean().default(false),
+});
+
 export const queueSchema = z.strictObject({
   /** Namespace of every Redis key Switchyard writes. */
   prefix: z
@@ -231,6 +245,8 @@ export const configSchema = z
     simulation: simulationSchema.default(simulationSchema.parse({})),
     api: apiSchema.default(apiSchema.parse({})),
     queue: queueSchema.default(queueSchema.parse({})),
+    metrics: metricsSchema.default(metricsSchema.parse({})),
+    admin: adminSchema.default(adminSchema.parse({})),
     ledger: ledgerSchema.default(ledgerSchema.parse({})),
     cache: cacheSchema.default(cacheSchema.parse({})),
   })
