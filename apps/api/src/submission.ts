@@ -25,9 +25,12 @@ interface IdempotencyClaim {
 export interface Submission {
   request: ChatRequest;
   customId?: string;
-  /** The sync path's: the id chosen beforehand, so the caller listens for its completion first. */
+}
+
+/** The sync path's extras: an id chosen before (to listen for it first), a decision taken inline. */
+export interface SubmitOptions {
   id?: string;
-  /** Classified already (the sync path): the request goes straight to the decided tier's queue. */
+  /** Classified already: the request goes straight to the decided tier's queue. */
   decision?: RoutingDecision;
   /** The executor writes the answer to the request's answer stream. */
   answerStream?: boolean;
@@ -64,12 +67,16 @@ export class SubmissionService {
   }
 
   /** Submits one request; with an idempotency key a repeat returns the first request's id. */
-  async submitOne(submission: Submission, idempotencyKey?: string): Promise<{ id: string; created: boolean }> {
+  async submitOne(
+    submission: Submission,
+    idempotencyKey?: string,
+    options: SubmitOptions = {},
+  ): Promise<{ id: string; created: boolean }> {
     this.requireRedis();
-    const id = submission.id ?? newRequestId();
+    const id = options.id ?? newRequestId();
     const record: NewRequest = { id, request: submission.request };
-    if (submission.decision !== undefined) record.decision = submission.decision;
-    if (submission.answerStream === true) record.answerStream = true;
+    if (options.decision !== undefined) record.decision = options.decision;
+    if (options.answerStream === true) record.answerStream = true;
     if (submission.customId !== undefined) record.customId = submission.customId;
     if (idempotencyKey !== undefined) record.idempotencyKey = idempotencyKey;
     const claim =
