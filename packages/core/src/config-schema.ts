@@ -62,12 +62,12 @@ export const embedderSchema = z.discriminatedUnion('type', [
 
 export const centroidSchema = z.strictObject({
   embedder: embedderSchema.default({ type: 'hashing', dimensions: 16_384 }),
-  /** Labeled JSONL (`prompt`, `tier`, optional `category`) the centroids are built from; default: the set shipped with Switchyard. */
+  /** Labeled JSONL (`prompt`, `tier`, optional `category`) the centroids are built from (a relative path starts at the config file's folder); default: the set shipped with Switchyard. */
   examplesPath: z.string().min(1).optional(),
 });
 
 export const trainedSchema = z.strictObject({
-  /** Model file written by `switchyard train` (relative paths start at the working directory); required when `strategies` lists `trained`. */
+  /** Model file written by `switchyard train` (a relative path starts at the config file's folder); required when `strategies` lists `trained`. */
   modelPath: z.string().min(1).optional(),
 });
 
@@ -168,6 +168,23 @@ export const apiSchema = z.strictObject({
     .positive()
     .default(64 * 1_048_576),
   maxBatchSize: z.number().int().positive().default(10_000),
+  /**
+   * A batch's progress stream recounts at least this often, not only on completion events: an
+   * event published while the API's subscription was down is never delivered, and without the
+   * recount the stream would wait for `done` forever. Each recount reads one field per request.
+   */
+  /**
+   * Longest time to receive one whole request, headers and body. Without it a client that sends
+   * part of a body holds its connection (and its buffered bytes) forever; 60 s lets a 64 MB batch
+   * through at about 1 MB/s. Waiting for the answer (long polls, event streams, synchronous chat
+   * completions) is not counted: it starts once the request is in.
+   */
+  requestTimeoutMs: z.number().int().min(100).default(60_000),
+  /** Longest time to receive the headers: they are small, so a client this slow is holding a connection open. */
+  headersTimeoutMs: z.number().int().min(100).default(10_000),
+  /** An idle keep-alive connection is closed after this; above the 60 s idle timeout of common load balancers, as Fastify's own default. */
+  keepAliveTimeoutMs: z.number().int().min(100).default(72_000),
+  progressRecountMs: z.number().int().min(100).default(5_000),
   /**
    * How long `POST /v1/chat/completions` waits for the answer before a 504 that names the request
    * id (the request keeps running; `GET /v1/requests/:id` collects it). 5 minutes: below the
