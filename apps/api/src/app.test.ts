@@ -93,6 +93,17 @@ describe('API against a real Redis', () => {
     expect(badJson.statusCode).toBe(400);
     expect(badJson.json()).toMatchObject({ error: { code: 'invalid_json' } });
 
+    const proto = await app.inject({
+      method: 'POST',
+      url: '/v1/requests',
+      payload: '{"messages": [{"role": "user", "content": "hi"}], "__proto__": {"x": 1}}',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(proto.statusCode).toBe(400);
+    expect(proto.json()).toMatchObject({
+      error: { code: 'invalid_body', message: expect.stringContaining('"__proto__"') },
+    });
+
     const tooLarge = await app.inject({ method: 'POST', url: '/v1/requests', payload: chat('x'.repeat(10_000)) });
     expect(tooLarge.statusCode).toBe(413);
     expect(tooLarge.json()).toMatchObject({ error: { code: 'payload_too_large' } });

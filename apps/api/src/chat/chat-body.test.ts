@@ -90,4 +90,15 @@ describe('chat completion bodies', () => {
     expect(tool.code).toBe('unsupported_content');
     expect(tool.param).toBe('messages[0].role');
   });
+  it('names what content and stop must be', () => {
+    const user = (content: unknown) => ({ model: 'auto', messages: [{ role: 'user', content }] });
+    for (const content of [[null], 42]) {
+      expect(errorOf(user(content)).message).toBe(
+        'invalid request: messages[0].content: expected a string, an array of content parts ({"type": "text", "text": "..."}) or null',
+      );
+    }
+    expect(errorOf({ ...user('hi'), stop: ['a', 'b', 'c', 'd', 'e'] }).message).toBe(
+      'invalid request: stop: expected a non-empty string or an array of at most 4 non-empty strings',
+    );
+  });
 });

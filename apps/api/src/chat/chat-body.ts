@@ -16,7 +16,11 @@ const contentPartSchema = z.looseObject({
 const messageSchema = z.looseObject({
   role: z.enum(['system', 'developer', 'user', 'assistant', 'tool', 'function']),
   // Null is OpenAI's content of an assistant turn that only called tools.
-  content: z.union([z.string(), z.array(contentPartSchema), z.null()]).optional(),
+  content: z
+    .union([z.string(), z.array(contentPartSchema, 'expected a content part object'), z.null()], {
+      error: 'expected a string, an array of content parts ({"type": "text", "text": "..."}) or null',
+    })
+    .optional(),
 });
 
 export const chatCompletionBodySchema = z.looseObject({
@@ -25,7 +29,11 @@ export const chatCompletionBodySchema = z.looseObject({
   max_tokens: z.number().int().positive().nullish(),
   max_completion_tokens: z.number().int().positive().nullish(),
   temperature: z.number().min(0).max(2).nullish(),
-  stop: z.union([z.string().min(1), z.array(z.string().min(1)).max(4)]).nullish(),
+  stop: z
+    .union([z.string().min(1), z.array(z.string().min(1)).max(4)], {
+      error: 'expected a non-empty string or an array of at most 4 non-empty strings',
+    })
+    .nullish(),
   response_format: z.looseObject({ type: z.enum(['text', 'json_object', 'json_schema']) }).nullish(),
   user: z.string().max(512).nullish(),
   metadata: z.record(z.string().max(64), z.string().max(512)).nullish(),

@@ -33,9 +33,7 @@ export function registerChatRoutes(app: FastifyInstance, context: ApiContext): v
   app.get('/v1/models', async () => ({ object: 'list', data: catalog.entries }));
   app.get<{ Params: { id: string } }>('/v1/models/*', async (request) => {
     const id = (request.params as Record<string, string>)['*'] ?? '';
-    const entry = catalog.find(id);
-    if (entry === undefined) catalog.resolve(id);
-    return entry ?? { id, object: 'model', created: 0, owned_by: 'switchyard' };
+    return catalog.entry(id);
   });
 
   app.post('/v1/chat/completions', async (request, reply) => {

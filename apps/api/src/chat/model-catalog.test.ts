@@ -32,6 +32,14 @@ describe('the model catalog', () => {
     expect(() => catalog.resolve('gpt-9')).toThrow(ApiError);
     expect(() => catalog.resolve('gpt-9')).toThrow(/"gpt-9" does not exist/);
   });
+
+  it('answers one entry per model, whatever alias names it', () => {
+    expect(catalog.entry('openai/gpt-4.1')).toBe(catalog.entry('gpt-4.1'));
+    expect(catalog.entry('gpt-4.1')).toMatchObject({ id: 'gpt-4.1', created: 1_700_000_000, owned_by: 'openai' });
+    expect(catalog.entry('switchyard/simple')).toBe(catalog.entry('simple'));
+    expect(catalog.entry('switchyard/auto')).toBe(catalog.entry('auto'));
+    expect(() => catalog.entry('openai/gpt-9')).toThrow(/does not exist/);
+  });
 });
 
 describe('inline classification', () => {

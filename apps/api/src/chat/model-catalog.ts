@@ -21,23 +21,34 @@ const autoNames = ['auto', 'switchyard/auto'];
  */
 export class ModelCatalog {
   private readonly choices = new Map<string, ModelChoice>();
+  /** Every name, listed or alias, to the one listed entry it names. */
+  private readonly named = new Map<string, ModelEntry>();
   readonly entries: ModelEntry[] = [];
 
   constructor(config: Pick<SwitchyardConfig, 'tiers'>, created = Math.floor(Date.now() / 1_000)) {
-    const add = (id: string, ownedBy: string, choice: ModelChoice, listed: boolean) => {
+    // An alias (`listedAs`) answers with the entry of the listed name it stands for.
+    const add = (id: string, ownedBy: string, choice: ModelChoice, listedAs?: string) => {
       if (this.choices.has(id)) return;
       this.choices.set(id, choice);
-      if (listed) this.entries.push({ id, object: 'model', created, owned_by: ownedBy });
+      if (listedAs === undefined) {
+        const entry: ModelEntry = { id, object: 'model', created, owned_by: ownedBy };
+        this.entries.push(entry);
+        this.named.set(id, entry);
+        return;
+      }
+      const entry = this.named.get(listedAs);
+      if (entry !== undefined) this.named.set(id, entry);
     };
-    for (const name of autoNames) add(name, 'switchyard', { kind: 'auto' }, name === 'auto');
-    for (const tier of config.tiers) add(tier.name, 'switchyard', { kind: 'tier', tier: tier.name }, true);
+    add('auto', 'switchyard', { kind: 'auto' });
+    for (const name of autoNames.slice(1)) add(name, 'switchyard', { kind: 'auto' }, 'auto');
+    for (const tier of config.tiers) add(tier.name, 'switchyard', { kind: 'tier', tier: tier.name });
     for (const tier of config.tiers)
-      add(`switchyard/${tier.name}`, 'switchyard', { kind: 'tier', tier: tier.name }, false);
+      add(`switchyard/${tier.name}`, 'switchyard', { kind: 'tier', tier: tier.name }, tier.name);
     for (const tier of config.tiers) {
       for (const deployment of tier.deployments) {
         const choice: ModelChoice = { kind: 'tier', tier: tier.name };
-        add(deployment.model, deployment.provider, choice, true);
-        add(`${deployment.provider}/${deployment.model}`, deployment.provider, choice, false);
+        add(deployment.model, deployment.provider, choice);
+        add(`${deployment.provider}/${deployment.model}`, deployment.provider, choice, deployment.model);
       }
     }
   }
@@ -55,7 +66,16 @@ export class ModelCatalog {
     return choice;
   }
 
+  /** The entry a name stands for, by its listed name or an alias; undefined for an unknown name. */
   find(id: string): ModelEntry | undefined {
-    return this.entries.find((entry) => entry.id === id);
+    return this.named.get(id);
+  }
+
+  /** `GET /v1/models/:id`: the entry, or the same 404 as `resolve`. */
+  entry(id: string): ModelEntry {
+    const entry = this.find(id);
+    if (entry !== undefined) return entry;
+    this.resolve(id);
+    throw new ApiError('model_not_found', `The model "${id}" is not listed (GET /v1/models lists them)`, 'model');
   }
 }

@@ -22,7 +22,7 @@ export function registerBatchRoutes(app: FastifyInstance, context: ApiContext): 
       done(null, new BatchBodyText(text));
       return;
     }
-    parseJsonBody(request, text, done);
+    parseJsonBody(request, text, (error, value) => done(error === null ? null : poisonedOr(text, error), value));
   });
 
   app.post('/v1/batches', { bodyLimit: config.api.batchBodyLimitBytes }, async (request, reply) => {
@@ -173,4 +173,20 @@ async function batchStatus(context: ApiContext, id: string) {
       failed: counts.failed,
     },
   };
+}
+
+/**
+ * The default parser refuses valid JSON with a "__proto__" key (or a "constructor" holding
+ * "prototype") with the same error as broken JSON: this says which it was.
+ */
+function poisonedOr(text: string, error: Error): Error {
+  try {
+    JSON.parse(text);
+  } catch {
+    return error;
+  }
+  return new ApiError(
+    'invalid_body',
+    'the body has a "__proto__" key (or a "constructor" key holding "prototype"): such keys are refused because they could change object prototypes; rename or remove them',
+  );
 }
