@@ -66,10 +66,11 @@ export function registerChatRoutes(app: FastifyInstance, context: ApiContext): v
       let relay = relayOf(id);
       const stops = [events.onRequest(id, (event) => relay.onCompletion(event))];
       try {
-        const submitted = await context.submissions.submitOne(
-          { request: chat, id, answerStream: true, ...(decision === undefined ? {} : { decision }) },
-          idempotencyKey,
-        );
+        const submitted = await context.submissions.submitOne({ request: chat }, idempotencyKey, {
+          id,
+          answerStream: true,
+          ...(decision === undefined ? {} : { decision }),
+        });
         reply.header('x-switchyard-request-id', submitted.id);
         if (!submitted.created) {
           // A repeated Idempotency-Key, on this API instance or another: the first request's
@@ -92,8 +93,9 @@ export function registerChatRoutes(app: FastifyInstance, context: ApiContext): v
     const waiter = await context.waitForCompletion(id, timeoutMs);
     try {
       const submitted = await context.submissions.submitOne(
-        { request: chat, id, ...(decision === undefined ? {} : { decision }) },
+        { request: chat },
         idempotencyKey,
+        decision === undefined ? { id } : { id, decision },
       );
       reply.header('x-switchyard-request-id', submitted.id);
       if (!submitted.created) return await answerEarlier(reply, submitted.id);
