@@ -105,6 +105,12 @@ export const apiErrorCodes = {
     description:
       'Sent as the last event of a stream whose provider call broke off after text went out; the request goes on and `GET /v1/requests/:id` collects the answer.',
   },
+  api_shutting_down: {
+    status: 503,
+    type: 'service_unavailable',
+    description:
+      'Sent as the last event of a stream (or the answer, before its first event) open when the API shut down; the request goes on and `GET /v1/requests/:id` (the `request_id` field) collects it.',
+  },
   sync_timeout: {
     status: 504,
     type: 'timeout_error',

@@ -97,25 +97,105 @@ export class AnswerStreamWriter {
 const idleReadersKept = 16;
 /** XREAD waits at most this long per call, so a stopped reader notices within it even without an abort. */
 const blockMs = 5_000;
+/** A new reader connection that is not ready within this long means Redis is not really there. */
+const connectTimeoutMs = 5_000;
 
 /**
- * The API's side. XREAD BLOCK holds its connection, so each reader takes one from a small pool;
- * reading starts at id 0, so an entry written before the client attached is read too.
+ * The API's side. XREAD BLOCK holds its connection, so each open stream holds one from a pool of
+ * at most `maxReaders` (the Redis connections one API opens for streams): a stream beyond them
+ * waits for a reader to be released. Reading starts at id 0, so an entry written before the
+ * client attached is read too.
  */
 export class AnswerStreamReaders {
   private readonly idle: RedisClient[] = [];
   private readonly busy = new Set<RedisClient>();
+  /** Acquirers waiting for a slot: given a released connection, or undefined to open their own. */
+  private readonly waiting: ((connection: RedisClient | undefined) => void)[] = [];
+  /** Connections open or opening, idle ones included. */
+  private open = 0;
   private readonly redisUrl: string;
   private readonly keys: KeySpace;
+  private readonly maxReaders: number;
 
-  constructor(redisUrl: string, keys: KeySpace) {
+  constructor(redisUrl: string, keys: KeySpace, maxReaders = 256) {
     this.redisUrl = redisUrl;
     this.keys = keys;
+    this.maxReaders = maxReaders;
+  }
+
+  get openConnections(): number {
+    return this.open;
+  }
+
+  /**
+   * A ready reader connection, held until the returned reader is released (its `read` releases it
+   * when it ends). Throws when Redis does not take a new connection in time: callers take the
+   * reader before writing anything, so such a failure leaves nothing behind.
+   */
+  async acquire(): Promise<AnswerStreamReader> {
+    let connection = this.idle.pop();
+    if (connection === undefined && this.open >= this.maxReaders)
+      connection = await new Promise<RedisClient | undefined>((resolve) => this.waiting.push(resolve));
+    if (connection === undefined) {
+      this.open += 1;
+      connection = createRedis(this.redisUrl, 'producer', 'switchyard-answer-reader');
+      try {
+        // A new connection of the API's kind refuses commands until it is ready (no offline queue).
+        await waitForRedis(connection, connectTimeoutMs);
+      } catch (error) {
+        this.discard(connection);
+        throw error;
+      }
+    }
+    this.busy.add(connection);
+    return new AnswerStreamReader(connection, this.keys, (reusable) => this.release(connection, reusable));
+  }
+
+  close(): void {
+    for (const connection of [...this.idle, ...this.busy]) connection.disconnect();
+    this.idle.length = 0;
+    this.busy.clear();
+  }
+
+  private release(connection: RedisClient, reusable: boolean): void {
+    this.busy.delete(connection);
+    const ready = reusable && connection.status === 'ready';
+    const next = this.waiting.shift();
+    if (next !== undefined && ready) {
+      next(connection);
+      return;
+    }
+    if (ready && next === undefined && this.idle.length < idleReadersKept) {
+      this.idle.push(connection);
+      return;
+    }
+    this.discard(connection);
+    next?.(undefined);
+  }
+
+  private discard(connection: RedisClient): void {
+    this.open -= 1;
+    connection.disconnect();
+  }
+}
+
+/** One held reader connection: reads one request's stream, then goes back to the pool. */
+export class AnswerStreamReader {
+  private released = false;
+  /** Held until `release`; exposed for a caller's own commands between reads (a test's round trip). */
+  readonly connection: RedisClient;
+  private readonly keys: KeySpace;
+  private readonly onRelease: (reusable: boolean) => void;
+
+  constructor(connection: RedisClient, keys: KeySpace, onRelease: (reusable: boolean) => void) {
+    this.connection = connection;
+    this.keys = keys;
+    this.onRelease = onRelease;
   }
 
   /** Entries in order until `signal` aborts; the caller stops iterating once it has what it needs. */
   async *read(requestId: string, signal: AbortSignal): AsyncGenerator<AnswerStreamEntry> {
-    const connection = await this.acquire();
+    const { connection } = this;
     const key = this.keys.answerStream(requestId);
     // A blocked XREAD only ends with its timeout: an abort closes the connection to end it now.
     const onAbort = () => connection.disconnect();
@@ -143,34 +223,15 @@ export class AnswerStreamReaders {
       reusable = false;
     } finally {
       signal.removeEventListener('abort', onAbort);
-      this.release(connection, reusable && !signal.aborted);
+      this.release(reusable && !signal.aborted);
     }
   }
 
-  close(): void {
-    for (const connection of [...this.idle, ...this.busy]) connection.disconnect();
-    this.idle.length = 0;
-    this.busy.clear();
-  }
-
-  private async acquire(): Promise<RedisClient> {
-    const connection = this.idle.pop() ?? createRedis(this.redisUrl, 'producer', 'switchyard-answer-reader');
-    this.busy.add(connection);
-    try {
-      // A new connection of the API's kind refuses commands until it is ready (no offline queue).
-      await waitForRedis(connection, 2_000);
-    } catch (error) {
-      this.busy.delete(connection);
-      connection.disconnect();
-      throw error;
-    }
-    return connection;
-  }
-
-  private release(connection: RedisClient, reusable: boolean): void {
-    this.busy.delete(connection);
-    if (reusable && this.idle.length < idleReadersKept && connection.status === 'ready') this.idle.push(connection);
-    else connection.disconnect();
+  /** Gives the connection back (once); one that may still be blocked in XREAD is closed instead. */
+  release(reusable = true): void {
+    if (this.released) return;
+    this.released = true;
+    this.onRelease(reusable);
   }
 }
 

@@ -46,6 +46,7 @@ export { snapshotQueues, snapshotStates } from './queue-snapshot.ts';
 export { WorkerHealth, type WorkerHealthSettings } from './worker-health.ts';
 export { startWorkerMetricsPort } from './worker-metrics-port.ts';
 export {
+  AnswerStreamReader,
   AnswerStreamReaders,
   AnswerStreamWriter,
   answerStreamEntrySchema,

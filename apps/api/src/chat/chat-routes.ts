@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ApiError } from '../api-errors.ts';
 import type { ApiContext } from '../api-context.ts';
 import { parseChatRequest } from '../request-validation.ts';
+import { unavailable } from '../submission.ts';
 import { idempotencyKeyOf } from '../routes/request-routes.ts';
 import { parseChatCompletion } from './chat-body.ts';
 import { chatCompletion, failureError, recordInfo, routingHeaders, timeoutError } from './chat-response.ts';
@@ -51,10 +52,14 @@ export function registerChatRoutes(app: FastifyInstance, context: ApiContext): v
     const events = await context.completionEvents();
 
     if (stream) {
+      // The reader first: a Redis that takes no new connection answers 503 with nothing written.
+      const reader = await readers.acquire().catch(() => {
+        throw unavailable();
+      });
       const relayOf = (requestId: string) =>
         new StreamRelay({
           context,
-          readers,
+          reader,
           reply,
           requestId,
           route: decision?.route,
@@ -84,6 +89,7 @@ export function registerChatRoutes(app: FastifyInstance, context: ApiContext): v
         return reply;
       } finally {
         for (const stop of stops) stop();
+        reader.release();
       }
     }
 

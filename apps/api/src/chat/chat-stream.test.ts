@@ -167,4 +167,65 @@ describe('streaming chat completions: the relay', () => {
     expect(response.json()).toMatchObject({ error: { code: 'sync_timeout', type: 'timeout_error', request_id: id } });
     expect(response.json().error.message).toContain(`GET /v1/requests/${id}`);
   });
+  it('ends an open stream with api_shutting_down naming the request when the API shuts down', async () => {
+    const second = await buildApp({ config, runtime, logger });
+    const address = await second.listen({ port: 0, host: '127.0.0.1' });
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    scripts.set('hold on', async (_id, writer) => {
+      await write(writer, [
+        { type: 'start', attempt: 'a', tier: 'complex', provider: 'simulated', model: 'sim-large' },
+        { type: 'delta', attempt: 'a', text: 'Hel' },
+      ]);
+      await held;
+    });
+    try {
+      const response = await fetch(`${address}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'complex', stream: true, messages: [{ role: 'user', content: 'hold on' }] }),
+      });
+      const body = response.body?.getReader();
+      const decoder = new TextDecoder();
+      let text = '';
+      let closing: Promise<unknown> | undefined;
+      for (;;) {
+        const chunk = await body?.read();
+        if (chunk === undefined || chunk.done) break;
+        text += decoder.decode(chunk.value);
+        // The stream is open and has sent text: now the API shuts down.
+        if (closing === undefined && text.includes('"Hel"')) closing = second.close();
+      }
+      await closing;
+      const last = JSON.parse(events(text).at(-1) ?? '{}');
+      expect(last.error).toMatchObject({
+        code: 'api_shutting_down',
+        request_id: response.headers.get('x-switchyard-request-id'),
+      });
+    } finally {
+      release();
+      await second.close();
+    }
+  });
+
+  it('answers 503 redis_unavailable and writes nothing when Redis takes no reader connection', async () => {
+    const keysNow = async () => new Set(await runtime.redis.keys(`*${config.queue.prefix}*`));
+    const noReaders = await buildApp({ config, runtime: { ...runtime, redisUrl: 'redis://127.0.0.1:1' }, logger });
+    try {
+      const before = await keysNow();
+      const response = await noReaders.inject({
+        method: 'POST',
+        url: '/v1/chat/completions',
+        payload: { model: 'complex', stream: true, messages: [{ role: 'user', content: 'no reader' }] },
+      });
+      expect(response.statusCode).toBe(503);
+      expect(response.json()).toMatchObject({ error: { code: 'redis_unavailable' } });
+      const added = [...(await keysNow())].filter((key) => !before.has(key));
+      expect(added).toEqual([]);
+    } finally {
+      await noReaders.close();
+    }
+  }, 30_000);
 });

@@ -1,4 +1,4 @@
-import type { CompletionEvent, AnswerInfo, AnswerStreamEntry, AnswerStreamReaders } from '@switchyard/queue';
+import type { CompletionEvent, AnswerInfo, AnswerStreamEntry, AnswerStreamReader } from '@switchyard/queue';
 import type { FastifyReply } from 'fastify';
 import { ApiError } from '../api-errors.ts';
 import type { ApiContext } from '../api-context.ts';
@@ -15,7 +15,8 @@ import {
 
 export interface StreamRelayOptions {
   context: ApiContext;
-  readers: AnswerStreamReaders;
+  /** Taken before the request was written, so a Redis that takes no new connection writes nothing. */
+  reader: AnswerStreamReader;
   reply: FastifyReply;
   requestId: string;
   /** The route decided inline, when it was. */
@@ -24,7 +25,7 @@ export interface StreamRelayOptions {
   timeoutMs: number;
 }
 
-type StopReason = 'timeout' | 'failed' | 'completed-without-stream' | 'closed';
+type StopReason = 'timeout' | 'failed' | 'completed-without-stream' | 'closed' | 'shutdown';
 
 /**
  * Relays a request's answer stream to one client as OpenAI `chat.completion.chunk` events.
@@ -67,13 +68,15 @@ export class StreamRelay {
     const { context, reply, requestId, timeoutMs } = this.options;
     const timer = setTimeout(() => this.stop('timeout'), timeoutMs);
     const end = () => this.stop('closed');
-    context.openStreams.add(end);
+    const shutdown = () => this.stop('shutdown');
+    context.openStreams.add(shutdown);
     // A client that goes away stops the relay, not the request: the call is paid for and its
     // answer lands on the record.
     reply.raw.on('close', end);
     try {
       if (await this.relay()) return;
       if (this.stopReason === 'closed') return this.close();
+      if (this.stopReason === 'shutdown') return this.fail(shutdownError(requestId));
       if (this.stopReason === 'timeout') return this.fail(timeoutError(requestId, timeoutMs));
       const record = await context.runtime.store.get(requestId);
       if (record?.status === 'failed') return this.fail(failureError(record));
@@ -82,7 +85,7 @@ export class StreamRelay {
       this.answer(record.final?.answer ?? '', info, record.decision?.route ?? this.options.route);
     } finally {
       clearTimeout(timer);
-      context.openStreams.delete(end);
+      context.openStreams.delete(shutdown);
       reply.raw.off('close', end);
     }
   }
@@ -94,10 +97,10 @@ export class StreamRelay {
 
   /** True when the stream ended the response; false when the relay stopped first. */
   private async relay(): Promise<boolean> {
-    const { readers, requestId } = this.options;
+    const { reader, requestId } = this.options;
     let committed: string | undefined;
     let sentText = false;
-    for await (const entry of readers.read(requestId, this.controller.signal)) {
+    for await (const entry of reader.read(requestId, this.controller.signal)) {
       if (entry.type === 'start') {
         if (sentText) return this.interrupted('another provider call began');
         committed = entry.attempt;
@@ -238,4 +241,15 @@ export class StreamRelay {
     if (reply.raw.destroyed || reply.raw.writableEnded) return;
     reply.raw.end(last);
   }
+}
+
+/** The API stopped while the stream was open: the client is told, and told where the answer will be. */
+function shutdownError(requestId: string): ApiError {
+  return new ApiError(
+    'api_shutting_down',
+    `the API is shutting down; request ${requestId} goes on: GET /v1/requests/${requestId} collects the answer`,
+    null,
+    [],
+    { request_id: requestId },
+  );
 }
