@@ -35,6 +35,16 @@ export const apiErrorCodes = {
     type: 'invalid_request_error',
     description: 'The `Idempotency-Key` header is empty, too long or not printable ASCII.',
   },
+  invalid_api_key: {
+    status: 401,
+    type: 'invalid_request_error',
+    description: 'No `Authorization: Bearer <key>` header, or a key that is not configured.',
+  },
+  admin_required: {
+    status: 403,
+    type: 'permission_error',
+    description: 'The route needs an admin key; the key sent is a client key.',
+  },
   not_found: { status: 404, type: 'not_found_error', description: 'No request or batch with that id (or it expired).' },
   payload_too_large: {
     status: 413,

@@ -4,6 +4,7 @@ import type { Logger } from '@switchyard/observability';
 import type { QueueRuntime } from '@switchyard/queue';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { ApiError, sendError } from './api-errors.ts';
+import { installAuth } from './auth/index.ts';
 import type { ApiContext } from './api-context.ts';
 import { registerBatchRoutes } from './routes/batch-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
@@ -128,6 +129,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     sendError(reply, new ApiError('not_found', `no route ${request.method} ${request.url.split('?')[0] ?? ''}`)),
   );
 
+  installAuth(app, config);
   registerHealthRoutes(app, context);
   registerRequestRoutes(app, context);
   registerRouteRoutes(app, context);

@@ -1,2 +1,3 @@
 export { buildApp, type AppOptions } from './app.ts';
 export { ApiError, apiErrorCodes, type ApiErrorCode } from './api-errors.ts';
+export { mayRead, planListen, requireAdmin, type ListenPlan, type Principal } from './auth/index.ts';

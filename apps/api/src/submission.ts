@@ -3,6 +3,7 @@ import {
   jobCatalog,
   newBatchId,
   newRequestId,
+  openModeKeyId,
   type ChatRequest,
   type TierLadder,
 } from '@switchyard/core';
@@ -47,18 +48,25 @@ export class SubmissionService {
     }
   }
 
-  /** Submits one request; with an idempotency key a repeat returns the first request's id. */
-  async submitOne(submission: Submission, idempotencyKey?: string): Promise<{ id: string; created: boolean }> {
+  /**
+   * Submits one request for the API key `keyId`; with an idempotency key a repeat returns the
+   * first request's id. Idempotency keys are per API key: two keys never see each other's.
+   */
+  async submitOne(
+    submission: Submission,
+    idempotencyKey?: string,
+    keyId = openModeKeyId,
+  ): Promise<{ id: string; created: boolean }> {
     this.requireRedis();
     const id = newRequestId();
-    const record: NewRequest = { id, request: submission.request };
+    const record: NewRequest = { id, request: submission.request, keyId };
     if (submission.customId !== undefined) record.customId = submission.customId;
     if (idempotencyKey !== undefined) record.idempotencyKey = idempotencyKey;
     const claim =
       idempotencyKey === undefined
         ? undefined
         : {
-            key: idempotencyKey,
+            key: `${keyId}\n${idempotencyKey}`,
             ownerId: id,
             exists: async (owner: string) => (await this.runtime.store.getStatus(owner)) !== undefined,
           };
@@ -69,22 +77,24 @@ export class SubmissionService {
   async submitBatch(
     submissions: readonly Submission[],
     idempotencyKey?: string,
+    keyId = openModeKeyId,
   ): Promise<{ id: string; created: boolean }> {
     this.requireRedis();
     const batchId = newBatchId();
     const records: NewRequest[] = submissions.map((submission) => ({
       id: newRequestId(),
       request: submission.request,
+      keyId,
       batchId,
       ...(submission.customId === undefined ? {} : { customId: submission.customId }),
     }));
-    const meta: BatchMeta = { id: batchId, total: records.length, createdAt: new Date().toISOString() };
+    const meta: BatchMeta = { id: batchId, total: records.length, createdAt: new Date().toISOString(), keyId };
     if (idempotencyKey !== undefined) meta.idempotencyKey = idempotencyKey;
     const claim =
       idempotencyKey === undefined
         ? undefined
         : {
-            key: `batch\n${idempotencyKey}`,
+            key: `batch\n${keyId}\n${idempotencyKey}`,
             ownerId: batchId,
             exists: async (owner: string) => (await this.runtime.store.getBatch(owner)) !== undefined,
           };

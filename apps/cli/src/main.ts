@@ -4,6 +4,7 @@ import { ConfigError } from '@switchyard/core';
 import { results, report, status, submit } from './commands/client-commands.ts';
 import { demo } from './commands/demo.ts';
 import { evaluate } from './commands/eval.ts';
+import { keys } from './commands/keys.ts';
 import { route } from './commands/route.ts';
 import { serve } from './commands/serve.ts';
 import { installSignalHandlers } from './shutdown.ts';
@@ -23,6 +24,9 @@ Use a running API (--api URL, default http://127.0.0.1:<api.port>):
   status BATCH_ID        counts by status
   results BATCH_ID       results as JSONL
   report BATCH_ID        requests per tier, escalations, cost against the all-premium baseline
+
+API keys:
+  keys create --id NAME [--role admin]   a new API key, printed once, and the config line with its hash
 
 Classification (no Redis, no job):
   route PROMPT           the tier and route the prompt would get [--explain: every strategy's verdict and scores]
@@ -62,6 +66,8 @@ async function main(argv: string[]): Promise<void> {
       routellm: { type: 'string' },
       plot: { type: 'string' },
       explain: { type: 'boolean' },
+      id: { type: 'string' },
+      role: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -92,6 +98,8 @@ async function main(argv: string[]): Promise<void> {
       return train(argument, values);
     case 'route':
       return route(argument, values);
+    case 'keys':
+      return keys(argument, values, (text) => process.stdout.write(`${text}\n`));
     default:
       throw new Error(`unknown command "${command}"\n\n${usage}`);
   }

@@ -1,4 +1,4 @@
-import { buildApp } from '@switchyard/api';
+import { buildApp, planListen } from '@switchyard/api';
 import { startClassifierWorker } from '@switchyard/classifier';
 import { createExecutorBreakers, startExecutor } from '@switchyard/executor';
 import { createQueueRuntime, waitForRedis, type QueueRuntime } from '@switchyard/queue';
@@ -21,6 +21,8 @@ export interface RunningRoles {
 /** Starts the selected roles in this process around one Redis runtime. */
 export async function startRoles(boot: Boot, roles: RoleSelection): Promise<RunningRoles> {
   const { config } = boot;
+  // Refuses an open API on the network before anything connects.
+  const listen = roles.api === true ? planListen(config) : undefined;
   // Before any connection: a bad model file, or a remote embedder that cannot embed the centroid
   // examples, stops start-up with its own message rather than failing requests later.
   if (roles.classifier === true) await boot.classifier().ready();
@@ -62,14 +64,11 @@ export async function startRoles(boot: Boot, roles: RoleSelection): Promise<Runn
     closers.push(() => breakers.close());
     await breakers.ready;
   }
-  if (apiRuntime !== undefined) {
-    const app = await buildApp({
-      config,
-      runtime: apiRuntime,
-      logger: boot.logger('api'),
-      classifier: boot.separateClassifier(),
-    });
-    const address = await app.listen({ host: config.api.host, port: config.api.port });
+  if (apiRuntime !== undefined && listen !== undefined) {
+    const logger = boot.logger('api');
+    const app = await buildApp({ config, runtime: apiRuntime, logger, classifier: boot.separateClassifier() });
+    if (listen.openModeNotice !== undefined) logger.warn({ host: listen.host }, listen.openModeNotice);
+    const address = await app.listen({ host: listen.host, port: config.api.port });
     const url = new URL(address);
     if (url.hostname === '0.0.0.0' || url.hostname === '[::]') url.hostname = '127.0.0.1';
     apiUrl = url.origin;

@@ -1,6 +1,8 @@
 export { ConfigError, MalformedJobError, ProviderError, SwitchyardError, isRetryableStatus } from './errors.ts';
 export {
+  apiKeySchema,
   configSchema,
+  type ApiKeyConfig,
   type DeploymentConfig,
   type ProviderConfig,
   type RouteConfig,
@@ -14,6 +16,7 @@ export { addUsage, costUsd, roundUsd, type TokenUsage } from './pricing.ts';
 export { chatMessageSchema, chatRequestSchema, promptOf, type ChatMessage, type ChatRequest } from './chat-request.ts';
 export { classifyJobId, clientKeyPattern, newBatchId, newRequestId, tierJobId } from './ids.ts';
 export {
+  openModeKeyId,
   terminalStatuses,
   type Attempt,
   type DeploymentRef,
@@ -39,3 +42,4 @@ export {
 export { parseRedisAddress, type RedisAddress, type RedisNodeAddress } from './redis-address.ts';
 export { readEnvironment, type Environment } from './environment.ts';
 export { parseCsv } from './csv.ts';
+export { hashApiKey, newApiKey } from './api-key.ts';
