@@ -8,8 +8,8 @@ import {
   createTrainedStrategy,
   parseTierModel,
   readLabeledSet,
-  trainTierModel,
 } from '@switchyard/classifiers';
+import { trainTierModel } from '@switchyard/lab';
 import { loadConfig, type StrategyVerdict } from '@switchyard/core';
 
 export interface StrategySpeed {

@@ -1,13 +1,81 @@
-// `pnpm bench`: speed figures of this machine. Every benchmark stops by itself.
+// `pnpm bench [--requests N] [--out DIR]`: speed figures of this machine, side by side with the
+// floor under them. Every part stops by itself. Writes DIR/bench.json and DIR/bench.md
+// (default DIR: bench-results) and prints the table.
+import { loadConfig } from '@switchyard/core';
+import { createRedis, waitForRedis } from '@switchyard/queue';
+import { startRedisServer } from '@switchyard/testkit';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { benchBatch, benchConfig, type BatchFigures, type StackShape } from './batch-throughput.ts';
 import { benchClassifiers, formatClassifierSpeeds } from './classifier-speed.ts';
-import { benchPipeline } from './pipeline-throughput.ts';
+import { benchReport } from './bench-report.ts';
+import { benchFloor } from './queue-floor.ts';
+import { benchSyncPath, type SyncPathFigures } from './sync-path.ts';
+
+const { values } = parseArgs({
+  options: { requests: { type: 'string', default: process.env.BENCH_REQUESTS ?? '20000' }, out: { type: 'string' } },
+});
+const requests = Number(values.requests);
+if (!Number.isInteger(requests) || requests < 100)
+  throw new Error(`--requests: a whole number ≥ 100, not "${values.requests}"`);
+const outDir = values.out ?? 'bench-results';
 
 // Classification first: it needs no Redis, so its figures print even where the pipeline cannot run.
-process.stdout.write(`${formatClassifierSpeeds(await benchClassifiers())}\n`);
+const classifiers = await benchClassifiers();
+process.stdout.write(`${formatClassifierSpeeds(classifiers)}\n`);
 
-const requests = Number(process.env.BENCH_REQUESTS ?? 5_000);
-const pipeline = await benchPipeline(requests);
-process.stdout.write(
-  `pipeline: ${pipeline.requests} requests through api → classifier → executors: ${pipeline.requestsPerSecond} requests/s ` +
-    `(submit ${pipeline.submitMs} ms, all complete ${pipeline.completeMs} ms, results streamed in ${pipeline.resultsStreamMs} ms)\n`,
-);
+// A Redis of the bench's own (AOF on, as deployed), so memory figures are the bench's alone and
+// the pipeline and the floor run against the same server.
+const redisServer = await startRedisServer();
+const redis = createRedis(redisServer.url, 'producer', 'bench');
+await waitForRedis(redis, 10_000);
+const redisUsedMiB = async () => {
+  const info = await redis.info('memory');
+  return Math.round((Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0) / 1_048_576) * 10) / 10;
+};
+const tiers = loadConfig().tiers.map((tier) => tier.name);
+const oneEach = (count = 1): Record<string, number> => Object.fromEntries(tiers.map((tier) => [tier, count]));
+
+try {
+  const runs: BatchFigures[] = [];
+  const run = async (shape: StackShape) => {
+    await redis.flushall();
+    const figures = await benchBatch(requests, shape, redisServer.url, redisUsedMiB);
+    process.stdout.write(
+      `batch: ${requests} requests, ${shape.classifiers} classifier(s), executors ${JSON.stringify(shape.executors)}: ` +
+        `${figures.requestsPerSecond} requests/s\n`,
+    );
+    runs.push(figures);
+    return figures;
+  };
+
+  const base = await run({ classifiers: 1, executors: oneEach() });
+  await redis.flushall();
+  const floorConfig = benchConfig();
+  const floor = await benchFloor(base.hopsPerRequest, floorConfig.config, floorConfig.path, redisServer.url);
+  process.stdout.write(`floor: ${floor.jobs} jobs, ${floor.hops} hops on bare BullMQ: ${floor.jobsPerSecond} jobs/s\n`);
+
+  const busiest = Object.entries(base.tiers).sort((a, b) => b[1] - a[1])[0]?.[0] ?? tiers[0] ?? '';
+  for (const count of [2, 4]) await run({ classifiers: 1, executors: { ...oneEach(), [busiest]: count } });
+  await run({ classifiers: 2, executors: oneEach() });
+
+  await redis.flushall();
+  let sync: SyncPathFigures | { error: string };
+  try {
+    sync = await benchSyncPath(redisServer.url);
+  } catch (error) {
+    // The batch figures above stand on their own; say why this part has none.
+    sync = { error: (error as Error).message.split('\n')[0] ?? 'failed' };
+    process.stdout.write(`sync path: not measured: ${sync.error}\n`);
+  }
+
+  const report = benchReport({ requests, classifiers, runs, floor, busiest, sync });
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'bench.json'), `${JSON.stringify(report.json, null, 2)}\n`);
+  writeFileSync(join(outDir, 'bench.md'), report.markdown);
+  process.stdout.write(`\n${report.markdown}\nwrote ${join(outDir, 'bench.json')} and ${join(outDir, 'bench.md')}\n`);
+} finally {
+  redis.disconnect();
+  await redisServer.stop();
+}

@@ -2,13 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfig } from '@switchyard/core';
 import { loadRoutellmResponses, normalizePrompt, type ReplayDataset } from '@switchyard/providers';
-import { redisUrlForTests, uniquePrefix } from '@switchyard/testkit';
+import { redisUrlForTests, sharedDataPath, uniquePrefix } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repositoryRoot, startRole, type RoleProcess } from '../support/processes.ts';
+import { startRole, type RoleProcess } from '../support/processes.ts';
 import { writeConfigFile } from '../support/stack.ts';
 
-// Shared data sits next to the project, never inside it; a missing file fails with its path.
-const routellm = join(repositoryRoot, '../shared/data/routellm');
+const routellm = sharedDataPath('routellm');
 const weak = 'mistralai/Mixtral-8x7B-Instruct-v0.1';
 const strong = 'gpt-4-1106-preview';
 const batchSize = 40;

@@ -17,7 +17,16 @@ export interface RoleProcess {
 
 /** Starts `switchyard <args>` as a child process with the current Node. */
 export function startRole(name: string, args: string[], env: Record<string, string>): RoleProcess {
-  const child = spawn(process.execPath, [cli, ...args], {
+  return startNode(name, [cli, ...args], env);
+}
+
+/** Starts a TypeScript file of this repository as a child process with the current Node and tsx. */
+export function startScript(name: string, script: string, args: string[], env: Record<string, string>): RoleProcess {
+  return startNode(name, ['--import', 'tsx', script, ...args], env);
+}
+
+export function startNode(name: string, argv: string[], env: Record<string, string>): RoleProcess {
+  const child = spawn(process.execPath, argv, {
     cwd: repositoryRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

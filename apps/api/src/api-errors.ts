@@ -25,6 +25,12 @@ export const apiErrorCodes = {
     type: 'invalid_request_error',
     description: 'Two requests of one batch share a `custom_id`.',
   },
+  invalid_range: {
+    status: 400,
+    type: 'invalid_request_error',
+    description:
+      '`from` and `to` of `GET /v1/stats` are not days, `from` is after `to`, or they span more than 366 days.',
+  },
   bad_request: {
     status: 400,
     type: 'invalid_request_error',
@@ -77,13 +83,15 @@ export interface FieldProblem {
 
 /** An error the API answers with, in the OpenAI error shape. */
 export class ApiError extends Error {
-  constructor(
-    readonly code: ApiErrorCode,
-    message: string,
-    readonly param: string | null = null,
-    readonly details: FieldProblem[] = [],
-  ) {
+  readonly code: ApiErrorCode;
+  readonly param: string | null;
+  readonly details: FieldProblem[];
+
+  constructor(code: ApiErrorCode, message: string, param: string | null = null, details: FieldProblem[] = []) {
     super(message);
+    this.code = code;
+    this.param = param;
+    this.details = details;
   }
 
   get status(): number {

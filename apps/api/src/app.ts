@@ -10,6 +10,7 @@ import { registerBatchRoutes } from './routes/batch-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
 import { registerRequestRoutes } from './routes/request-routes.ts';
 import { registerRouteRoutes } from './routes/route-routes.ts';
+import { registerStatsRoutes } from './routes/stats-routes.ts';
 import { SubmissionService, unavailable } from './submission.ts';
 
 export interface AppOptions {
@@ -134,5 +135,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerRequestRoutes(app, context);
   registerRouteRoutes(app, context);
   registerBatchRoutes(app, context);
+  registerStatsRoutes(app, context);
   return app;
 }

@@ -29,10 +29,13 @@ export interface Submission {
  * neither does: when the enqueue fails, the records just written are deleted again.
  */
 export class SubmissionService {
-  constructor(
-    private readonly runtime: QueueRuntime,
-    private readonly ladder: TierLadder,
-  ) {}
+  private readonly runtime: QueueRuntime;
+  private readonly ladder: TierLadder;
+
+  constructor(runtime: QueueRuntime, ladder: TierLadder) {
+    this.runtime = runtime;
+    this.ladder = ladder;
+  }
 
   /** 400 for a tier name that is not configured. */
   checkTiers(request: ChatRequest, pathPrefix = ''): void {

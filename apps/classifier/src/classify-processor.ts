@@ -1,4 +1,4 @@
-import { jobCatalog, tierJobId, type TierJob } from '@switchyard/core';
+import { jobCatalog, type TierJob } from '@switchyard/core';
 import type { Logger } from '@switchyard/observability';
 import { parseJobData, runHop, type QueueSet, type RequestStore } from '@switchyard/queue';
 import type { Job } from 'bullmq';
@@ -27,8 +27,8 @@ export function createClassifyProcessor(deps: ClassifyProcessorDeps) {
         logger.debug({ requestId, decision }, 'request-routed');
       }
       const first: TierJob = { requestId, hop: 0, tier: decision.tier, history: [] };
-      // The job id makes this add a no-op when it was already done before a crash.
-      await queues.tier(decision.tier).add(jobCatalog.tier.jobName, first, { jobId: tierJobId(requestId, 0) });
+      // The job id makes this a no-op when it was already done before a crash.
+      await queues.enqueueHop(first);
       return { tier: decision.tier };
     });
 }

@@ -1,3 +1,5 @@
+import type { StatsBody } from './stats-report.ts';
+
 /** A small client of the Switchyard HTTP API for the CLI. */
 export interface BatchStatus {
   id: string;
@@ -23,7 +25,11 @@ export interface ResultLine {
 }
 
 export class ApiClient {
-  constructor(readonly baseUrl: string) {}
+  readonly baseUrl: string;
+
+  constructor(baseUrl: string) {
+    this.baseUrl = baseUrl;
+  }
 
   async submitBatch(items: unknown[]): Promise<{ id: string; total: number }> {
     return this.json('POST', '/v1/batches', items) as Promise<{ id: string; total: number }>;
@@ -41,6 +47,19 @@ export class ApiClient {
       .split('\n')
       .filter((line) => line.trim() !== '')
       .map((line) => JSON.parse(line) as ResultLine);
+  }
+
+  /** Ledger totals (`GET /v1/stats`); absent query fields take the API's defaults. */
+  async stats(query: {
+    from?: string | undefined;
+    to?: string | undefined;
+    groupBy?: string | undefined;
+  }): Promise<StatsBody> {
+    const search = new URLSearchParams();
+    if (query.from !== undefined) search.set('from', query.from);
+    if (query.to !== undefined) search.set('to', query.to);
+    if (query.groupBy !== undefined) search.set('group_by', query.groupBy);
+    return this.json('GET', `/v1/stats?${search.toString()}`) as Promise<StatsBody>;
   }
 
   /** Follows the batch's server-sent progress events until it completes. */

@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { runApiProcess } from '@switchyard/api';
+import { installSignalHandlers } from '@switchyard/bootstrap';
+import { runClassifierProcess } from '@switchyard/classifier';
 import { ConfigError } from '@switchyard/core';
+import { runExecutorProcess } from '@switchyard/executor';
 import { results, report, status, submit } from './commands/client-commands.ts';
 import { demo } from './commands/demo.ts';
 import { evaluate } from './commands/eval.ts';
 import { keys } from './commands/keys.ts';
 import { route } from './commands/route.ts';
-import { serve } from './commands/serve.ts';
-import { installSignalHandlers } from './shutdown.ts';
+import { start } from './commands/start.ts';
 import { train } from './commands/train.ts';
 
 const usage = `switchyard <command> [options]
@@ -24,6 +27,8 @@ Use a running API (--api URL, default http://127.0.0.1:<api.port>):
   status BATCH_ID        counts by status
   results BATCH_ID       results as JSONL
   report BATCH_ID        requests per tier, escalations, cost against the all-premium baseline
+  report                 the same from the cost ledger of every request [--from DAY --to DAY] (UTC,
+                         default the last 30 days) [--by tier|deployment|route|key|day]
 
 API keys:
   keys create --id NAME [--role admin]   a new API key, printed once, and the config line with its hash
@@ -33,8 +38,11 @@ Classification (no Redis, no job):
   eval FILE              accuracy, precision/recall, confusion, under-routing and cost of each strategy and
                          the chain on a labeled JSONL file ({"prompt", "tier"}), 5-fold cross-validated
                          [--folds N] [--chain a,b,c] [--train-set TRAIN: learn from TRAIN, test on all of FILE]
-  eval --routellm DIR    on the RouteLLM files in DIR: accuracy against strong share, APGR, CPT(50%), CPT(80%)
-                         of each local strategy and a random router [--plot FILE.svg: also draw the curves]
+  eval --routellm DIR    on RouteLLM files: accuracy against strong share, APGR (95% bootstrap interval), CPT(50%),
+                         CPT(80%) of each local strategy and a random router, on MMLU subjects, MT-Bench categories
+                         and GSM8K prompts held out of DIR by name hash [--test-share 0.3] [--dev: split the training
+                         part again, for tuning] [--plot FILE.svg: also draw the curves]
+  eval --routellm --train-dir A --test-dir B   the same, learning from A and testing on B
   train FILE -o MODEL    train the tier model of the trained strategy [--strong-share 0.3]
 
 Options:
@@ -55,6 +63,9 @@ async function main(argv: string[]): Promise<void> {
       simulate: { type: 'boolean' },
       tier: { type: 'string', multiple: true },
       api: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      by: { type: 'string' },
       file: { type: 'string' },
       json: { type: 'boolean' },
       wait: { type: 'boolean' },
@@ -63,7 +74,11 @@ async function main(argv: string[]): Promise<void> {
       folds: { type: 'string' },
       chain: { type: 'string' },
       'train-set': { type: 'string' },
-      routellm: { type: 'string' },
+      routellm: { type: 'boolean' },
+      'train-dir': { type: 'string' },
+      'test-dir': { type: 'string' },
+      'test-share': { type: 'string' },
+      dev: { type: 'boolean' },
       plot: { type: 'string' },
       explain: { type: 'boolean' },
       id: { type: 'string' },
@@ -78,10 +93,13 @@ async function main(argv: string[]): Promise<void> {
   }
   switch (command) {
     case 'start':
+      return start(values);
     case 'api':
+      return runApiProcess(values);
     case 'classifier':
+      return runClassifierProcess(values);
     case 'executor':
-      return serve(command, values);
+      return runExecutorProcess(values);
     case 'demo':
       return demo(values);
     case 'submit':

@@ -1,8 +1,8 @@
-import { buildApp, planListen } from '@switchyard/api';
-import { startClassifierWorker } from '@switchyard/classifier';
-import { createExecutorBreakers, startExecutor } from '@switchyard/executor';
+import { startApi } from '@switchyard/api';
+import type { Boot } from '@switchyard/bootstrap';
+import { startClassifier } from '@switchyard/classifier';
+import { startExecutors } from '@switchyard/executor';
 import { createQueueRuntime, waitForRedis, type QueueRuntime } from '@switchyard/queue';
-import type { Boot } from './bootstrap.ts';
 
 export interface RoleSelection {
   api?: boolean;
@@ -18,11 +18,12 @@ export interface RunningRoles {
   close(): Promise<void>;
 }
 
-/** Starts the selected roles in this process around one Redis runtime. */
+/**
+ * Several roles in one process around one Redis (`switchyard start`, the demo): each app's own
+ * starter, with one worker runtime shared by the classifier and the executors.
+ */
 export async function startRoles(boot: Boot, roles: RoleSelection): Promise<RunningRoles> {
   const { config } = boot;
-  // Refuses an open API on the network before anything connects.
-  const listen = roles.api === true ? planListen(config) : undefined;
   // Before any connection: a bad model file, or a remote embedder that cannot embed the centroid
   // examples, stops start-up with its own message rather than failing requests later.
   if (roles.classifier === true) await boot.classifier().ready();
@@ -38,41 +39,18 @@ export async function startRoles(boot: Boot, roles: RoleSelection): Promise<Runn
   let apiUrl: string | undefined;
 
   if (roles.classifier === true && workerRuntime !== undefined) {
-    const worker = startClassifierWorker({
-      config,
-      runtime: workerRuntime,
-      chain: boot.classifier(),
-      logger: boot.logger('classifier'),
-    });
-    closers.push(() => worker.close());
+    const classifier = startClassifier(boot, workerRuntime);
+    closers.push(() => classifier.close());
   }
   const tiers = roles.executors ?? [];
   if (workerRuntime !== undefined && tiers.length > 0) {
-    // One breaker per provider endpoint per process, shared by the executors of every tier here.
-    const breakers = createExecutorBreakers({ config, runtime: workerRuntime, logger: boot.logger('breakers') });
-    for (const tier of tiers) {
-      const executor = startExecutor({
-        config,
-        tier,
-        runtime: workerRuntime,
-        providers: boot.providers(),
-        breakers,
-        logger: boot.logger(`executor.${tier}`),
-      });
-      closers.push(() => executor.close());
-    }
-    closers.push(() => breakers.close());
-    await breakers.ready;
+    const executors = await startExecutors(boot, workerRuntime, tiers);
+    closers.push(() => executors.close());
   }
-  if (apiRuntime !== undefined && listen !== undefined) {
-    const logger = boot.logger('api');
-    const app = await buildApp({ config, runtime: apiRuntime, logger, classifier: boot.separateClassifier() });
-    if (listen.openModeNotice !== undefined) logger.warn({ host: listen.host }, listen.openModeNotice);
-    const address = await app.listen({ host: listen.host, port: config.api.port });
-    const url = new URL(address);
-    if (url.hostname === '0.0.0.0' || url.hostname === '[::]') url.hostname = '127.0.0.1';
-    apiUrl = url.origin;
-    closers.unshift(() => app.close());
+  if (apiRuntime !== undefined) {
+    const api = await startApi(boot, apiRuntime);
+    apiUrl = api.url;
+    closers.unshift(() => api.close());
   }
 
   return {

@@ -7,3 +7,10 @@ export {
 } from './executor.ts';
 export { TierUnavailableError } from './tier-unavailable-error.ts';
 export { createTierProcessor, type TierOutcome, type TierProcessorDeps } from './tier-processor.ts';
+export {
+  executorsRunningLine,
+  runExecutorProcess,
+  selectTiers,
+  startExecutors,
+  type RunningExecutors,
+} from './main.ts';

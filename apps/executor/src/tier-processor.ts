@@ -3,7 +3,6 @@ import {
   jobCatalog,
   promptOf,
   roundUsd,
-  tierJobId,
   type Attempt,
   type AttemptSummary,
   type ChatRequest,
@@ -18,6 +17,7 @@ import { assessAnswer } from '@switchyard/quality';
 import { parseJobData, runHop, type QueueSet, type RequestStore } from '@switchyard/queue';
 import { DelayedError, type Job } from 'bullmq';
 import { callTier, deploymentRef } from './call-tier.ts';
+import { capsOf, escalate, mayEscalate } from './escalation-rule.ts';
 import { TierUnavailableError } from './tier-unavailable-error.ts';
 import {
   escalatePassedOver,
@@ -51,7 +51,7 @@ export type TierOutcome = { outcome: 'escalated'; nextTier: string } | { outcome
  * its jobs before closing has the in-flight provider calls aborted, and the hops handed back.
  */
 export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
-  const { config, ladder, store, queues, providers, breakers, logger } = deps;
+  const { config, ladder, store, providers, breakers, logger } = deps;
   const deployments = providers.forTier(tierName);
   const premium = ladder.top.deployments[0];
   const threshold = ladder.get(tierName).qualityThreshold ?? config.cascade.qualityThreshold;
@@ -90,20 +90,7 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
       if (escalateTo !== undefined) {
         attempt.escalationReason = `quality ${attempt.qualityScore} below ${threshold}: ${attempt.qualityReasons.join(', ')}`;
         await store.recordAttempt({ ...attempt, requestId: payload.requestId });
-        const next: TierJob = {
-          requestId: payload.requestId,
-          hop: payload.hop + 1,
-          tier: escalateTo,
-          history: [...payload.history, summarize(attempt)],
-        };
-        await queues
-          .tier(escalateTo)
-          .add(jobCatalog.tier.jobName, next, { jobId: tierJobId(payload.requestId, next.hop) });
-        logger.info(
-          { requestId: payload.requestId, from: tierName, to: escalateTo, reason: attempt.escalationReason },
-          'request-escalated',
-        );
-        return { outcome: 'escalated', nextTier: escalateTo };
+        return escalate(deps, payload, summarize(attempt), escalateTo);
       }
 
       await store.recordAttempt({ ...attempt, requestId: payload.requestId });
@@ -186,11 +173,8 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
   /** The tier to escalate to, or undefined when this answer is final. */
   function nextTier(payload: TierJob, request: ChatRequest, score: number): string | undefined {
     if (!config.cascade.enabled || score >= threshold) return undefined;
-    if (payload.hop >= config.cascade.maxEscalations) return undefined;
-    const next = ladder.next(tierName);
-    if (next === undefined) return undefined;
-    if (request.max_tier !== undefined && ladder.indexOf(next) > ladder.indexOf(request.max_tier)) return undefined;
-    return next;
+    const verdict = mayEscalate(ladder, config.cascade, { tier: tierName, hop: payload.hop }, capsOf(request));
+    return verdict.allowed ? verdict.tier : undefined;
   }
 }
 

@@ -1,7 +1,5 @@
 import {
-  jobCatalog,
   SwitchyardError,
-  tierJobId,
   type Attempt,
   type ChatRequest,
   type SwitchyardConfig,
@@ -12,6 +10,7 @@ import type { Logger } from '@switchyard/observability';
 import type { QueueSet, RequestStore } from '@switchyard/queue';
 import { DelayedError, type Job } from 'bullmq';
 import { z } from 'zod';
+import { capsOf, escalate, mayEscalate, type EscalateDeps } from './escalation-rule.ts';
 import type { SkippedDeployment, TierUnavailableError } from './tier-unavailable-error.ts';
 
 /**
@@ -129,13 +128,10 @@ export async function whenTierUnavailable(
   }
 
   const summary = `tier ${tierName} unavailable for ${verdict.waitedMs} ms (${error.message})`;
-  const next = ladder.next(tierName);
-  const capped =
-    next !== undefined && request.max_tier !== undefined && ladder.indexOf(next) > ladder.indexOf(request.max_tier);
-  // Passing a tier over is an escalation like any other: it counts against the same limit.
-  const exhausted = payload.hop >= config.cascade.maxEscalations;
-  if (config.cascade.onUnavailable === 'fail' || next === undefined || capped || exhausted) {
-    throw new SwitchyardError('tier_unavailable', summary, { retryable: false, cause: error });
+  const may = mayEscalate(ladder, config.cascade, { tier: tierName, hop: payload.hop }, capsOf(request));
+  if (config.cascade.onUnavailable === 'fail' || !may.allowed) {
+    const why = may.allowed ? '' : `; not escalated: ${may.reason}`;
+    throw new SwitchyardError('tier_unavailable', `${summary}${why}`, { retryable: false, cause: error });
   }
   const first = error.skipped[0]?.deployment ?? {
     provider: ladder.get(tierName).deployments[0]?.provider ?? '',
@@ -160,39 +156,30 @@ export async function whenTierUnavailable(
     skipped: waitsBefore(verdict.state),
   };
   await store.recordAttempt({ ...passedOver, requestId: payload.requestId });
-  return escalatePassedOver(deps, payload, passedOver, next);
+  return escalatePassedOver(deps, payload, passedOver, may.tier);
 }
 
 /** Enqueues the next hop after a tier was passed over; also what a redelivered hop does again (same job id: no duplicate). */
-export async function escalatePassedOver(
-  deps: Pick<UnavailableDeps, 'queues' | 'logger'>,
+export function escalatePassedOver(
+  deps: EscalateDeps,
   payload: TierJob,
   passedOver: Attempt,
   next: string,
 ): Promise<EscalatedOutcome> {
-  const reason = passedOver.escalationReason ?? 'tier unavailable';
-  const nextJob: TierJob = {
-    requestId: payload.requestId,
-    hop: payload.hop + 1,
-    tier: next,
-    history: [
-      ...payload.history,
-      {
-        hop: payload.hop,
-        tier: passedOver.tier,
-        deployment: 'none',
-        qualityScore: 0,
-        reason,
-        costUsd: 0,
-        answerSummary: '',
-      },
-    ],
-  };
-  await deps.queues
-    .tier(next)
-    .add(jobCatalog.tier.jobName, nextJob, { jobId: tierJobId(payload.requestId, nextJob.hop) });
-  deps.logger.warn({ requestId: payload.requestId, from: passedOver.tier, to: next, reason }, 'request-escalated');
-  return { outcome: 'escalated', nextTier: next };
+  return escalate(
+    deps,
+    payload,
+    {
+      hop: payload.hop,
+      tier: passedOver.tier,
+      deployment: 'none',
+      qualityScore: 0,
+      reason: passedOver.escalationReason ?? 'tier unavailable',
+      costUsd: 0,
+      answerSummary: '',
+    },
+    next,
+  );
 }
 
 /** True for the answerless attempt `whenTierUnavailable` records when it passes a tier over. */

@@ -4,8 +4,8 @@ import { createCentroidStrategy } from './centroid-strategy.ts';
 import { createHashingEmbedder } from './embedding/hashing-embedder.ts';
 import { createOpenAIEmbedder } from './embedding/openai-embedder.ts';
 import { bundledLabeledSetPath, readLabeledSet } from './labeled-set.ts';
-import { startTestServer, type TestServer } from './test-http-server.ts';
-import { configWithTiers } from './test-configs.ts';
+import { startTestServer, type TestServer } from '@switchyard/testkit';
+import { configWithTiers } from '@switchyard/testkit';
 
 const config = loadConfig();
 const examples = readLabeledSet(bundledLabeledSetPath);

@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createClassifierChain } from './classifier-chain.ts';
 import type { ClassificationStrategy } from './strategy.ts';
-import { configWithTiers } from './test-configs.ts';
-import { startTestServer } from './test-http-server.ts';
+import { configWithTiers } from '@switchyard/testkit';
+import { startTestServer } from '@switchyard/testkit';
 
 const config = loadConfig();
 const chain = createClassifierChain(config);

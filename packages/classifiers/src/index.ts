@@ -21,38 +21,19 @@ export type { StrategyContext } from './strategy-factories.ts';
 export type { Embedder } from './embedding/embedder.ts';
 export { createHashingEmbedder } from './embedding/hashing-embedder.ts';
 export { createOpenAIEmbedder, type OpenAIEmbedderOptions } from './embedding/openai-embedder.ts';
+export {
+  defaultFeatureOptions,
+  extractFeatures,
+  type FeatureOptions,
+  type SparseVector,
+} from './embedding/text-features.ts';
 export { bundledLabeledSetPath, checkLabeledTiers, readLabeledSet, type LabeledExample } from './labeled-set.ts';
-export { trainTierModel, type TrainTierModelOptions } from './trained/train-tier-model.ts';
+export { logitsInto, softmaxInto, type SoftmaxModel } from './trained/softmax-model.ts';
 export {
   parseTierModel,
   readTierModel,
+  tierModelFormat,
   writeTierModel,
   type TierModel,
   type TierModelFile,
 } from './trained/tier-model-file.ts';
-export {
-  evaluateLabeledSet,
-  type Candidate,
-  type CandidateResult,
-  type LabeledEvaluation,
-  type LabeledEvaluationOptions,
-} from './evaluation/evaluate-labeled-set.ts';
-export { tierMetrics, type RoutedExample, type TierClassMetrics, type TierMetrics } from './evaluation/tier-metrics.ts';
-export {
-  loadRouteLlm,
-  routeLlmModels,
-  type Benchmark,
-  type RecordedOutcome,
-  type RouteLlmData,
-  type RouteLlmModels,
-} from './routellm/routellm-data.ts';
-export {
-  evaluateRouteLlm,
-  strongScore,
-  type BenchmarkResult,
-  type RouteLlmEvaluation,
-  type RouteLlmEvaluationOptions,
-  type RouterResult,
-} from './routellm/routellm-eval.ts';
-export { routingCurve, type RoutingCurve } from './routellm/routing-curve.ts';
-export { renderCurvesSvg } from './routellm/curves-svg.ts';

@@ -1,7 +1,7 @@
 import { loadConfig, type StrategyVerdict } from '@switchyard/core';
 import { describe, expect, it } from 'vitest';
 import { createKeywordsStrategy } from './keywords-strategy.ts';
-import { configWithTiers } from './test-configs.ts';
+import { configWithTiers } from '@switchyard/testkit';
 
 const config = loadConfig();
 const strategy = createKeywordsStrategy(config);

@@ -1,7 +1,7 @@
 import { loadConfig, type StrategyVerdict } from '@switchyard/core';
 import { describe, expect, it } from 'vitest';
 import { createRulesStrategy } from './rules-strategy.ts';
-import { configWithTiers } from './test-configs.ts';
+import { configWithTiers } from '@switchyard/testkit';
 
 const config = loadConfig();
 const strategy = createRulesStrategy(config);

@@ -2,7 +2,7 @@ import { ConfigError, TierLadder, type StrategyVerdict, type SwitchyardConfig } 
 import { extractFeatures } from './embedding/text-features.ts';
 import type { ClassificationStrategy } from './strategy.ts';
 import { round } from './tier-scores.ts';
-import { softmaxInto } from './trained/softmax-regression.ts';
+import { softmaxInto } from './trained/softmax-model.ts';
 import type { TierModel } from './trained/tier-model-file.ts';
 
 export type TrainedStrategyConfig = Pick<SwitchyardConfig, 'tiers' | 'classifier'>;

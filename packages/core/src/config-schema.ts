@@ -224,6 +224,11 @@ export const queueSchema = z.strictObject({
     .default(7 * 24 * 3600),
 });
 
+export const ledgerSchema = z.strictObject({
+  /** Days a day's cost totals are kept: 400 covers a year against the year before. */
+  retentionDays: z.number().int().positive().default(400),
+});
+
 export const configSchema = z
   .strictObject({
     tiers: z.array(tierSchema).min(1),
@@ -235,6 +240,7 @@ export const configSchema = z
     api: apiSchema.default(apiSchema.parse({})),
     auth: authSchema.default(authSchema.parse({})),
     queue: queueSchema.default(queueSchema.parse({})),
+    ledger: ledgerSchema.default(ledgerSchema.parse({})),
   })
   .superRefine((config, context) => {
     const tierNames = config.tiers.map((tier) => tier.name);

@@ -1,5 +1,5 @@
-import { createAnthropicAdapter } from './anthropic-adapter.ts';
-import { createOpenAIAdapter } from './openai-adapter.ts';
+import { createAnthropicAdapter } from './adapters/anthropic-adapter.ts';
+import { createOpenAIAdapter } from './adapters/openai-adapter.ts';
 import type { AdapterFactory } from './provider-registry.ts';
 
 /**

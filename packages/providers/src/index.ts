@@ -1,7 +1,7 @@
 export type { FinishReason, GenerateOptions, GenerateRequest, GenerateResult, ProviderAdapter } from './contract.ts';
-export { createSimulatedAdapter, simulatedLabel, type SimulatedAdapterOptions } from './simulated-adapter.ts';
-export { createAnthropicAdapter, type AnthropicAdapterOptions } from './anthropic-adapter.ts';
-export { createOpenAIAdapter, type OpenAIAdapterOptions } from './openai-adapter.ts';
+export { createSimulatedAdapter, simulatedLabel, type SimulatedAdapterOptions } from './adapters/simulated-adapter.ts';
+export { createAnthropicAdapter, type AnthropicAdapterOptions } from './adapters/anthropic-adapter.ts';
+export { createOpenAIAdapter, type OpenAIAdapterOptions } from './adapters/openai-adapter.ts';
 export {
   createProviderRegistry,
   type AdapterFactory,
@@ -16,10 +16,11 @@ export {
   type BoardLogger,
   type BreakerBoardOptions,
   type DeploymentCooldown,
-} from './breaker-board.ts';
-export type { BreakerState, BreakerTransition } from './endpoint-breaker.ts';
-export { DeploymentUnavailableError, type UnavailableReason } from './deployment-unavailable-error.ts';
-export type { BreakerMessage, BreakerSync } from './breaker-sync.ts';
-export { createRedisBreakerSync, type RedisBreakerSyncOptions } from './redis-breaker-sync.ts';
-export { createReplayAdapter, type ReplayAdapterOptions } from './replay-adapter.ts';
-export { loadRoutellmResponses, normalizePrompt, type ReplayDataset } from './routellm-replay-data.ts';
+} from './breakers/breaker-board.ts';
+export type { BreakerState, BreakerTransition } from './breakers/endpoint-breaker.ts';
+export { DeploymentUnavailableError, type UnavailableReason } from './breakers/deployment-unavailable-error.ts';
+export type { BreakerMessage, BreakerSync } from './breakers/breaker-sync.ts';
+export { createRedisBreakerSync, type RedisBreakerSyncOptions } from './breakers/redis-breaker-sync.ts';
+export { createReplayAdapter, type ReplayAdapterOptions } from './adapters/replay-adapter.ts';
+export { loadRoutellmResponses, type ReplayDataset } from './adapters/routellm-replay-data.ts';
+export { normalizePrompt, readRouteLlmTable, type RouteLlmTable } from './adapters/routellm-table.ts';

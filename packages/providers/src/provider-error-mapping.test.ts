@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mapAnthropicStopReason } from './map-anthropic-stop-reason.ts';
-import { mapOpenAIFinishReason } from './map-openai-finish-reason.ts';
+import { mapAnthropicStopReason } from './adapters/map-anthropic-stop-reason.ts';
+import { mapOpenAIFinishReason } from './adapters/map-openai-finish-reason.ts';
 import {
   maxRetryAfterMs,
   providerErrorFromHttp,

@@ -1,8 +1,8 @@
 import { ConfigError, type DeploymentConfig, type ProviderConfig, type SwitchyardConfig } from '@switchyard/core';
 import type { ProviderAdapter } from './contract.ts';
-import { createReplayAdapter } from './replay-adapter.ts';
-import { loadRoutellmResponses, type ReplayDataset } from './routellm-replay-data.ts';
-import { createSimulatedAdapter } from './simulated-adapter.ts';
+import { createReplayAdapter } from './adapters/replay-adapter.ts';
+import { loadRoutellmResponses, type ReplayDataset } from './adapters/routellm-replay-data.ts';
+import { createSimulatedAdapter } from './adapters/simulated-adapter.ts';
 
 /** Builds the adapter of one provider endpoint from its config entry and its API key. */
 export type AdapterFactory = (endpoint: {

@@ -25,10 +25,12 @@ export class CompletionEvents {
   private readonly emitter = new EventEmitter();
   private ready: Promise<void> | undefined;
 
-  constructor(
-    private readonly subscriber: RedisClient,
-    private readonly channel: string,
-  ) {
+  private readonly subscriber: RedisClient;
+  private readonly channel: string;
+
+  constructor(subscriber: RedisClient, channel: string) {
+    this.subscriber = subscriber;
+    this.channel = channel;
     // Every waiting HTTP request adds a listener; the default limit of 10 would only warn.
     this.emitter.setMaxListeners(0);
     subscriber.on('message', (channel: string, message: string) => {

@@ -6,7 +6,18 @@ export {
   type RedisClient,
   type RedisRole,
 } from './redis-connection.ts';
-export { KeySpace } from './key-space.ts';
+export { KeySpace, ledgerShards } from './key-space.ts';
+export {
+  daysBetween,
+  emptyTotals,
+  groupLedger,
+  ledgerGroups,
+  maxLedgerDays,
+  readLedger,
+  type LedgerCell,
+  type LedgerGroup,
+  type LedgerTotals,
+} from './cost-ledger.ts';
 export { RequestStore, type BatchMeta, type NewRequest, type StatusCounts } from './request-store.ts';
 export { CompletionEvents, type CompletionEvent } from './completion-events.ts';
 export { QueueSet, createWorker, type WorkerSettings } from './queue-factory.ts';

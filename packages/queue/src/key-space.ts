@@ -5,10 +5,16 @@ import { createHash } from 'node:crypto';
  *
  * Keys carry a hash tag (`{...}`) so that Redis Cluster keeps what must be together in one slot:
  * each BullMQ queue's keys share its tag (one queue = one slot, different queues may live on
- * different shards), and each request record is tagged by its own id.
+ * different shards). Request records are spread over `ledgerShards` tags, and each shard's cost
+ * ledger shares its tag: the Lua step that finishes a record adds it to the ledger in the same
+ * slot, atomically, on Redis Cluster too.
  */
 export class KeySpace {
-  constructor(readonly prefix: string) {}
+  readonly prefix: string;
+
+  constructor(prefix: string) {
+    this.prefix = prefix;
+  }
 
   /** BullMQ `prefix` option for a queue: `{switchyard.tier.simple}` → keys `{switchyard.tier.simple}:tier.simple:*`. */
   queuePrefix(queueName: string): string {
@@ -16,7 +22,17 @@ export class KeySpace {
   }
 
   request(requestId: string): string {
-    return `${this.prefix}:request:{${requestId}}`;
+    return `${this.prefix}:request:{${shardTag(requestId)}}:${requestId}`;
+  }
+
+  /** The cost ledger of one UTC day (`YYYY-MM-DD`) for the records of one shard. */
+  ledger(shard: number, day: string): string {
+    return `${this.prefix}:ledger:{r${shard}}:${day}`;
+  }
+
+  /** The ledger a request's record is added to, in the record's slot. */
+  ledgerOf(requestId: string, day: string): string {
+    return this.ledger(shardOf(requestId), day);
   }
 
   /** Client-supplied keys are hashed: they may contain anything, including `{`. */
@@ -47,3 +63,21 @@ export class KeySpace {
     return `${this.prefix}:events`;
   }
 }
+
+/**
+ * Records and ledgers are spread over 64 hash tags: enough slots for a cluster of a few dozen
+ * shards to share the records evenly, few enough that a month of stats reads 64 × 31 hashes.
+ */
+export const ledgerShards = 64;
+
+/** FNV-1a: cheap, stable across processes and versions (never change it: it places records). */
+function shardOf(requestId: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < requestId.length; index += 1) {
+    hash ^= requestId.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % ledgerShards;
+}
+
+const shardTag = (requestId: string): string => `r${shardOf(requestId)}`;

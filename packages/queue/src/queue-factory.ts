@@ -1,4 +1,12 @@
-import { classifyQueueName, defaultJobOptions, tierQueueName, type SwitchyardConfig } from '@switchyard/core';
+import {
+  classifyQueueName,
+  defaultJobOptions,
+  jobCatalog,
+  tierJobId,
+  tierQueueName,
+  type SwitchyardConfig,
+  type TierJob,
+} from '@switchyard/core';
 import { Queue, Worker, type Processor } from 'bullmq';
 import type { KeySpace } from './key-space.ts';
 import type { RedisClient } from './redis-connection.ts';
@@ -23,6 +31,15 @@ export class QueueSet {
     const queue = this.tiers.get(name);
     if (!queue) throw new RangeError(`no queue for tier "${name}"`);
     return queue;
+  }
+
+  /**
+   * The one place a tier hop is enqueued (first hop from the classifier or the sync path, every
+   * escalation). The job id is derived from the request and the hop, so enqueuing the same hop
+   * again (a worker that crashed after enqueuing, before finishing its own job) is a no-op.
+   */
+  async enqueueHop(job: TierJob): Promise<void> {
+    await this.tier(job.tier).add(jobCatalog.tier.jobName, job, { jobId: tierJobId(job.requestId, job.hop) });
   }
 
   all(): Queue[] {

@@ -24,7 +24,7 @@ export function createQueueRuntime(
 ): QueueRuntime {
   const redis = createRedis(redisUrl, role);
   const keys = new KeySpace(config.queue.prefix);
-  const store = new RequestStore(redis, keys, config.queue.retentionSeconds);
+  const store = new RequestStore(redis, keys, config.queue.retentionSeconds, config.ledger.retentionDays * 86_400);
   const queues = new QueueSet(redis, keys, config);
   let events: CompletionEvents | undefined;
   return {

@@ -1,6 +1,8 @@
+import { ledgerLua } from './ledger-script.ts';
+
 /**
- * Lua scripts that change a request record atomically. Each touches one key (the record), so
- * they run on Redis Cluster too. A record in a terminal state (`completed`, `failed`) is never
+ * Lua scripts that change a request record atomically. Each touches one slot (the record's, and
+ * the finish script its shard's ledger), so they run on Redis Cluster too. A record in a terminal state (`completed`, `failed`) is never
  * changed again: a redelivered job (at-least-once delivery) cannot reopen or rewrite it.
  */
 
@@ -21,16 +23,19 @@ return 1
 `;
 
 /**
- * KEYS[1] record; ARGV[1] channel, ARGV[2] terminal status, ARGV[3] retention seconds,
- * ARGV[4..] field/value pairs. Makes the record terminal and publishes the completion event in
- * the same step, so no waiter can miss it. Returns 1 finished now, 0 was already terminal, -1 missing.
+ * KEYS[1] record, KEYS[2] its shard's ledger of the day; ARGV[1] channel, ARGV[2] terminal
+ * status, ARGV[3] retention seconds, ARGV[4] ledger retention seconds, ARGV[5..] field/value
+ * pairs. Makes the record terminal, adds it to the cost ledger and publishes the completion event
+ * in the same step, so no waiter can miss it and the ledger counts each record once. Returns 1
+ * finished now, 0 was already terminal, -1 missing.
  */
 export const finishScript = `
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return -1 end
 if status == 'completed' or status == 'failed' then return 0 end
-redis.call('HSET', KEYS[1], 'status', ARGV[2], unpack(ARGV, 4))
+redis.call('HSET', KEYS[1], 'status', ARGV[2], unpack(ARGV, 5))
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3]))
+${ledgerLua}
 local batchId = redis.call('HGET', KEYS[1], 'batchId')
 redis.call('PUBLISH', ARGV[1], cjson.encode({
   requestId = redis.call('HGET', KEYS[1], 'id'),

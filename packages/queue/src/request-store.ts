@@ -53,11 +53,18 @@ const attemptField = (hop: number) => `attempt:${hop}`;
  * appending a duplicate.
  */
 export class RequestStore {
-  constructor(
-    private readonly redis: RedisClient,
-    private readonly keys: KeySpace,
-    private readonly retentionSeconds: number,
-  ) {}
+  private readonly redis: RedisClient;
+  private readonly keys: KeySpace;
+  private readonly retentionSeconds: number;
+  /** How long a day's cost ledger is kept after its last write. */
+  private readonly ledgerRetentionSeconds: number;
+
+  constructor(redis: RedisClient, keys: KeySpace, retentionSeconds: number, ledgerRetentionSeconds = 400 * 86_400) {
+    this.redis = redis;
+    this.keys = keys;
+    this.retentionSeconds = retentionSeconds;
+    this.ledgerRetentionSeconds = ledgerRetentionSeconds;
+  }
 
   /**
    * Claims a client idempotency key for `ownerId`. Returns the id that owns the key: `ownerId`
@@ -252,11 +259,13 @@ export class RequestStore {
     const args = Object.entries({ ...fields, updatedAt: now, completedAt: now }).flat();
     const result = await this.redis.eval(
       finishScript,
-      1,
+      2,
       this.keys.request(requestId),
+      this.keys.ledgerOf(requestId, now.slice(0, 10)),
       this.keys.eventsChannel,
       status,
       String(this.retentionSeconds),
+      String(this.ledgerRetentionSeconds),
       ...args,
     );
     return result === 1;

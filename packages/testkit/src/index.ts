@@ -4,3 +4,7 @@ export { startRedisCluster, type RedisClusterProcess } from './redis-cluster-pro
 export type { FakeProviderServer, FakeReply, RecordedRequest } from './fake-provider-server.ts';
 export { startFakeAnthropic } from './fake-anthropic.ts';
 export { startFakeOpenAI } from './fake-openai.ts';
+export { startTestServer, type RecordedCall, type Reply, type TestServer } from './recording-http-server.ts';
+export { configWithTiers } from './config-with-tiers.ts';
+export { sharedDataPath } from './shared-data-path.ts';
+export { scriptedSseFetch, sseFrame, type SseScript } from './scripted-sse-fetch.ts';

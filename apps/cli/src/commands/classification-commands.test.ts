@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { boot } from '../bootstrap.ts';
+import { boot } from '@switchyard/bootstrap';
 import { startRoles } from '../roles.ts';
 
 const run = promisify(execFile);
@@ -213,7 +213,7 @@ describe('switchyard train, route and eval', () => {
     const data = join(directory, 'routellm');
     mkdirSync(data, { recursive: true });
     const rows = Array.from(
-      { length: 12 },
+      { length: 40 },
       (_, index) =>
         `"Tom has ${index} apples and buys ${index + 2} more. How many now?",${index % 3 === 0 ? 'False' : 'True'},True`,
     );
@@ -223,10 +223,14 @@ describe('switchyard train, route and eval', () => {
     );
     const workingDirectory = mkdtempSync(join(tmpdir(), 'switchyard-cwd-'));
 
-    const json = await switchyardWith({ cwd: workingDirectory }, 'eval', '--routellm', data, '--folds', '2', '--json');
+    const json = await switchyardWith({ cwd: workingDirectory }, 'eval', '--routellm', data, '--json');
     expect(json.code, json.stderr).toBe(0);
-    expect(JSON.parse(json.stdout)).toMatchObject({ plot: null, benchmarks: [{ benchmark: 'gsm8k', prompts: 12 }] });
-    const table = await switchyardWith({ cwd: workingDirectory }, 'eval', '--routellm', data, '--folds', '2');
+    const report = JSON.parse(json.stdout) as { trainPrompts: number; benchmarks: { prompts: number }[] };
+    expect(report).toMatchObject({ plot: null, benchmarks: [{ benchmark: 'gsm8k' }] });
+    // Every prompt on one side of the built-in split, never both.
+    expect(report.trainPrompts + (report.benchmarks[0]?.prompts ?? 0)).toBe(40);
+    expect(report.trainPrompts).toBeGreaterThan(0);
+    const table = await switchyardWith({ cwd: workingDirectory }, 'eval', '--routellm', data);
     expect(table.code, table.stderr).toBe(0);
     const { benchmarks } = JSON.parse(json.stdout) as { benchmarks: { routers: unknown[] }[] };
     expect(
@@ -240,14 +244,40 @@ describe('switchyard train, route and eval', () => {
       'eval',
       '--routellm',
       data,
-      '--folds',
-      '2',
       '--json',
       '--plot',
       plot,
     );
     expect(JSON.parse(plotted.stdout)).toMatchObject({ plot });
     expect(readFileSync(plot, 'utf8')).toMatch(/^<svg /);
+  });
+
+  it('learns from --train-dir and tests on --test-dir, without the prompts both hold', async () => {
+    const header = 'prompt,mistralai/Mixtral-8x7B-Instruct-v0.1,gpt-4-1106-preview';
+    const write = (name: string, rows: string[]) => {
+      const path = join(directory, name);
+      mkdirSync(path, { recursive: true });
+      writeFileSync(join(path, 'gsm8k_responses.csv'), `${header}\n${rows.join('\n')}\n`);
+      return path;
+    };
+    const question = (index: number) => `"A train leaves at ${index} and travels ${index * 7} km. When?",False,True`;
+    const train = write(
+      'train-part',
+      Array.from({ length: 10 }, (_, index) => question(index)),
+    );
+    const test = write(
+      'test-part',
+      Array.from({ length: 10 }, (_, index) => question(index + 5)),
+    );
+    const result = await switchyard('eval', '--routellm', '--train-dir', train, '--test-dir', test, '--json');
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      trainPrompts: 10,
+      overlapDropped: 5,
+      benchmarks: [{ benchmark: 'gsm8k', prompts: 5 }],
+    });
+    const both = await switchyard('eval', '--routellm', train, '--train-dir', train, '--test-dir', test);
+    expect(both.stderr).toContain('either DIR (built-in split) or both --train-dir A and --test-dir B');
   });
 
   it('names the missing RouteLLM directory', async () => {

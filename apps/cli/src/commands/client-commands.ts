@@ -1,12 +1,16 @@
 import { TierLadder } from '@switchyard/core';
 import { ApiClient } from '../api-client.ts';
-import { boot, type CommonFlags } from '../bootstrap.ts';
+import { boot, type CommonFlags } from '@switchyard/bootstrap';
 import { createProgressBar } from '../progress-bar.ts';
 import { readBatchFile } from '../prompt-file.ts';
 import { buildReport, formatReport } from '../report.ts';
+import { formatStatsReport } from '../stats-report.ts';
 
 export interface ClientFlags extends CommonFlags {
   api?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  by?: string | undefined;
   json?: boolean | undefined;
   wait?: boolean | undefined;
 }
@@ -52,9 +56,16 @@ export async function results(batchId: string | undefined, flags: ClientFlags): 
   for (const line of await client.results(batchId)) print(JSON.stringify(line));
 }
 
+/** `report BATCH_ID`: one batch from its results; `report [--from --to --by]`: the cost ledger. */
 export async function report(batchId: string | undefined, flags: ClientFlags): Promise<void> {
-  if (batchId === undefined) throw new Error('report needs a batch id: switchyard report <batch-id>');
   const { client, tiers } = clientFor(flags);
+  if (batchId === undefined) {
+    const stats = await client.stats({ from: flags.from, to: flags.to, groupBy: flags.by });
+    print(
+      flags.json === true ? JSON.stringify(stats) : formatStatsReport(stats, stats.group_by === 'tier' ? tiers : []),
+    );
+    return;
+  }
   const built = buildReport(await client.results(batchId));
   print(flags.json === true ? JSON.stringify(built) : formatReport(built, tiers));
 }

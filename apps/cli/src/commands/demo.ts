@@ -1,7 +1,7 @@
 import { TierLadder } from '@switchyard/core';
 import { fileURLToPath } from 'node:url';
 import { ApiClient } from '../api-client.ts';
-import { boot, simulationNotice, type CommonFlags } from '../bootstrap.ts';
+import { boot, simulationNotice, type CommonFlags } from '@switchyard/bootstrap';
 import { ensureRedis } from '../ensure-redis.ts';
 import { createProgressBar } from '../progress-bar.ts';
 import { readBatchFile } from '../prompt-file.ts';

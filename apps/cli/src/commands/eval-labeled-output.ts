@@ -1,4 +1,4 @@
-import type { LabeledEvaluation } from '@switchyard/classifiers';
+import type { LabeledEvaluation } from '@switchyard/lab';
 import { percent, table } from './figures.ts';
 
 export interface LabeledReport extends LabeledEvaluation {

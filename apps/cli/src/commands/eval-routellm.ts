@@ -1,33 +1,44 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { bundledLabeledSetPath, readLabeledSet } from '@switchyard/classifiers';
 import {
+  developmentSalt,
   evaluateRouteLlm,
   loadRouteLlm,
-  readLabeledSet,
   renderCurvesSvg,
-  bundledLabeledSetPath,
+  splitBuiltIn,
+  splitByDirectories,
   type RouteLlmEvaluation,
-} from '@switchyard/classifiers';
+  type RouteLlmSplit,
+} from '@switchyard/lab';
 import type { SwitchyardConfig } from '@switchyard/core';
 import { percent, table } from './figures.ts';
 
 export interface RouteLlmFlags {
   plot?: string | undefined;
-  folds?: number | undefined;
   json?: boolean | undefined;
+  trainDir?: string | undefined;
+  testDir?: string | undefined;
+  testShare?: number | undefined;
+  dev?: boolean | undefined;
 }
 
 /**
- * `switchyard eval --routellm <dir> [--plot <file.svg>]`: every local strategy and the random
- * router on the RouteLLM files in `dir` (any subset of them). The curves are plotted only to the
- * file `--plot` names: a command that writes files nobody asked for litters working trees.
+ * `switchyard eval --routellm <dir>` (the built-in split: MMLU subjects, MT-Bench categories and
+ * GSM8K prompts held out by a hash of their names) or `--routellm --train-dir A --test-dir B`:
+ * every local strategy and the random router, scored on test prompts only; the routers that
+ * learn from outcomes learn from the training part. `--dev` splits the training part of the
+ * built-in split again, for tuning without looking at its test part. The curves are plotted only
+ * to the file `--plot` names: a command that writes files nobody asked for litters working trees.
  */
-export function evaluateRouteLlmCommand(config: SwitchyardConfig, directory: string, flags: RouteLlmFlags): void {
+export function evaluateRouteLlmCommand(
+  config: SwitchyardConfig,
+  directory: string | undefined,
+  flags: RouteLlmFlags,
+): void {
   const started = performance.now();
-  const data = loadRouteLlm(directory);
-  const evaluation = evaluateRouteLlm(config, data, {
+  const evaluation = evaluateRouteLlm(config, routeLlmSplit(directory, flags), {
     labeledSet: readLabeledSet(bundledLabeledSetPath),
-    ...(flags.folds === undefined ? {} : { folds: flags.folds }),
   });
   const plot = flags.plot === undefined ? null : resolve(flags.plot);
   if (plot !== null) writeFileSync(plot, renderCurvesSvg(evaluation));
@@ -44,13 +55,27 @@ export function evaluateRouteLlmCommand(config: SwitchyardConfig, directory: str
   process.stdout.write(`${formatRouteLlm(evaluation, plot, durationMs)}\n`);
 }
 
+function routeLlmSplit(directory: string | undefined, flags: RouteLlmFlags): RouteLlmSplit {
+  if (flags.trainDir !== undefined || flags.testDir !== undefined) {
+    if (flags.trainDir === undefined || flags.testDir === undefined || directory !== undefined)
+      throw new Error('eval --routellm takes either DIR (built-in split) or both --train-dir A and --test-dir B');
+    if (flags.dev === true || flags.testShare !== undefined)
+      throw new Error('--dev and --test-share apply to the built-in split only, not to --train-dir/--test-dir');
+    return splitByDirectories(loadRouteLlm(flags.trainDir), loadRouteLlm(flags.testDir));
+  }
+  if (directory === undefined)
+    throw new Error('eval --routellm needs a directory: --routellm DIR, or --routellm --train-dir A --test-dir B');
+  const split = splitBuiltIn(loadRouteLlm(directory), { testShare: flags.testShare });
+  return flags.dev === true ? splitBuiltIn(split.train, { testShare: flags.testShare, salt: developmentSalt }) : split;
+}
+
 function formatRouteLlm(evaluation: RouteLlmEvaluation, plot: string | null, durationMs: number): string {
   const dropped = evaluation.benchmarks
     .map((benchmark) => `${benchmark.benchmark} ${benchmark.contaminatedDropped}`)
     .join(', ');
   const lines = [
-    `RouteLLM data ${evaluation.directory}: weak ${evaluation.weakModel}, strong ${evaluation.strongModel}.`,
-    `Contaminated prompts dropped: ${dropped}. trained: ${evaluation.folds}-fold cross-validation holding out whole MMLU subjects and MT-Bench categories.`,
+    `RouteLLM: ${evaluation.split}. Weak ${evaluation.weakModel}, strong ${evaluation.strongModel}.`,
+    `Training part: ${evaluation.trainPrompts} prompts. Test prompts dropped: contaminated ${dropped}; also in the training part ${evaluation.overlapDropped}.`,
     '',
   ];
   const figure = (benchmark: RouteLlmEvaluation['benchmarks'][number], value: number) =>

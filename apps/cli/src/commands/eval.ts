@@ -1,7 +1,7 @@
-import { checkLabeledTiers, evaluateLabeledSet, readLabeledSet, type Candidate } from '@switchyard/classifiers';
+import { checkLabeledTiers, readLabeledSet } from '@switchyard/classifiers';
+import { evaluateLabeledSet, type Candidate } from '@switchyard/lab';
 import { parseConfig, type StrategyName, type SwitchyardConfig } from '@switchyard/core';
-import { boot, type CommonFlags } from '../bootstrap.ts';
-import { llmDeployment } from './classifier-options.ts';
+import { boot, llmDeployment, type CommonFlags } from '@switchyard/bootstrap';
 import { formatLabeledEvaluation } from './eval-labeled-output.ts';
 import { evaluateRouteLlmCommand } from './eval-routellm.ts';
 import { parseShare } from './figures.ts';
@@ -12,7 +12,11 @@ export interface EvalFlags extends CommonFlags {
   chain?: string | undefined;
   'strong-share'?: string | undefined;
   'train-set'?: string | undefined;
-  routellm?: string | undefined;
+  routellm?: boolean | undefined;
+  'train-dir'?: string | undefined;
+  'test-dir'?: string | undefined;
+  'test-share'?: string | undefined;
+  dev?: boolean | undefined;
   plot?: string | undefined;
 }
 
@@ -25,9 +29,16 @@ const localStrategies: StrategyName[] = ['keywords', 'rules', 'centroid', 'train
  */
 export async function evaluate(file: string | undefined, flags: EvalFlags): Promise<void> {
   const context = boot(flags);
+  if (flags.routellm === true)
+    return evaluateRouteLlmCommand(context.config, file, {
+      plot: flags.plot,
+      json: flags.json,
+      trainDir: flags['train-dir'],
+      testDir: flags['test-dir'],
+      testShare: parseShare(flags['test-share'], '--test-share'),
+      dev: flags.dev,
+    });
   const folds = flags.folds === undefined ? undefined : parseFolds(flags.folds);
-  if (flags.routellm !== undefined)
-    return evaluateRouteLlmCommand(context.config, flags.routellm, { plot: flags.plot, folds, json: flags.json });
   if (file === undefined)
     throw new Error('eval needs a labeled file: switchyard eval <labeled.jsonl> (or --routellm <dir>)');
   const chainStrategies =

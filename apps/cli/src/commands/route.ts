@@ -1,6 +1,6 @@
 import type { ExplainedVerdict, RouteExplanation } from '@switchyard/classifiers';
 import type { RoutingDecision, SwitchyardConfig } from '@switchyard/core';
-import { boot, type CommonFlags } from '../bootstrap.ts';
+import { boot, type CommonFlags } from '@switchyard/bootstrap';
 import { table } from './figures.ts';
 
 export interface RouteFlags extends CommonFlags {

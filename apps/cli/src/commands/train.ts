@@ -1,6 +1,7 @@
-import { checkLabeledTiers, readLabeledSet, trainTierModel, writeTierModel } from '@switchyard/classifiers';
+import { checkLabeledTiers, readLabeledSet, writeTierModel } from '@switchyard/classifiers';
+import { trainTierModel } from '@switchyard/lab';
 import { TierLadder } from '@switchyard/core';
-import { boot, type CommonFlags } from '../bootstrap.ts';
+import { boot, type CommonFlags } from '@switchyard/bootstrap';
 import { parseShare, percent } from './figures.ts';
 
 export interface TrainFlags extends CommonFlags {

@@ -1,6 +1,6 @@
 import { ProviderError } from '@switchyard/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestServer, type RecordedCall, type TestServer } from '../test-http-server.ts';
+import { startTestServer, type RecordedCall, type TestServer } from '@switchyard/testkit';
 import { createOpenAIEmbedder } from './openai-embedder.ts';
 
 /** Embeds each input as [length, number of "a"s, 1]: easy to check, in OpenAI's wire format. */

@@ -2,7 +2,7 @@ import { ConfigError, loadConfig, parseConfig, ProviderError, type StrategyVerdi
 import { createSimulatedAdapter, type ProviderAdapter } from '@switchyard/providers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClassifierChain } from '../classifier-chain.ts';
-import { startTestServer, type RecordedCall, type Reply, type TestServer } from '../test-http-server.ts';
+import { startTestServer, type RecordedCall, type Reply, type TestServer } from '@switchyard/testkit';
 import { createLlmStrategy, llmDeploymentRef, type LlmVerdict } from './llm-strategy.ts';
 
 const config = loadConfig();

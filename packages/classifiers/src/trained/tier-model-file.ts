@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { ConfigError, formatIssues } from '@switchyard/core';
 import { z } from 'zod';
 import type { FeatureOptions } from '../embedding/text-features.ts';
-import type { SoftmaxModel } from './softmax-regression.ts';
+import type { SoftmaxModel } from './softmax-model.ts';
 
 /** What `switchyard train` writes and the trained strategy loads. Version 1. */
 export const tierModelFormat = 'switchyard.tier-model';

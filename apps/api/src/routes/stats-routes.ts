@@ -1,0 +1,68 @@
+import {
+  daysBetween,
+  groupLedger,
+  ledgerGroups,
+  readLedger,
+  type LedgerGroup,
+  type LedgerTotals,
+} from '@switchyard/queue';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { ApiContext } from '../api-context.ts';
+import { ApiError, validationError } from '../api-errors.ts';
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day (YYYY-MM-DD)');
+const statsQuerySchema = z.strictObject({
+  from: day.optional(),
+  to: day.optional(),
+  group_by: z.enum(ledgerGroups).default('tier'),
+});
+
+const dayMs = 86_400_000;
+/** Without `from`, the last 30 days: a month is what a cost review usually asks about. */
+const defaultDays = 30;
+
+/**
+ * `GET /v1/stats`: totals from the cost ledger (UTC days, both ends included), over everything and
+ * per `group_by` value, with each group's share of the requests and its escalation rate.
+ */
+export function registerStatsRoutes(app: FastifyInstance, context: ApiContext): void {
+  app.get('/v1/stats', async (request, reply) => {
+    const parsed = statsQuerySchema.safeParse(request.query);
+    if (!parsed.success) throw validationError(parsed.error.issues);
+    const now = Date.now();
+    const to = parsed.data.to ?? new Date(now).toISOString().slice(0, 10);
+    const from =
+      parsed.data.from ??
+      new Date(Date.parse(`${to}T00:00:00Z`) - (defaultDays - 1) * dayMs).toISOString().slice(0, 10);
+    let days: string[];
+    try {
+      days = daysBetween(from, to);
+    } catch (error) {
+      throw new ApiError('invalid_range', (error as Error).message);
+    }
+    const groupBy: LedgerGroup = parsed.data.group_by;
+    const cells = await readLedger(context.runtime.redis, context.runtime.keys, days);
+    const { total, groups } = groupLedger(cells, groupBy);
+    return reply.send({
+      object: 'switchyard.stats',
+      from,
+      to,
+      group_by: groupBy,
+      total: withRates(total, total.requests),
+      groups: Object.fromEntries(
+        Object.entries(groups).map(([name, totals]) => [name, withRates(totals, total.requests)]),
+      ),
+    });
+  });
+}
+
+/** A group's figures plus its share of all requests and its escalation rate (escalations per attempt made on it). */
+function withRates(totals: LedgerTotals, allRequests: number) {
+  return {
+    ...totals,
+    requestShare: allRequests > 0 ? totals.requests / allRequests : 0,
+    escalationRate: totals.attempts > 0 ? totals.escalations / totals.attempts : 0,
+    savedPercent: totals.baselineUsd > 0 ? (100 * totals.savedUsd) / totals.baselineUsd : 0,
+  };
+}
