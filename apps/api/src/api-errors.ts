@@ -62,6 +62,11 @@ export const apiErrorCodes = {
     type: 'invalid_request_error',
     description: 'The body must be `application/json`.',
   },
+  rate_limit_exceeded: {
+    status: 429,
+    type: 'rate_limit_error',
+    description: 'The key used up its requests or tokens per minute; `Retry-After` says when to retry.',
+  },
   redis_unavailable: {
     status: 503,
     type: 'service_unavailable',

@@ -5,6 +5,7 @@ import type { QueueRuntime } from '@switchyard/queue';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { ApiError, sendError } from './api-errors.ts';
 import { installAuth } from './auth/index.ts';
+import { installRateLimit } from './auth/rate-limit.ts';
 import type { ApiContext } from './api-context.ts';
 import { registerBatchRoutes } from './routes/batch-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
@@ -131,6 +132,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
 
   installAuth(app, config);
+  installRateLimit(app, config, runtime.redis, runtime.keys);
   registerHealthRoutes(app, context);
   registerRequestRoutes(app, context);
   registerRouteRoutes(app, context);

@@ -48,6 +48,11 @@ export class KeySpace {
     return `${this.prefix}:batch:{${batchId}}:members`;
   }
 
+  /** Rate-limit bucket of one API key; both of a key's buckets share its tag, so one script updates them. */
+  rateLimit(keyId: string, kind: 'requests' | 'tokens'): string {
+    return `${this.prefix}:rate-limit:{${keyId}}:${kind}`;
+  }
+
   /** Pub/sub channel of provider breaker changes, shared by every executor process. */
   get breakerChannel(): string {
     return `${this.prefix}:breakers`;
