@@ -12,6 +12,7 @@ import { benchClassifiers, formatClassifierSpeeds } from './classifier-speed.ts'
 import { benchReport } from './bench-report.ts';
 import { benchFloor } from './queue-floor.ts';
 import { benchSyncPath, type SyncPathFigures } from './sync-path.ts';
+import { benchValidation, formatValidationFigures } from './validation-cost.ts';
 
 const { values } = parseArgs({
   options: { requests: { type: 'string', default: process.env.BENCH_REQUESTS ?? '20000' }, out: { type: 'string' } },
@@ -30,6 +31,7 @@ process.stdout.write(`${formatClassifierSpeeds(classifiers)}\n`);
 const redisServer = await startRedisServer();
 const redis = createRedis(redisServer.url, 'producer', 'bench');
 await waitForRedis(redis, 10_000);
+process.stdout.write(`${formatValidationFigures(await benchValidation(redisServer.url))}\n`);
 const redisUsedMiB = async () => {
   const info = await redis.info('memory');
   return Math.round((Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0) / 1_048_576) * 10) / 10;

@@ -4,6 +4,12 @@ import { fileURLToPath } from 'node:url';
 export const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 const cli = fileURLToPath(new URL('../../apps/cli/bin/switchyard.mjs', import.meta.url));
 
+/**
+ * How long a child may take to print what a test waits for. Generous: a child transpiles and
+ * loads the whole stack first, and on a loaded 2-core machine that alone has taken over 30 s.
+ */
+const startTimeoutMs = 120_000;
+
 export interface RoleProcess {
   name: string;
   child: ChildProcess;
@@ -40,7 +46,7 @@ export function startNode(name: string, argv: string[], env: Record<string, stri
     name,
     child,
     output,
-    waitForLine(pattern, timeoutMs = 30_000) {
+    waitForLine(pattern, timeoutMs = startTimeoutMs) {
       return new Promise((resolve, reject) => {
         const check = () => {
           const match = pattern.exec(stdout);

@@ -2,6 +2,7 @@ import type { ClassifierChain } from '@switchyard/classifiers';
 import type { SwitchyardConfig, TierLadder } from '@switchyard/core';
 import type { Logger } from '@switchyard/observability';
 import type { CompletionEvents, QueueRuntime } from '@switchyard/queue';
+import type { RequestLimits } from './request-validation.ts';
 import type { SubmissionService } from './submission.ts';
 
 /** What the route plugins share. */
@@ -10,6 +11,8 @@ export interface ApiContext {
   ladder: TierLadder;
   runtime: QueueRuntime;
   submissions: SubmissionService;
+  /** Per-request limits, the same on every endpoint that takes requests and for every batch item. */
+  requestLimits: RequestLimits;
   logger: Logger;
   /** Built once per app: `POST /v1/route` explains its decisions. */
   classifier: ClassifierChain;

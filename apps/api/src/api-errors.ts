@@ -7,7 +7,8 @@ export const apiErrorCodes = {
   invalid_body: {
     status: 400,
     type: 'invalid_request_error',
-    description: 'The body failed validation; `details` lists each bad field by path.',
+    description:
+      'The body failed validation; `details` lists the bad fields by path (the first 20; the message counts the rest).',
   },
   invalid_json: { status: 400, type: 'invalid_request_error', description: 'The body is not valid JSON.' },
   unknown_tier: {
@@ -51,11 +52,34 @@ export const apiErrorCodes = {
     type: 'permission_error',
     description: 'The route needs an admin key; the key sent is a client key.',
   },
+  unsupported_content: {
+    status: 400,
+    type: 'invalid_request_error',
+    description:
+      'A chat message carries something other than text (an image, audio or file part, a tool message); `param` names it.',
+  },
+  request_rejected: {
+    status: 400,
+    type: 'invalid_request_error',
+    description:
+      'Chat completions: every provider of the tier refused the request as invalid (too long, say); the message has their reason.',
+  },
+  model_not_found: {
+    status: 404,
+    type: 'invalid_request_error',
+    description: '`model` is not `auto`, a tier or a configured deployment model (see `GET /v1/models`).',
+  },
   not_found: { status: 404, type: 'not_found_error', description: 'No request or batch with that id (or it expired).' },
   payload_too_large: {
     status: 413,
     type: 'invalid_request_error',
     description: 'The body is larger than the configured limit.',
+  },
+  request_too_large: {
+    status: 413,
+    type: 'invalid_request_error',
+    description:
+      'One request (alone or as an item of a batch) is larger than `api.bodyLimitBytes` as JSON, or has more than `api.maxMessages` messages.',
   },
   unsupported_media_type: {
     status: 415,
@@ -66,6 +90,24 @@ export const apiErrorCodes = {
     status: 429,
     type: 'rate_limit_error',
     description: 'The key used up its requests or tokens per minute; `Retry-After` says when to retry.',
+  },
+  request_failed: {
+    status: 502,
+    type: 'server_error',
+    description:
+      'Chat completions: the request failed after it was accepted (providers down, attempts spent); the message has the reason and `request_id` the record.',
+  },
+  stream_interrupted: {
+    status: 502,
+    type: 'server_error',
+    description:
+      'Sent as the last event of a stream whose provider call broke off after text went out; the request goes on and `GET /v1/requests/:id` collects the answer.',
+  },
+  sync_timeout: {
+    status: 504,
+    type: 'timeout_error',
+    description:
+      'Chat completions: no answer within `api.syncTimeoutMs`; the request keeps running and `GET /v1/requests/:id` (the `request_id` field) collects it.',
   },
   redis_unavailable: {
     status: 503,
@@ -91,12 +133,21 @@ export class ApiError extends Error {
   readonly code: ApiErrorCode;
   readonly param: string | null;
   readonly details: FieldProblem[];
+  /** More fields of the error object (`request_id` of a request that was accepted). */
+  readonly extra: Record<string, string>;
 
-  constructor(code: ApiErrorCode, message: string, param: string | null = null, details: FieldProblem[] = []) {
+  constructor(
+    code: ApiErrorCode,
+    message: string,
+    param: string | null = null,
+    details: FieldProblem[] = [],
+    extra: Record<string, string> = {},
+  ) {
     super(message);
     this.code = code;
     this.param = param;
     this.details = details;
+    this.extra = extra;
   }
 
   get status(): number {
@@ -111,6 +162,7 @@ export class ApiError extends Error {
         param: this.param,
         code: this.code,
         ...(this.details.length > 0 ? { details: this.details } : {}),
+        ...this.extra,
       },
     };
   }
@@ -121,9 +173,11 @@ export function validationError(
   issues: readonly z.core.$ZodIssue[],
   pathPrefix: readonly PropertyKey[] = [],
 ): ApiError {
-  const details = issues.map((issue) => ({ path: formatPath([...pathPrefix, ...issue.path]), message: issue.message }));
-  const shown = details.slice(0, 20).map((detail) => `${detail.path}: ${detail.message}`);
-  const more = details.length > shown.length ? ` (and ${details.length - shown.length} more)` : '';
+  const details = issues
+    .slice(0, 20)
+    .map((issue) => ({ path: formatPath([...pathPrefix, ...issue.path]), message: issue.message }));
+  const shown = details.map((detail) => `${detail.path}: ${detail.message}`);
+  const more = issues.length > shown.length ? ` (and ${issues.length - shown.length} more)` : '';
   return new ApiError('invalid_body', `invalid request: ${shown.join('; ')}${more}`, details[0]?.path ?? null, details);
 }
 

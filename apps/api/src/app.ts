@@ -7,6 +7,7 @@ import { ApiError, sendError } from './api-errors.ts';
 import { installAuth } from './auth/index.ts';
 import { installRateLimit } from './auth/rate-limit.ts';
 import type { ApiContext } from './api-context.ts';
+import { registerChatRoutes } from './chat/chat-routes.ts';
 import { registerBatchRoutes } from './routes/batch-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
 import { registerRequestRoutes } from './routes/request-routes.ts';
@@ -36,6 +37,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger,
     classifier: options.classifier ?? createClassifierChain(config),
     submissions: new SubmissionService(runtime, ladder),
+    requestLimits: { maxRequestBytes: config.api.bodyLimitBytes, maxMessages: config.api.maxMessages },
     openStreams: new Set(),
     async completionEvents() {
       if (runtime.redis.status !== 'ready') throw unavailable();
@@ -137,6 +139,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerRequestRoutes(app, context);
   registerRouteRoutes(app, context);
   registerBatchRoutes(app, context);
+  registerChatRoutes(app, context);
   registerStatsRoutes(app, context);
   return app;
 }

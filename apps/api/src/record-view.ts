@@ -26,6 +26,7 @@ export function requestView(record: RequestRecord) {
           },
     attempts: record.attempts.map(attemptView),
     answer: record.final?.answer ?? null,
+    cache_hit: record.cacheHit === true,
     final:
       record.final === undefined
         ? null

@@ -1,11 +1,14 @@
 import {
   classifyJobId,
+  firstTierJob,
   jobCatalog,
   newBatchId,
   newRequestId,
   openModeKeyId,
   type ChatRequest,
+  type RoutingDecision,
   type TierLadder,
+  tierJobId,
 } from '@switchyard/core';
 import type { BatchMeta, NewRequest, QueueRuntime } from '@switchyard/queue';
 import { ApiError } from './api-errors.ts';
@@ -22,6 +25,17 @@ interface IdempotencyClaim {
 export interface Submission {
   request: ChatRequest;
   customId?: string;
+}
+
+/** The sync path's extras: an id chosen before (to listen for it first), a decision taken inline. */
+export interface SubmitOptions {
+  id?: string;
+  /** Classified already: the request goes straight to the decided tier's queue. */
+  decision?: RoutingDecision;
+  /** The executor writes the answer to the request's answer stream. */
+  answerStream?: boolean;
+  /** The submitting API key's id (`request.principal.keyId`); `local` when absent. */
+  keyId?: string;
 }
 
 /**
@@ -52,17 +66,20 @@ export class SubmissionService {
   }
 
   /**
-   * Submits one request for the API key `keyId`; with an idempotency key a repeat returns the
-   * first request's id. Idempotency keys are per API key: two keys never see each other's.
+   * Submits one request; with an idempotency key a repeat returns the first request's id.
+   * Idempotency keys are per API key (`options.keyId`): two keys never see each other's.
    */
   async submitOne(
     submission: Submission,
     idempotencyKey?: string,
-    keyId = openModeKeyId,
+    options: SubmitOptions = {},
   ): Promise<{ id: string; created: boolean }> {
     this.requireRedis();
-    const id = newRequestId();
+    const id = options.id ?? newRequestId();
+    const keyId = options.keyId ?? openModeKeyId;
     const record: NewRequest = { id, request: submission.request, keyId };
+    if (options.decision !== undefined) record.decision = options.decision;
+    if (options.answerStream === true) record.answerStream = true;
     if (submission.customId !== undefined) record.customId = submission.customId;
     if (idempotencyKey !== undefined) record.idempotencyKey = idempotencyKey;
     const claim =
@@ -118,7 +135,7 @@ export class SubmissionService {
     const { store, queues } = this.runtime;
     const ids = records.map((record) => record.id);
     let claimed = false;
-    const enqueued: string[] = [];
+    const enqueued: NewRequest[] = [];
     try {
       await store.create(records);
       if (batch !== undefined) await store.createBatch(batch, ids);
@@ -131,14 +148,19 @@ export class SubmissionService {
         claimed = true;
       }
       for (let start = 0; start < records.length; start += enqueueChunk) {
-        const chunk = ids.slice(start, start + enqueueChunk);
-        await queues.classify.addBulk(
-          chunk.map((requestId) => ({
-            name: jobCatalog.classify.jobName,
-            data: { requestId },
-            opts: { jobId: classifyJobId(requestId) },
-          })),
-        );
+        const chunk = records.slice(start, start + enqueueChunk);
+        const unrouted = chunk.filter((record) => record.decision === undefined);
+        if (unrouted.length > 0) {
+          await queues.classify.addBulk(
+            unrouted.map(({ id }) => ({
+              name: jobCatalog.classify.jobName,
+              data: { requestId: id },
+              opts: { jobId: classifyJobId(id) },
+            })),
+          );
+        }
+        for (const { id, decision } of chunk)
+          if (decision !== undefined) await queues.enqueueHop(firstTierJob(id, decision.tier));
         enqueued.push(...chunk);
       }
       return undefined;
@@ -148,7 +170,11 @@ export class SubmissionService {
       await Promise.allSettled([
         // Jobs of chunks enqueued before the failure go too; one a worker already picked up finds
         // no record and fails without running.
-        ...enqueued.map((requestId) => queues.classify.remove(classifyJobId(requestId))),
+        ...enqueued.map(({ id, decision }) =>
+          decision === undefined
+            ? queues.classify.remove(classifyJobId(id))
+            : queues.tier(decision.tier).remove(tierJobId(id, 0)),
+        ),
         store.discard(ids, batch?.id),
         ...(claimed && claim !== undefined ? [store.releaseIdempotencyKey(claim.key, claim.ownerId)] : []),
       ]);

@@ -1,4 +1,4 @@
-import { jobCatalog, type TierJob } from '@switchyard/core';
+import { firstTierJob, jobCatalog } from '@switchyard/core';
 import type { Logger } from '@switchyard/observability';
 import { parseJobData, runHop, type QueueSet, type RequestStore } from '@switchyard/queue';
 import type { Job } from 'bullmq';
@@ -26,9 +26,8 @@ export function createClassifyProcessor(deps: ClassifyProcessorDeps) {
         await store.setDecision(requestId, decision);
         logger.debug({ requestId, decision }, 'request-routed');
       }
-      const first: TierJob = { requestId, hop: 0, tier: decision.tier, history: [] };
       // The job id makes this a no-op when it was already done before a crash.
-      await queues.enqueueHop(first);
+      await queues.enqueueHop(firstTierJob(requestId, decision.tier));
       return { tier: decision.tier };
     });
 }

@@ -6,6 +6,7 @@ import {
   type GenerateResult,
   type ResolvedDeployment,
 } from '@switchyard/providers';
+import type { LiveTextSink } from './live-answer.ts';
 import { TierUnavailableError, type SkippedDeployment } from './tier-unavailable-error.ts';
 
 export interface TierCallResult {
@@ -44,6 +45,9 @@ const failsOnlyThisDeployment = (error: ProviderError): boolean =>
  *
  * An abort through `signal` (the worker is closing) ends the pass at once with the abort's error:
  * nothing more is called and nothing is held against the deployment.
+ *
+ * With `live`, each call streams from the provider and hands its text over as it arrives; a call
+ * that fails after streaming some is reported to `live` before the next deployment is tried.
  */
 export async function callTier(
   tier: string,
@@ -51,6 +55,7 @@ export async function callTier(
   request: Omit<GenerateRequest, 'model' | 'maxOutputTokens'> & { maxOutputTokens?: number },
   breakers: BreakerBoard,
   signal?: AbortSignal,
+  live?: LiveTextSink,
 ): Promise<TierCallResult> {
   const skipped: SkippedDeployment[] = [];
   const notCalled: ResolvedDeployment[] = [];
@@ -61,14 +66,16 @@ export async function callTier(
     const started = performance.now();
     const limit = minDefined(request.maxOutputTokens, resolved.deployment.maxOutputTokens);
     try {
+      const onText = live?.call(ref);
       const generate = (callSignal: AbortSignal) =>
         resolved.adapter.generate(
           { ...request, model: ref.model, ...(limit === undefined ? {} : { maxOutputTokens: limit }) },
-          { signal: callSignal },
+          onText === undefined ? { signal: callSignal } : { signal: callSignal, onText },
         );
       const result = await breakers.call(ref, generate, { signal });
       return { result, deployment: resolved, latencyMs: Math.round(performance.now() - started), skipped };
     } catch (error) {
+      live?.failed(error instanceof Error ? error.message : String(error));
       if (signal?.aborted === true) throw error;
       const mapped = asProviderError(ref, error);
       if (!mapped.retryable && !failsOnlyThisDeployment(mapped)) throw mapped;

@@ -1,7 +1,7 @@
 import { tierQueueName, TierLadder, type SwitchyardConfig } from '@switchyard/core';
 import type { Logger } from '@switchyard/observability';
 import { BreakerBoard, createRedisBreakerSync, type ProviderRegistry } from '@switchyard/providers';
-import { createRedis, startHopWorker, type QueueRuntime } from '@switchyard/queue';
+import { AnswerStreamWriter, createRedis, startHopWorker, type QueueRuntime } from '@switchyard/queue';
 import { createTierProcessor } from './tier-processor.ts';
 
 export interface ExecutorOptions {
@@ -48,12 +48,12 @@ export function createExecutorBreakers(
     subscriber,
     channel: runtime.keys.breakerChannel,
     probeKey: (endpoint) => runtime.keys.breakerProbe(endpoint),
-    onError: (error) => logger.warn({ error: error.message }, 'breaker-sync-error'),
+    onError: (error) => logger.warn({ err: error }, 'breaker-sync-error'),
   });
   const board = new BreakerBoard(config, { logger, sync });
   const ready = board.start().then(
     () => logger.info({ channel: runtime.keys.breakerChannel }, 'breaker-sync-ready'),
-    (error: unknown) => logger.error({ error: String(error) }, 'breaker-sync-error'),
+    (error: unknown) => logger.error({ err: error }, 'breaker-sync-error'),
   );
   return { board, ready, close: () => board.close() };
 }
@@ -69,10 +69,16 @@ export function startExecutor(options: ExecutorOptions): RunningExecutor {
     config,
     ladder,
     store: runtime.store,
+    cache: runtime.cache,
     queues: runtime.queues,
     providers: options.providers,
     breakers: breakers.board,
     logger,
+    answerStream: (requestId) =>
+      AnswerStreamWriter.forRequest(runtime.redis, runtime.keys, requestId, {
+        ttlSeconds: config.queue.answerStreamTtlSeconds,
+        maxLength: config.queue.answerStreamMaxLength,
+      }),
   });
   const concurrency = options.concurrency ?? config.queue.executorConcurrency;
   const hopWorker = startHopWorker(tierQueueName(tier), processor, {

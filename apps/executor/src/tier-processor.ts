@@ -14,10 +14,19 @@ import {
 import type { Logger } from '@switchyard/observability';
 import type { BreakerBoard, ProviderRegistry } from '@switchyard/providers';
 import { assessAnswer } from '@switchyard/quality';
-import { parseJobData, runHop, type QueueSet, type RequestStore } from '@switchyard/queue';
+import {
+  parseJobData,
+  runHop,
+  type AnswerStreamWriter,
+  type QueueSet,
+  type RequestStore,
+  type ResponseCache,
+} from '@switchyard/queue';
 import { DelayedError, type Job } from 'bullmq';
+import { attemptFromCache, cacheDigestOf, fillCache, isCacheHit } from './cached-answer.ts';
 import { callTier, deploymentRef } from './call-tier.ts';
 import { capsOf, escalate, mayEscalate } from './escalation-rule.ts';
+import { endAnswerStream, LiveAnswer } from './live-answer.ts';
 import { TierUnavailableError } from './tier-unavailable-error.ts';
 import {
   escalatePassedOver,
@@ -33,11 +42,14 @@ export interface TierProcessorDeps {
   config: SwitchyardConfig;
   ladder: TierLadder;
   store: RequestStore;
+  cache: ResponseCache;
   queues: QueueSet;
   providers: ProviderRegistry;
   /** The breakers of this process's provider endpoints. */
   breakers: BreakerBoard;
   logger: Logger;
+  /** Opens the answer stream of a request that asked for one (streaming chat completions). */
+  answerStream?: (requestId: string) => AnswerStreamWriter;
 }
 
 export type TierOutcome = { outcome: 'escalated'; nextTier: string } | { outcome: 'completed' | 'skipped' };
@@ -51,7 +63,7 @@ export type TierOutcome = { outcome: 'escalated'; nextTier: string } | { outcome
  * its jobs before closing has the in-flight provider calls aborted, and the hops handed back.
  */
 export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
-  const { config, ladder, store, providers, breakers, logger } = deps;
+  const { config, ladder, store, cache, providers, breakers, logger } = deps;
   const deployments = providers.forTier(tierName);
   const premium = ladder.top.deployments[0];
   const threshold = ladder.get(tierName).qualityThreshold ?? config.cascade.qualityThreshold;
@@ -71,11 +83,26 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
       const above = ladder.next(tierName);
       if (existing !== undefined && isPassedOver(existing) && above !== undefined)
         return escalatePassedOver(deps, payload, existing, above);
+      // The first hop of a request the cache may serve asks the cache before any provider.
+      const digest = payload.hop === 0 ? cacheDigestOf(config, request, decision) : undefined;
+      const writer = record.answerStream === true ? deps.answerStream?.(payload.requestId) : undefined;
+      // Text goes out live only from a hop whose answer is served whatever the gate says: it
+      // cannot escalate, and no earlier answer competes with it. Any other hop is gated first and
+      // its served answer written whole, so a client never sees one answer replaced by another.
+      const servedAsIs =
+        nextTier(payload, request, 0) === undefined &&
+        record.attempts.every((earlier) => earlier.hop === payload.hop || isPassedOver(earlier));
+      const live =
+        writer !== undefined && servedAsIs && existing === undefined
+          ? new LiveAnswer(writer, tierName, payload.hop)
+          : undefined;
       let attempt = existing;
+      if (attempt === undefined && digest !== undefined)
+        attempt = await attemptFromCache(cache, digest, payload.hop, tierName, premium);
       if (attempt === undefined) {
         const waited = readWaitState(job);
         try {
-          attempt = await answer(payload, request, decision, waited, signal);
+          attempt = await answer(payload, request, decision, waited, signal, live);
         } catch (error) {
           if (signal?.aborted === true) return handBack(job, token, payload);
           if (error instanceof TierUnavailableError)
@@ -86,7 +113,7 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
         await forgetWait(job, waited);
       }
 
-      const escalateTo = nextTier(payload, request, attempt.qualityScore);
+      const escalateTo = isCacheHit(attempt) ? undefined : nextTier(payload, request, attempt.qualityScore);
       if (escalateTo !== undefined) {
         attempt.escalationReason = `quality ${attempt.qualityScore} below ${threshold}: ${attempt.qualityReasons.join(', ')}`;
         await store.recordAttempt({ ...attempt, requestId: payload.requestId });
@@ -97,15 +124,27 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
       const answered = attempt;
       const attempts = [...record.attempts.filter((earlier) => earlier.hop !== answered.hop), answered];
       const best = bestAttempt(attempts);
-      const finished = await store.complete(payload.requestId, {
-        answer: best.answer,
-        tier: best.tier,
-        deployment: best.deployment,
-        hop: best.hop,
-        qualityScore: best.qualityScore,
-        simulated: best.simulated,
-        finishReason: best.finishReason,
-      });
+      if (writer !== undefined) {
+        // Written before the record completes: a client woken by the completion finds it there.
+        endAnswerStream(writer, best, attempts, live);
+        const failure = await writer.flush();
+        if (failure !== undefined)
+          logger.warn({ requestId: payload.requestId, error: failure.message }, 'answer-stream-write-failed');
+      }
+      const finished = await store.complete(
+        payload.requestId,
+        {
+          answer: best.answer,
+          tier: best.tier,
+          deployment: best.deployment,
+          hop: best.hop,
+          qualityScore: best.qualityScore,
+          simulated: best.simulated,
+          finishReason: best.finishReason,
+        },
+        { cacheHit: isCacheHit(best) },
+      );
+      if (finished && digest !== undefined) await fillCache(cache, digest, best, ladder, config);
       if (finished)
         logger.info({ requestId: payload.requestId, tier: best.tier, hops: attempts.length }, 'request-completed');
       return { outcome: 'completed' };
@@ -127,6 +166,7 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
     decision: RoutingDecision | undefined,
     waited: WaitState | undefined,
     signal: AbortSignal | undefined,
+    live: LiveAnswer | undefined,
   ): Promise<Attempt> {
     const route = config.routes.find((candidate) => candidate.name === decision?.route);
     const ownSystem = request.messages.filter((message) => message.role === 'system').map((message) => message.content);
@@ -142,9 +182,11 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
         ...(temperature === undefined ? {} : { temperature }),
         ...(request.max_tokens === undefined ? {} : { maxOutputTokens: request.max_tokens }),
         json: request.response_format?.type === 'json_object',
+        ...(request.stop === undefined ? {} : { stop: request.stop }),
       },
       breakers,
       signal,
+      live,
     );
     const verdict = assessAnswer({
       prompt: promptOf(request),

@@ -161,8 +161,10 @@ export const apiSchema = z.strictObject({
    */
   host: z.string().min(1).optional(),
   port: z.number().int().min(0).max(65_535).default(8080),
-  /** Largest accepted body for single requests (bytes). */
+  /** Largest accepted body for single requests (bytes); each item of a batch is held to it too, as compact JSON. */
   bodyLimitBytes: z.number().int().positive().default(1_048_576),
+  /** Most messages in one request, alone or in a batch: OpenAI's own limit, and it bounds the work of validating one. */
+  maxMessages: z.number().int().positive().default(2_048),
   /** Largest accepted body for `POST /v1/batches` (bytes). */
   batchBodyLimitBytes: z
     .number()
@@ -170,6 +172,13 @@ export const apiSchema = z.strictObject({
     .positive()
     .default(64 * 1_048_576),
   maxBatchSize: z.number().int().positive().default(10_000),
+  /**
+   * How long `POST /v1/chat/completions` waits for the answer before a 504 that names the request
+   * id (the request keeps running; `GET /v1/requests/:id` collects it). 5 minutes: below the
+   * official OpenAI SDKs' own 10-minute timeout, so a client gets our 504 with the id instead of
+   * its own timeout without one, and above a long answer of a slow top-tier model.
+   */
+  syncTimeoutMs: z.number().int().positive().default(300_000),
 });
 
 /** One API key. The secret itself is never stored: only its SHA-256, as printed by `switchyard keys create`. */
@@ -216,12 +225,27 @@ export const queueSchema = z.strictObject({
    * jobs whose worker died. A killed worker's job runs again after at most about twice this.
    */
   lockDurationMs: z.number().int().min(1_000).default(30_000),
+  /**
+   * How long a request's answer stream (the chunks a streaming chat completion relays) is kept
+   * after its last write. 15 minutes: longer than `api.syncTimeoutMs`, so a client attaching
+   * late still reads from the first chunk; the record keeps the answer for longer.
+   */
+  answerStreamTtlSeconds: z.number().int().positive().default(900),
+  /** Entries kept per answer stream (approximate trim): one per streamed text piece; 10,000 covers an 8k-token answer. */
+  answerStreamMaxLength: z.number().int().min(100).default(10_000),
   /** How long request records, batches and finished jobs are kept. */
   retentionSeconds: z
     .number()
     .int()
     .positive()
     .default(7 * 24 * 3600),
+});
+
+/** The exact-match response cache (off by default: a cached answer is the same text every time, whatever the temperature). */
+export const cacheSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  /** An hour: long enough for a retried batch to hit, short enough that answers are not stale for days. */
+  ttlSeconds: z.number().int().positive().default(3_600),
 });
 
 export const ledgerSchema = z.strictObject({
@@ -241,6 +265,7 @@ export const configSchema = z
     auth: authSchema.default(authSchema.parse({})),
     queue: queueSchema.default(queueSchema.parse({})),
     ledger: ledgerSchema.default(ledgerSchema.parse({})),
+    cache: cacheSchema.default(cacheSchema.parse({})),
   })
   .superRefine((config, context) => {
     const tierNames = config.tiers.map((tier) => tier.name);

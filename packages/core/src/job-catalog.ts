@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { SwitchyardConfig } from './config-schema.ts';
+import { requestIdPattern } from './ids.ts';
 
 /**
  * The one place that says which queues exist, what their jobs carry and how they are retried.
@@ -8,7 +9,7 @@ import type { SwitchyardConfig } from './config-schema.ts';
 export const classifyQueueName = 'classify';
 export const tierQueueName = (tier: string): string => `tier.${tier}`;
 
-const requestId = z.string().regex(/^req_[a-z2-7]+$/, 'must be a request id (req_...)');
+const requestId = z.string().regex(requestIdPattern, 'must be a request id (req_...)');
 
 export const classifyJobSchema = z.strictObject({ requestId });
 
@@ -30,6 +31,9 @@ export const tierJobSchema = z.strictObject({
   tier: z.string(),
   history: z.array(attemptSummarySchema),
 });
+
+/** The first tier hop of a classified request. */
+export const firstTierJob = (requestId: string, tier: string): TierJob => ({ requestId, hop: 0, tier, history: [] });
 
 export type ClassifyJob = z.infer<typeof classifyJobSchema>;
 export type TierJob = z.infer<typeof tierJobSchema>;

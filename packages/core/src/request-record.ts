@@ -1,5 +1,6 @@
 import type { ChatRequest } from './chat-request.ts';
 import type { TokenUsage } from './pricing.ts';
+import type { ErrorCode } from './error-codes.ts';
 
 export type RequestStatus = 'queued' | 'routed' | 'running' | 'completed' | 'failed';
 export const terminalStatuses: readonly RequestStatus[] = ['completed', 'failed'];
@@ -65,7 +66,7 @@ export interface FinalAnswer {
 }
 
 export interface RequestError {
-  code: string;
+  code: ErrorCode;
   message: string;
 }
 
@@ -81,6 +82,8 @@ export interface RequestRecord {
   batchId?: string;
   customId?: string;
   idempotencyKey?: string;
+  /** The executor writes the answer to the request's answer stream (`stream: true` chat completions). */
+  answerStream?: boolean;
   createdAt: string;
   updatedAt: string;
   completedAt?: string;
@@ -88,6 +91,8 @@ export interface RequestRecord {
   attempts: Attempt[];
   final?: FinalAnswer;
   error?: RequestError;
+  /** True when the answer came from the response cache (no call was made). */
+  cacheHit?: boolean;
   usage: TokenUsage;
   costUsd: number;
   baselineCostUsd: number;

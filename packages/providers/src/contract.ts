@@ -12,6 +12,8 @@ export interface GenerateRequest {
   temperature?: number;
   /** Ask for a JSON object answer where the provider supports it. */
   json?: boolean;
+  /** Sequences at which the model stops; they are not part of the answer. */
+  stop?: string[];
 }
 
 export interface GenerateResult {
@@ -27,6 +29,12 @@ export interface GenerateResult {
 export interface GenerateOptions {
   /** Aborting it must abort the underlying HTTP call. */
   signal?: AbortSignal;
+  /**
+   * Given, the adapter streams from the provider and calls this with each piece of text as it
+   * arrives; the result is still the whole answer. Pieces of a call that then fails were not an
+   * answer: the caller decides what to do with them.
+   */
+  onText?: (text: string) => void;
 }
 
 /**

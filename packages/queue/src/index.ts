@@ -7,6 +7,7 @@ export {
   type RedisRole,
 } from './redis-connection.ts';
 export { KeySpace, ledgerShards } from './key-space.ts';
+export { cacheKeyOf, ResponseCache, type CachedAnswer } from './response-cache.ts';
 export {
   daysBetween,
   emptyTotals,
@@ -30,3 +31,11 @@ export {
 } from './failure-policy.ts';
 export { createQueueRuntime, type QueueRuntime } from './queue-runtime.ts';
 export { startHopWorker, type HopWorker, type HopWorkerLogger, type HopWorkerSettings } from './hop-worker.ts';
+export {
+  AnswerStreamReaders,
+  AnswerStreamWriter,
+  answerStreamEntrySchema,
+  type AnswerInfo,
+  type AnswerStreamEntry,
+  type AnswerStreamSettings,
+} from './answer-stream.ts';

@@ -40,6 +40,11 @@ export class KeySpace {
     return `${this.prefix}:idempotency:{${createHash('sha256').update(clientKey).digest('hex')}}`;
   }
 
+  /** The chunks of a streaming answer (a Redis stream), tagged like the record it belongs to. */
+  answerStream(requestId: string): string {
+    return `${this.prefix}:answer:{${requestId}}`;
+  }
+
   batch(batchId: string): string {
     return `${this.prefix}:batch:{${batchId}}`;
   }
@@ -51,6 +56,11 @@ export class KeySpace {
   /** Rate-limit bucket of one API key; both of a key's buckets share its tag, so one script updates them. */
   rateLimit(keyId: string, kind: 'requests' | 'tokens'): string {
     return `${this.prefix}:rate-limit:{${keyId}}:${kind}`;
+  }
+
+  /** A response cache entry, by the hex digest of its request (`cacheKeyOf`). */
+  responseCache(digest: string): string {
+    return `${this.prefix}:cache:{${digest}}`;
   }
 
   /** Pub/sub channel of provider breaker changes, shared by every executor process. */

@@ -4,12 +4,14 @@ import { KeySpace } from './key-space.ts';
 import { QueueSet } from './queue-factory.ts';
 import { createRedis, type RedisClient, type RedisRole } from './redis-connection.ts';
 import { RequestStore } from './request-store.ts';
+import { ResponseCache } from './response-cache.ts';
 
 /** What every Switchyard process needs from Redis, opened once in its entry point. */
 export interface QueueRuntime {
   redis: RedisClient;
   keys: KeySpace;
   store: RequestStore;
+  cache: ResponseCache;
   queues: QueueSet;
   redisUrl: string;
   /** A subscriber for completion events; opened on first use. */
@@ -31,6 +33,7 @@ export function createQueueRuntime(
     redis,
     keys,
     store,
+    cache: new ResponseCache(redis, keys, config.cache.ttlSeconds),
     queues,
     redisUrl,
     events() {

@@ -29,6 +29,10 @@ export interface NewRequest {
   batchId?: string;
   customId?: string;
   idempotencyKey?: string;
+  /** Classified already (the API's sync path): the record starts `routed`, with this decision. */
+  decision?: RoutingDecision;
+  /** The executor writes the answer to the request's answer stream. */
+  answerStream?: boolean;
 }
 
 export interface BatchMeta {
@@ -109,7 +113,7 @@ export class RequestStore {
         requests.slice(start, start + chunkSize).map((request) => {
           const fields: Record<string, string> = {
             id: request.id,
-            status: 'queued',
+            status: request.decision === undefined ? 'queued' : 'routed',
             request: JSON.stringify(request.request),
             keyId: request.keyId ?? openModeKeyId,
             createdAt: now,
@@ -118,6 +122,8 @@ export class RequestStore {
           if (request.batchId !== undefined) fields.batchId = request.batchId;
           if (request.customId !== undefined) fields.customId = request.customId;
           if (request.idempotencyKey !== undefined) fields.idempotencyKey = request.idempotencyKey;
+          if (request.decision !== undefined) fields.decision = JSON.stringify(request.decision);
+          if (request.answerStream === true) fields.answerStream = '1';
           return this.redis.eval(
             createRecordScript,
             1,
@@ -173,8 +179,11 @@ export class RequestStore {
   }
 
   /** Completes the request with its final answer. Returns true only for the call that completed it. */
-  async complete(requestId: string, final: FinalAnswer): Promise<boolean> {
-    return this.finish(requestId, 'completed', { final: JSON.stringify(final) });
+  async complete(requestId: string, final: FinalAnswer, options: { cacheHit?: boolean } = {}): Promise<boolean> {
+    const fields: Record<string, string> = { final: JSON.stringify(final) };
+    // Written in the finishing step itself: the ledger counts the hit from this field.
+    if (options.cacheHit === true) fields.cache = 'hit';
+    return this.finish(requestId, 'completed', fields);
   }
 
   /** Fails the request with a reason. Returns true only for the call that failed it. */
@@ -304,10 +313,12 @@ function toRecord(hash: Record<string, string>): RequestRecord {
   if (hash.batchId !== undefined) record.batchId = hash.batchId;
   if (hash.customId !== undefined) record.customId = hash.customId;
   if (hash.idempotencyKey !== undefined) record.idempotencyKey = hash.idempotencyKey;
+  if (hash.answerStream === '1') record.answerStream = true;
   if (hash.completedAt !== undefined) record.completedAt = hash.completedAt;
   const decision = parseJson<RoutingDecision>(hash.decision);
   if (decision !== undefined) record.decision = decision;
   if (final !== undefined) record.final = final;
+  if (hash.cache === 'hit') record.cacheHit = true;
   const error = parseJson<RequestError>(hash.error);
   if (error !== undefined) record.error = error;
   return record;

@@ -1,46 +1,40 @@
-import { chatRequestSchema, clientKeyPattern } from '@switchyard/core';
 import type { FastifyInstance } from 'fastify';
 import { Readable } from 'node:stream';
-import { z } from 'zod';
-import { ApiError, validationError } from '../api-errors.ts';
+import { ApiError } from '../api-errors.ts';
+import { BatchBodyText, readBatchItems } from '../batch-body-scanner.ts';
 import type { ApiContext } from '../api-context.ts';
 import { mayRead, type Principal } from '../auth/index.ts';
 import { resultLine } from '../record-view.ts';
+import { parseBatchItems } from '../request-validation.ts';
 import type { Submission } from '../submission.ts';
 import { idempotencyKeyOf } from './request-routes.ts';
-
-const batchItemSchema = chatRequestSchema.extend({
-  custom_id: z.string().regex(clientKeyPattern, 'must be 1-200 printable ASCII characters').optional(),
-});
 
 export function registerBatchRoutes(app: FastifyInstance, context: ApiContext): void {
   const { config, runtime } = context;
 
+  // The batch body reaches the route as text, cut into items and parsed one by one (see
+  // `BatchBodyText`); every other JSON body is parsed as before.
+  const parseJsonBody = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (request.method === 'POST' && request.routeOptions.url === '/v1/batches') {
+      done(null, new BatchBodyText(text));
+      return;
+    }
+    parseJsonBody(request, text, done);
+  });
+
   app.post('/v1/batches', { bodyLimit: config.api.batchBodyLimitBytes }, async (request, reply) => {
-    const body: unknown = request.body;
-    const items = Array.isArray(body) ? body : (body as { requests?: unknown } | null)?.requests;
-    if (!Array.isArray(items)) {
-      throw new ApiError(
-        'invalid_body',
-        'the body must be a JSON array of requests (or an object with a "requests" array)',
-        'requests',
-      );
-    }
-    if (items.length === 0) throw new ApiError('invalid_body', 'the batch is empty', 'requests');
-    if (items.length > config.api.maxBatchSize) {
-      throw new ApiError(
-        'batch_too_large',
-        `the batch has ${items.length} requests; at most ${config.api.maxBatchSize} are accepted`,
-        'requests',
-      );
-    }
+    const { pathPrefix, items } = readBatchItems(request.body, {
+      maxItemBytes: context.requestLimits.maxRequestBytes,
+      maxItems: config.api.maxBatchSize,
+    });
     // Paths name the item as the client wrote it: `[3].messages` or `requests[3].messages`.
-    const pathPrefix = Array.isArray(body) ? [] : ['requests'];
-    const parsed = z.array(batchItemSchema).safeParse(items);
-    if (!parsed.success) throw validationError(parsed.error.issues, pathPrefix);
+    const parsed = await parseBatchItems(items, context.requestLimits, pathPrefix);
     const where = (index: number) => `${pathPrefix.join('')}[${index}]`;
     const seen = new Set<string>();
-    const submissions: Submission[] = parsed.data.map(({ custom_id, ...chat }, index) => {
+    const submissions: Submission[] = parsed.map(({ custom_id, ...chat }, index) => {
       context.submissions.checkTiers(chat, `${where(index)}.`);
       if (custom_id !== undefined) {
         if (seen.has(custom_id))

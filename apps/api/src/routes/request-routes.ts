@@ -1,10 +1,11 @@
-import { chatRequestSchema, clientKeyPattern, terminalStatuses } from '@switchyard/core';
+import { clientKeyPattern, terminalStatuses } from '@switchyard/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ApiError, validationError } from '../api-errors.ts';
 import { requestView } from '../record-view.ts';
 import type { ApiContext } from '../api-context.ts';
 import { mayRead } from '../auth/index.ts';
+import { parseChatRequest } from '../request-validation.ts';
 
 const waitQuery = z.object({ wait: z.coerce.number().min(0).max(60).optional() });
 
@@ -21,17 +22,24 @@ export function idempotencyKeyOf(header: string | string[] | undefined): string 
   return value;
 }
 
+/** Response header saying whether a completed answer came from the response cache; on a request, `bypass` opts out. */
+export const cacheHeader = 'x-switchyard-cache';
+
+/** `x-switchyard-cache: bypass` (or `no-store`) on a request: the same as `"cache": false` in its body. */
+export function cacheBypassed(header: string | string[] | undefined): boolean {
+  const value = Array.isArray(header) ? header[0] : header;
+  return value !== undefined && ['bypass', 'no-store', 'off'].includes(value.trim().toLowerCase());
+}
+
 export function registerRequestRoutes(app: FastifyInstance, context: ApiContext): void {
   app.post('/v1/requests', async (request, reply) => {
-    const parsed = chatRequestSchema.safeParse(request.body);
-    if (!parsed.success) throw validationError(parsed.error.issues);
-    context.submissions.checkTiers(parsed.data);
+    const chat = parseChatRequest(request.body, context.requestLimits);
+    context.submissions.checkTiers(chat);
+    if (cacheBypassed(request.headers[cacheHeader])) chat.cache = false;
     const idempotencyKey = idempotencyKeyOf(request.headers['idempotency-key']);
-    const { id, created } = await context.submissions.submitOne(
-      { request: parsed.data },
-      idempotencyKey,
-      request.principal.keyId,
-    );
+    const { id, created } = await context.submissions.submitOne({ request: chat }, idempotencyKey, {
+      keyId: request.principal.keyId,
+    });
     // The request is accepted and queued at this point: a failed read must not turn into an error
     // that tells the client nothing was written (it would retry and run the request twice).
     const record = await context.runtime.store.get(id).catch(() => undefined);
@@ -57,6 +65,7 @@ export function registerRequestRoutes(app: FastifyInstance, context: ApiContext)
         await waiter.done;
         record = (await context.runtime.store.get(id)) ?? record;
       }
+      if (record.status === 'completed') reply.header(cacheHeader, record.cacheHit === true ? 'hit' : 'miss');
       return reply.send(requestView(record));
     } finally {
       waiter?.stop();

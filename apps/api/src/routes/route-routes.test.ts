@@ -160,9 +160,11 @@ describe('POST /v1/route', () => {
     expect(forced).toMatchObject({ tier: 'complex', decision: { strategy: 'forced' } });
   });
 
-  it('classifies empty, non-Latin and mixed-language prompts', async () => {
+  it('classifies non-Latin and mixed-language prompts, and refuses an empty one like POST /v1/requests', async () => {
+    const empty = await app.inject({ method: 'POST', url: '/v1/route', payload: chat('') });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json()).toMatchObject({ error: { code: 'invalid_body', param: 'messages[0].content' } });
     for (const content of [
-      '',
       '请用Python写一个函数，判断一个字符串是否是回文。',
       'مرحبا، ما هي عاصمة مصر؟',
       'Bonjour! 请 explain this 関数 🙂',

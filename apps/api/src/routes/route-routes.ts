@@ -1,7 +1,6 @@
-import { chatRequestSchema } from '@switchyard/core';
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../api-context.ts';
-import { validationError } from '../api-errors.ts';
+import { parseChatRequest } from '../request-validation.ts';
 
 /**
  * `POST /v1/route`: a dry run of classification. The body is a chat request as for
@@ -11,10 +10,9 @@ import { validationError } from '../api-errors.ts';
  */
 export function registerRouteRoutes(app: FastifyInstance, context: ApiContext): void {
   app.post('/v1/route', async (request, reply) => {
-    const parsed = chatRequestSchema.safeParse(request.body);
-    if (!parsed.success) throw validationError(parsed.error.issues);
-    context.submissions.checkTiers(parsed.data);
-    const explanation = await context.classifier.explain(parsed.data);
+    const chat = parseChatRequest(request.body, context.requestLimits);
+    context.submissions.checkTiers(chat);
+    const explanation = await context.classifier.explain(chat);
     const deployment = context.ladder.get(explanation.decision.tier).deployments[0];
     return reply.send({
       object: 'switchyard.route',

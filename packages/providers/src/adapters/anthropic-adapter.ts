@@ -59,9 +59,14 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions): Provid
       const requestOptions = generateOptions.signal === undefined ? {} : { signal: generateOptions.signal };
       let message: Anthropic.Message;
       try {
-        message = options.stream
-          ? await client.messages.stream(params, requestOptions).finalMessage()
-          : await client.messages.create(params, requestOptions);
+        const { onText } = generateOptions;
+        if (options.stream || onText !== undefined) {
+          const stream = client.messages.stream(params, requestOptions);
+          if (onText !== undefined) stream.on('text', (piece) => onText(piece));
+          message = await stream.finalMessage();
+        } else {
+          message = await client.messages.create(params, requestOptions);
+        }
       } catch (error) {
         throw mapAnthropicError(name, error, generateOptions.signal, options.timeoutMs);
       }
@@ -95,6 +100,7 @@ function toMessageParams(request: GenerateRequest): Anthropic.MessageCreateParam
     max_tokens: request.maxOutputTokens ?? defaultMaxTokens,
     messages,
     ...(system === '' ? {} : { system }),
+    ...(request.stop === undefined || request.stop.length === 0 ? {} : { stop_sequences: request.stop }),
   };
 }
 

@@ -73,6 +73,7 @@ export function createOpenAIAdapter(options: OpenAIAdapterOptions): ProviderAdap
     params: OpenAI.ChatCompletionCreateParamsNonStreaming,
     signal: AbortSignal | undefined,
     prompt: string,
+    onText?: (text: string) => void,
   ): Promise<GenerateResult> {
     const stream = await client.chat.completions.create(
       // Usage arrives in one last chunk, and only when asked for.
@@ -86,7 +87,9 @@ export function createOpenAIAdapter(options: OpenAIAdapterOptions): ProviderAdap
     for await (const chunk of stream) {
       id ??= chunk.id;
       const choice = chunk.choices?.[0];
-      text += choice?.delta?.content ?? '';
+      const piece = choice?.delta?.content ?? '';
+      text += piece;
+      if (piece !== '') onText?.(piece);
       finishReason = choice?.finish_reason ?? finishReason;
       usage = chunk.usage ?? usage;
     }
@@ -121,10 +124,13 @@ export function createOpenAIAdapter(options: OpenAIAdapterOptions): ProviderAdap
         ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
         ...(request.maxOutputTokens === undefined ? {} : { [maxTokensField]: request.maxOutputTokens }),
         ...(request.json === true ? { response_format: { type: 'json_object' as const } } : {}),
+        ...(request.stop === undefined || request.stop.length === 0 ? {} : { stop: request.stop }),
       };
       const prompt = messages.map((message) => (typeof message.content === 'string' ? message.content : '')).join('\n');
       try {
-        return await (options.stream ? streamed : complete)(params, generateOptions.signal, prompt);
+        const { signal, onText } = generateOptions;
+        if (options.stream || onText !== undefined) return await streamed(params, signal, prompt, onText);
+        return await complete(params, signal, prompt);
       } catch (error) {
         throw mapOpenAIError(name, error, generateOptions.signal, options.timeoutMs);
       }

@@ -37,25 +37,34 @@ export function createSimulatedAdapter(options: SimulatedAdapterOptions): Provid
       }
       const inputTokens = estimateTokens(prompt) + estimateTokens(request.system ?? '');
       const weakness = stableUnit(`weak\n${key}`);
-      if (weakness < options.weakAnswerRate) return weakAnswer(seed, inputTokens, request);
-      const body = strongAnswer(prompt, request.model, seed, request.json === true);
-      const limit = request.maxOutputTokens;
-      if (limit !== undefined && estimateTokens(body) > limit) {
-        return {
-          text: body.slice(0, limit * 4),
-          finishReason: 'length',
-          usage: { inputTokens, outputTokens: limit },
-          simulated: true,
-        };
-      }
-      return {
-        text: body,
-        finishReason: 'stop',
-        usage: { inputTokens, outputTokens: estimateTokens(body) },
-        simulated: true,
-      };
+      const result =
+        weakness < options.weakAnswerRate
+          ? weakAnswer(seed, inputTokens, request)
+          : fullAnswer(strongAnswer(prompt, request.model, seed, request.json === true), inputTokens, request);
+      if (generateOptions.onText !== undefined) for (const piece of pieces(result.text)) generateOptions.onText(piece);
+      return result;
     },
   };
+}
+
+function fullAnswer(body: string, inputTokens: number, request: GenerateRequest): GenerateResult {
+  const stopAt = Math.min(...(request.stop ?? []).map((sequence) => body.indexOf(sequence)).filter((at) => at >= 0));
+  const text = Number.isFinite(stopAt) ? body.slice(0, stopAt) : body;
+  const limit = request.maxOutputTokens;
+  if (limit !== undefined && estimateTokens(text) > limit) {
+    return {
+      text: text.slice(0, limit * 4),
+      finishReason: 'length',
+      usage: { inputTokens, outputTokens: limit },
+      simulated: true,
+    };
+  }
+  return { text, finishReason: 'stop', usage: { inputTokens, outputTokens: estimateTokens(text) }, simulated: true };
+}
+
+/** Streamed answers come in word-sized pieces, as a model's tokens would (each keeps its leading space). */
+function pieces(text: string): string[] {
+  return text.match(/\s*\S+|\s+$/g) ?? [];
 }
 
 function strongAnswer(prompt: string, model: string, seed: number, json: boolean): string {
