@@ -24,7 +24,13 @@ export async function startApi(context: Boot, runtime: QueueRuntime): Promise<Ru
   const { config } = context;
   const listen = planListen(config);
   const logger = context.logger('api');
-  const app = await buildApp({ config, runtime, logger, classifier: context.separateClassifier() });
+  const app = await buildApp({
+    config,
+    runtime,
+    logger,
+    classifier: context.separateClassifier(),
+    metrics: context.metrics(),
+  });
   if (listen.openModeNotice !== undefined) logger.warn({ host: listen.host }, listen.openModeNotice);
   const address = await app.listen({ host: listen.host, port: config.api.port });
   const url = new URL(address);

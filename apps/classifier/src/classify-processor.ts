@@ -1,5 +1,5 @@
 import { firstTierJob, jobCatalog } from '@switchyard/core';
-import type { Logger } from '@switchyard/observability';
+import type { Logger, SwitchyardMetrics } from '@switchyard/observability';
 import { parseJobData, runHop, type QueueSet, type RequestStore } from '@switchyard/queue';
 import type { Job } from 'bullmq';
 import type { ClassifierChain } from '@switchyard/classifiers';
@@ -9,6 +9,8 @@ export interface ClassifyProcessorDeps {
   store: RequestStore;
   queues: QueueSet;
   logger: Logger;
+  /** Classification time is observed here, by the strategy that settled the tier. */
+  metrics?: SwitchyardMetrics | undefined;
 }
 
 /** Decides a request's tier and route, records why, and enqueues its first tier hop. */
@@ -23,6 +25,7 @@ export function createClassifyProcessor(deps: ClassifyProcessorDeps) {
       let decision = record.decision;
       if (decision === undefined) {
         decision = await chain.classify(record.request);
+        deps.metrics?.classified(decision.strategy, decision.durationUs / 1e6);
         await store.setDecision(requestId, decision);
         logger.debug({ requestId, decision }, 'request-routed');
       }

@@ -6,7 +6,7 @@ import {
   type Boot,
   type CommonFlags,
 } from '@switchyard/bootstrap';
-import { createQueueRuntime, waitForRedis, type QueueRuntime } from '@switchyard/queue';
+import { createQueueRuntime, startWorkerMetricsPort, waitForRedis, type QueueRuntime } from '@switchyard/queue';
 import { startClassifierWorker, type RunningClassifier } from './classifier-worker.ts';
 
 /**
@@ -20,6 +20,7 @@ export function startClassifier(context: Boot, runtime: QueueRuntime): RunningCl
     runtime,
     chain: context.classifier(),
     logger: context.logger('classifier'),
+    metrics: context.metrics(),
   });
 }
 
@@ -33,9 +34,12 @@ export async function runClassifierProcess(flags: CommonFlags, say: (line: strin
   await waitForRedis(runtime.redis, 10_000);
   const classifier = startClassifier(context, runtime);
   say('Classifier running');
+  const port = await startWorkerMetricsPort(context.config, runtime, context.metrics(), [classifier.health]);
+  if (port !== undefined) say(`Worker metrics and health on ${port.url}`);
   await serveUntilStopped(
     {
       async close() {
+        await port?.close();
         await classifier.close();
         await runtime.close();
       },

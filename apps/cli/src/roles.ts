@@ -2,7 +2,13 @@ import { startApi } from '@switchyard/api';
 import type { Boot } from '@switchyard/bootstrap';
 import { startClassifier } from '@switchyard/classifier';
 import { startExecutors } from '@switchyard/executor';
-import { createQueueRuntime, waitForRedis, type QueueRuntime } from '@switchyard/queue';
+import {
+  createQueueRuntime,
+  startWorkerMetricsPort,
+  waitForRedis,
+  type QueueRuntime,
+  type WorkerHealth,
+} from '@switchyard/queue';
 
 export interface RoleSelection {
   api?: boolean;
@@ -14,6 +20,8 @@ export interface RoleSelection {
 export interface RunningRoles {
   /** `http://host:port` of the API when it runs here. */
   apiUrl: string | undefined;
+  /** `http://host:port` of the worker metrics and health port when it runs here. */
+  metricsUrl: string | undefined;
   runtime: QueueRuntime;
   close(): Promise<void>;
 }
@@ -37,14 +45,17 @@ export async function startRoles(boot: Boot, roles: RoleSelection): Promise<Runn
   await waitForRedis(runtime.redis, 10_000);
   const closers: (() => Promise<void>)[] = [];
   let apiUrl: string | undefined;
+  const workerHealth: WorkerHealth[] = [];
 
   if (roles.classifier === true && workerRuntime !== undefined) {
     const classifier = startClassifier(boot, workerRuntime);
+    workerHealth.push(classifier.health);
     closers.push(() => classifier.close());
   }
   const tiers = roles.executors ?? [];
   if (workerRuntime !== undefined && tiers.length > 0) {
     const executors = await startExecutors(boot, workerRuntime, tiers);
+    workerHealth.push(...executors.health);
     closers.push(() => executors.close());
   }
   if (apiRuntime !== undefined) {
@@ -53,8 +64,18 @@ export async function startRoles(boot: Boot, roles: RoleSelection): Promise<Runn
     closers.unshift(() => api.close());
   }
 
+  let metricsUrl: string | undefined;
+  if (workerRuntime !== undefined) {
+    const port = await startWorkerMetricsPort(config, workerRuntime, boot.metrics(), workerHealth);
+    if (port !== undefined) {
+      metricsUrl = port.url;
+      closers.unshift(() => port.close());
+    }
+  }
+
   return {
     apiUrl,
+    metricsUrl,
     runtime,
     async close() {
       for (const close of closers) await close();

@@ -8,11 +8,19 @@ import {
   type CommonFlags,
 } from '@switchyard/bootstrap';
 import { TierLadder, type SwitchyardConfig } from '@switchyard/core';
-import { createQueueRuntime, waitForRedis, type QueueRuntime } from '@switchyard/queue';
+import {
+  createQueueRuntime,
+  startWorkerMetricsPort,
+  waitForRedis,
+  type QueueRuntime,
+  type WorkerHealth,
+} from '@switchyard/queue';
 import { createExecutorBreakers, startExecutor } from './executor.ts';
 
 export interface RunningExecutors {
   tiers: string[];
+  /** Whether each tier's worker still takes jobs. */
+  health: WorkerHealth[];
   close(): Promise<void>;
 }
 
@@ -26,7 +34,8 @@ export async function startExecutors(
   tiers: readonly string[],
 ): Promise<RunningExecutors> {
   const { config } = context;
-  const breakers = createExecutorBreakers({ config, runtime, logger: context.logger('breakers') });
+  const metrics = context.metrics();
+  const breakers = createExecutorBreakers({ config, runtime, logger: context.logger('breakers'), metrics });
   const executors = tiers.map((tier) =>
     startExecutor({
       config,
@@ -35,11 +44,13 @@ export async function startExecutors(
       providers: context.providers(),
       breakers,
       logger: context.logger(`executor.${tier}`),
+      metrics,
     }),
   );
   await breakers.ready;
   return {
     tiers: [...tiers],
+    health: executors.map((executor) => executor.health),
     async close() {
       for (const executor of executors) await executor.close();
       await breakers.close();
@@ -76,9 +87,12 @@ export async function runExecutorProcess(
   await waitForRedis(runtime.redis, 10_000);
   const executors = await startExecutors(context, runtime, tiers);
   say(executorsRunningLine(tiers));
+  const port = await startWorkerMetricsPort(context.config, runtime, context.metrics(), executors.health);
+  if (port !== undefined) say(`Worker metrics and health on ${port.url}`);
   await serveUntilStopped(
     {
       async close() {
+        await port?.close();
         await executors.close();
         await runtime.close();
       },

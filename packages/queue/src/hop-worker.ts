@@ -1,8 +1,10 @@
+import type { SwitchyardMetrics } from '@switchyard/observability';
 import type { Processor, Worker } from 'bullmq';
 import { failRequestsOfFailedJobs } from './failure-policy.ts';
 import type { QueueRuntime } from './queue-runtime.ts';
 import { createWorker } from './queue-factory.ts';
 import { createRedis } from './redis-connection.ts';
+import { WorkerHealth } from './worker-health.ts';
 
 /** The part of a pino logger a hop worker writes to. */
 export interface HopWorkerLogger {
@@ -17,10 +19,14 @@ export interface HopWorkerSettings {
   logger: HopWorkerLogger;
   /** Redis client name, to tell the connections apart in `CLIENT LIST`. */
   connectionName: string;
+  /** The process's metrics: active jobs of this queue are counted there. */
+  metrics?: SwitchyardMetrics | undefined;
 }
 
 export interface HopWorker<Data, Result> {
   worker: Worker<Data, Result>;
+  /** Whether the worker still takes jobs (liveness) and reaches Redis (readiness). */
+  health: WorkerHealth;
   close(): Promise<void>;
 }
 
@@ -37,12 +43,15 @@ export function startHopWorker<Data, Result>(
   const { runtime, logger } = settings;
   // Workers block on Redis, so they get a connection of their own with worker settings.
   const connection = createRedis(runtime.redisUrl, 'worker', settings.connectionName);
-  const worker = createWorker(queueName, processor, {
+  const health = new WorkerHealth(queueName, settings.metrics);
+  const worker = createWorker(queueName, health.wrap(processor), {
     connection,
     keys: runtime.keys,
     concurrency: settings.concurrency,
     lockDurationMs: settings.lockDurationMs,
   });
+  const queue = runtime.queues.all().find((candidate) => candidate.name === queueName);
+  if (queue !== undefined) health.attach(worker as Worker, connection, queue);
   worker.on('failed', (job, error) => logger.warn({ jobId: job?.id, err: error }, 'job-failed'));
   failRequestsOfFailedJobs(worker, runtime.store, (error, jobId) =>
     logger.error({ jobId, err: error }, 'request-fail-error'),
@@ -50,6 +59,7 @@ export function startHopWorker<Data, Result>(
   worker.on('error', (error) => logger.error({ err: error }, 'worker-error'));
   return {
     worker,
+    health,
     async close() {
       // BullMQ hands the processor's abort signal only to cancelled jobs, not to a closing worker:
       // cancelling lets a processor that takes the signal (a provider call) stop and hand its hop

@@ -31,6 +31,9 @@ export {
 } from './failure-policy.ts';
 export { createQueueRuntime, type QueueRuntime } from './queue-runtime.ts';
 export { startHopWorker, type HopWorker, type HopWorkerLogger, type HopWorkerSettings } from './hop-worker.ts';
+export { snapshotQueues, snapshotStates } from './queue-snapshot.ts';
+export { WorkerHealth, type WorkerHealthSettings } from './worker-health.ts';
+export { startWorkerMetricsPort } from './worker-metrics-port.ts';
 export {
   AnswerStreamReaders,
   AnswerStreamWriter,

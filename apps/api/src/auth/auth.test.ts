@@ -33,7 +33,7 @@ describe('API keys', () => {
     const config = keyedConfig(uniquePrefix('auth'));
     runtime = createQueueRuntime(config, await redisUrlForTests(), 'producer');
     app = await buildApp({ config, runtime, logger });
-    app.get('/admin/probe', { preHandler: requireAdmin }, async (request) => ({ keyId: request.principal.keyId }));
+    app.get('/v1/admin-probe', { preHandler: requireAdmin }, async (request) => ({ keyId: request.principal.keyId }));
     await runtime.queues.classify.waitUntilReady();
   });
 
@@ -121,12 +121,12 @@ describe('API keys', () => {
   });
 
   it('requireAdmin answers 403 for a client key and lets the admin key through', async () => {
-    const client = await app.inject({ method: 'GET', url: '/admin/probe', headers: bearer(secrets.teamA) });
+    const client = await app.inject({ method: 'GET', url: '/v1/admin-probe', headers: bearer(secrets.teamA) });
     expect(client.statusCode).toBe(403);
     expect(client.json()).toMatchObject({ error: { code: 'admin_required', type: 'permission_error' } });
-    const admin = await app.inject({ method: 'GET', url: '/admin/probe', headers: bearer(secrets.admin) });
+    const admin = await app.inject({ method: 'GET', url: '/v1/admin-probe', headers: bearer(secrets.admin) });
     expect(admin.json()).toEqual({ keyId: 'ops' });
-    expect((await app.inject({ method: 'GET', url: '/admin/probe' })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'GET', url: '/v1/admin-probe' })).statusCode).toBe(401);
   });
 });
 
@@ -136,10 +136,10 @@ describe('open mode', () => {
     config.queue.prefix = uniquePrefix('open');
     const runtime = createQueueRuntime(config, await redisUrlForTests(), 'producer');
     const app = await buildApp({ config, runtime, logger });
-    app.get('/admin/probe', { preHandler: requireAdmin }, async (request) => request.principal);
+    app.get('/v1/admin-probe', { preHandler: requireAdmin }, async (request) => request.principal);
     await runtime.queues.classify.waitUntilReady();
     try {
-      expect((await app.inject({ method: 'GET', url: '/admin/probe' })).json()).toEqual({
+      expect((await app.inject({ method: 'GET', url: '/v1/admin-probe' })).json()).toEqual({
         keyId: 'local',
         role: 'admin',
       });

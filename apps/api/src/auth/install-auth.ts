@@ -3,6 +3,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError, sendError } from '../api-errors.ts';
 import { openModePrincipal, type Principal } from './principal.ts';
 
+/** The admin pages check keys and session cookies themselves (a browser sends no Bearer header). */
+const selfGuarded = /^\/(admin|dashboard)(\/|$|\?)/;
+
 /** The principal of public routes called without a key: reads nothing that belongs to a key. */
 const anonymous: Readonly<Principal> = Object.freeze({ keyId: 'anonymous', role: 'client' });
 
@@ -24,7 +27,7 @@ export function installAuth(app: FastifyInstance, config: SwitchyardConfig): voi
     }
     const found = principalOf(request, byHash);
     if (found instanceof ApiError) {
-      if (request.routeOptions.config?.public === true) {
+      if (request.routeOptions.config?.public === true || selfGuarded.test(request.url)) {
         request.principal = anonymous;
         return;
       }
@@ -32,6 +35,12 @@ export function installAuth(app: FastifyInstance, config: SwitchyardConfig): voi
     }
     request.principal = found;
   });
+}
+
+/** Who a presented key belongs to (for the admin pages' login), or undefined for an unknown key. */
+export function createKeyCheck(config: SwitchyardConfig): (key: string) => Principal | undefined {
+  const byHash = new Map(config.auth.keys.map((key) => [key.hash, { keyId: key.id, role: key.role }]));
+  return (key) => byHash.get(hashApiKey(key));
 }
 
 function principalOf(request: FastifyRequest, byHash: ReadonlyMap<string, Principal>): Principal | ApiError {

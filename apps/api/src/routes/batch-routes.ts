@@ -1,3 +1,4 @@
+import type { BatchMeta } from '@switchyard/queue';
 import type { FastifyInstance } from 'fastify';
 import { Readable } from 'node:stream';
 import { ApiError } from '../api-errors.ts';
@@ -77,10 +78,17 @@ export function registerBatchRoutes(app: FastifyInstance, context: ApiContext): 
     // Listen before the first count: a completion landing during the count is then not lost.
     let finishedSinceCount = 0;
     let onFinished = () => {};
-    const stop = events.onBatch(id, () => {
+    const stopBatch = events.onBatch(id, () => {
       finishedSinceCount += 1;
       onFinished();
     });
+    // Completion events published while the subscription was down are lost for good: recount on
+    // reconnection, and every `progressRecountMs` whatever happens, so `done` always comes.
+    const stopReconnected = events.onReconnect(() => onFinished());
+    const stop = () => {
+      stopBatch();
+      stopReconnected();
+    };
     let status: BatchStatus;
     try {
       status = await batchStatus(context, id, request.principal);
@@ -99,11 +107,13 @@ export function registerBatchRoutes(app: FastifyInstance, context: ApiContext): 
     let timer: NodeJS.Timeout | undefined;
     let ended = false;
     const heartbeat = setInterval(() => stream.write(': keep-alive\n\n'), 15_000);
+    const recount = setInterval(() => onFinished(), config.api.progressRecountMs);
     const end = (reason: 'done' | 'closed') => {
       if (ended) return;
       ended = true;
       stop();
       clearInterval(heartbeat);
+      clearInterval(recount);
       if (timer !== undefined) clearTimeout(timer);
       context.openStreams.delete(closeStream);
       if (reason === 'done') send('done', { id });
@@ -120,6 +130,8 @@ export function registerBatchRoutes(app: FastifyInstance, context: ApiContext): 
       finishedSinceCount = 0;
       const next = await batchStatus(context, id, request.principal).catch(() => undefined);
       if (ended || next === undefined) return;
+      // A periodic recount that found nothing new sends nothing.
+      if (JSON.stringify(next) === JSON.stringify(status)) return;
       status = next;
       send('progress', status);
       if (status.status === 'completed') end('done');
@@ -136,10 +148,12 @@ export function registerBatchRoutes(app: FastifyInstance, context: ApiContext): 
 type BatchStatus = Awaited<ReturnType<typeof batchStatus>>;
 
 /** The batch's meta, or a 404 when it does not exist or belongs to another key. */
-export async function readableBatch(context: ApiContext, id: string, principal: Principal) {
+export async function readableBatch(context: ApiContext, id: string, principal: Principal): Promise<BatchMeta> {
   const batch = await context.runtime.store.getBatch(id);
   if (batch === undefined || !mayRead(principal, batch.keyId))
     throw new ApiError('not_found', `no batch with id "${id}"`, 'id');
+  // Its submitter died before queuing every job: queue the rest now, or the batch never finishes.
+  if (batch.accepting === true) await context.submissions.finishBatch(id);
   return batch;
 }
 

@@ -21,6 +21,7 @@ export async function start(flags: CommonFlags): Promise<void> {
   say(apiListeningLine(context, running.apiUrl ?? ''));
   say(executorsRunningLine(tiers));
   say('Classifier running');
+  if (running.metricsUrl !== undefined) say(`Worker metrics and health on ${running.metricsUrl}`);
   await serveUntilStopped(running, say);
   await redis?.stop();
 }
