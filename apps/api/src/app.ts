@@ -83,12 +83,32 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     // Errors Fastify raises before a route runs (a malformed URL, say) get our error shape too.
     frameworkErrors: (error, _request, reply) => sendError(reply, new ApiError('bad_request', error.message)),
-    // A request that is not even valid HTTP has no route and no reply object: answer on the socket.
-    clientErrorHandler: (error, socket) => {
-      if (!socket.writable) return;
-      const body = JSON.stringify(new ApiError('bad_request', `malformed HTTP request: ${error.message}`).toBody());
+    // Receiving a request is bounded (slow-body and slow-header clients); waiting for the answer is not.
+    requestTimeout: config.api.requestTimeoutMs,
+    keepAliveTimeout: config.api.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: config.api.headersTimeoutMs,
+      // Node looks for expired requests this often (its default, 30 s, would let a 10 s timeout run to 40 s).
+      connectionsCheckingInterval: Math.min(1_000, config.api.headersTimeoutMs),
+    },
+    // A request that is not even valid HTTP, or that came in too slowly, has no route and no reply
+    // object: answer on the socket.
+    clientErrorHandler: (error: NodeJS.ErrnoException, socket) => {
+      const responseStarted = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
+      if (!socket.writable || responseStarted === true) {
+        socket.destroy();
+        return;
+      }
+      const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+      const apiError = timedOut
+        ? new ApiError(
+            'request_timeout',
+            `the request was not received within ${config.api.requestTimeoutMs} ms (headers within ${config.api.headersTimeoutMs} ms)`,
+          )
+        : new ApiError('bad_request', `malformed HTTP request: ${error.message}`);
+      const body = JSON.stringify(apiError.toBody());
       socket.end(
-        `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+        `HTTP/1.1 ${timedOut ? '408 Request Timeout' : '400 Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
       );
     },
   });

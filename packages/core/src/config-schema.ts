@@ -169,6 +169,23 @@ export const apiSchema = z.strictObject({
     .default(64 * 1_048_576),
   maxBatchSize: z.number().int().positive().default(10_000),
   /**
+   * A batch's progress stream recounts at least this often, not only on completion events: an
+   * event published while the API's subscription was down is never delivered, and without the
+   * recount the stream would wait for `done` forever. Each recount reads one field per request.
+   */
+  /**
+   * Longest time to receive one whole request, headers and body. Without it a client that sends
+   * part of a body holds its connection (and its buffered bytes) forever; 60 s lets a 64 MB batch
+   * through at about 1 MB/s. Waiting for the answer (long polls, event streams, synchronous chat
+   * completions) is not counted: it starts once the request is in.
+   */
+  requestTimeoutMs: z.number().int().min(100).default(60_000),
+  /** Longest time to receive the headers: they are small, so a client this slow is holding a connection open. */
+  headersTimeoutMs: z.number().int().min(100).default(10_000),
+  /** An idle keep-alive connection is closed after this; above the 60 s idle timeout of common load balancers, as Fastify's own default. */
+  keepAliveTimeoutMs: z.number().int().min(100).default(72_000),
+  progressRecountMs: z.number().int().min(100).default(5_000),
+  /**
    * How long `POST /v1/chat/completions` waits for the answer before a 504 that names the request
    * id (the request keeps running; `GET /v1/requests/:id` collects it). 5 minutes: below the
    * official OpenAI SDKs' own 10-minute timeout, so a client gets our 504 with the id instead of
