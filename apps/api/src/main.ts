@@ -6,7 +6,7 @@ import {
   type Boot,
   type CommonFlags,
 } from '@switchyard/bootstrap';
-import { createQueueRuntime, waitForRedis, type QueueRuntime } from '@switchyard/queue';
+import { connectQueueRuntime, type QueueRuntime } from '@switchyard/queue';
 import { buildApp } from './app.ts';
 import { planListen } from './auth/index.ts';
 
@@ -48,8 +48,7 @@ export async function runApiProcess(flags: CommonFlags, say: (line: string) => v
   const context = boot(flags);
   // An API without keys on the network is refused before anything connects.
   planListen(context.config);
-  const runtime = createQueueRuntime(context.config, context.env.redisUrl, 'producer');
-  await waitForRedis(runtime.redis, 10_000);
+  const runtime = await connectQueueRuntime(context.config, context.env.redisUrl, 'producer', context.logger('redis'));
   const api = await startApi(context, runtime);
   say(apiListeningLine(context, api.url));
   await serveUntilStopped(
@@ -60,5 +59,6 @@ export async function runApiProcess(flags: CommonFlags, say: (line: string) => v
       },
     },
     say,
+    context.config.shutdown.deadlineMs,
   );
 }
