@@ -16,7 +16,8 @@ export interface ClassifierWorkerOptions {
 export interface RunningClassifier {
   /** Whether the classify worker still takes jobs: what a health endpoint reports. */
   health: WorkerHealth;
-  close(): Promise<void>;
+  /** Stops taking jobs; in-flight ones finish within `deadlineMs` (default: no limit). */
+  close(deadlineMs?: number): Promise<void>;
 }
 
 export function startClassifierWorker(options: ClassifierWorkerOptions): RunningClassifier {
@@ -37,5 +38,5 @@ export function startClassifierWorker(options: ClassifierWorkerOptions): Running
     metrics: options.metrics,
   });
   logger.info({ concurrency: config.queue.classifierConcurrency }, 'classifier-started');
-  return { health: hopWorker.health, close: () => hopWorker.close() };
+  return { health: hopWorker.health, close: (deadlineMs) => hopWorker.close(deadlineMs) };
 }

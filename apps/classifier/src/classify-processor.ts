@@ -1,6 +1,6 @@
-import { firstTierJob, jobCatalog } from '@switchyard/core';
+import { classifyJobId, firstTierJob, jobCatalog } from '@switchyard/core';
 import type { Logger, SwitchyardMetrics } from '@switchyard/observability';
-import { parseJobData, runHop, type QueueSet, type RequestStore } from '@switchyard/queue';
+import { parseJobData, runHop, StrayJobError, type QueueSet, type RequestStore } from '@switchyard/queue';
 import type { Job } from 'bullmq';
 import type { ClassifierChain } from '@switchyard/classifiers';
 
@@ -19,6 +19,11 @@ export function createClassifyProcessor(deps: ClassifyProcessorDeps) {
   return async (job: Job): Promise<{ tier: string } | { skipped: true }> =>
     runHop(job, store, async () => {
       const { requestId } = parseJobData(jobCatalog.classify.schema, job);
+      // Only the request's own job classifies it; another one naming it fails alone.
+      if (job.id !== classifyJobId(requestId))
+        throw new StrayJobError(
+          `job ${job.id ?? '?'} is not the classify job of ${requestId} (${classifyJobId(requestId)})`,
+        );
       const record = await store.getForWork(requestId);
       if (record.status === 'completed' || record.status === 'failed') return { skipped: true };
       // A redelivered job keeps the decision already taken: routing must not flip between runs.

@@ -2,13 +2,7 @@ import { startApi } from '@switchyard/api';
 import type { Boot } from '@switchyard/bootstrap';
 import { startClassifier } from '@switchyard/classifier';
 import { startExecutors } from '@switchyard/executor';
-import {
-  createQueueRuntime,
-  startWorkerMetricsPort,
-  waitForRedis,
-  type QueueRuntime,
-  type WorkerHealth,
-} from '@switchyard/queue';
+import { connectQueueRuntime, startWorkerMetricsPort, type QueueRuntime, type WorkerHealth } from '@switchyard/queue';
 
 export interface RoleSelection {
   api?: boolean;
@@ -23,7 +17,8 @@ export interface RunningRoles {
   /** `http://host:port` of the worker metrics and health port when it runs here. */
   metricsUrl: string | undefined;
   runtime: QueueRuntime;
-  close(): Promise<void>;
+  /** Stops every role here; workers finish or hand back their jobs within `deadlineMs` (default: no limit). */
+  close(deadlineMs?: number): Promise<void>;
 }
 
 /**
@@ -38,25 +33,27 @@ export async function startRoles(boot: Boot, roles: RoleSelection): Promise<Runn
   // Workers wait for Redis when it is away; the API fails fast with a 503. Each gets a runtime
   // whose connection behaves that way.
   const hasWorkers = roles.classifier === true || (roles.executors ?? []).length > 0;
-  const workerRuntime = hasWorkers ? createQueueRuntime(config, boot.env.redisUrl, 'worker') : undefined;
-  const apiRuntime = roles.api === true ? createQueueRuntime(config, boot.env.redisUrl, 'producer') : undefined;
+  const logger = boot.logger('redis');
+  const workerRuntime = hasWorkers ? await connectQueueRuntime(config, boot.env.redisUrl, 'worker', logger) : undefined;
+  const apiRuntime =
+    roles.api === true ? await connectQueueRuntime(config, boot.env.redisUrl, 'producer', logger) : undefined;
   const runtime = apiRuntime ?? workerRuntime;
   if (runtime === undefined) throw new Error('no role selected');
-  await waitForRedis(runtime.redis, 10_000);
-  const closers: (() => Promise<void>)[] = [];
+  // The API stops first (no new work), then the workers share what is left of the deadline.
+  const closers: ((deadlineMs: number | undefined) => Promise<void>)[] = [];
   let apiUrl: string | undefined;
   const workerHealth: WorkerHealth[] = [];
 
   if (roles.classifier === true && workerRuntime !== undefined) {
     const classifier = startClassifier(boot, workerRuntime);
     workerHealth.push(classifier.health);
-    closers.push(() => classifier.close());
+    closers.push((deadlineMs) => classifier.close(deadlineMs));
   }
   const tiers = roles.executors ?? [];
   if (workerRuntime !== undefined && tiers.length > 0) {
     const executors = await startExecutors(boot, workerRuntime, tiers);
     workerHealth.push(...executors.health);
-    closers.push(() => executors.close());
+    closers.push((deadlineMs) => executors.close(deadlineMs));
   }
   if (apiRuntime !== undefined) {
     const api = await startApi(boot, apiRuntime);
@@ -77,8 +74,9 @@ export async function startRoles(boot: Boot, roles: RoleSelection): Promise<Runn
     apiUrl,
     metricsUrl,
     runtime,
-    async close() {
-      for (const close of closers) await close();
+    async close(deadlineMs) {
+      const until = deadlineMs === undefined ? undefined : Date.now() + deadlineMs;
+      for (const close of closers) await close(until === undefined ? undefined : Math.max(0, until - Date.now()));
       await apiRuntime?.close();
       await workerRuntime?.close();
     },

@@ -33,7 +33,8 @@ export interface RunningExecutor {
   ready: Promise<void>;
   /** Whether the tier's worker still takes jobs: what a health endpoint reports. */
   health: WorkerHealth;
-  close(): Promise<void>;
+  /** Stops taking jobs; in-flight hops finish or are handed back within `deadlineMs` (default: no limit). */
+  close(deadlineMs?: number): Promise<void>;
 }
 
 export interface ProcessBreakers {
@@ -52,12 +53,13 @@ export function createExecutorBreakers(
   options: Pick<ExecutorOptions, 'config' | 'runtime' | 'logger' | 'metrics'>,
 ): ProcessBreakers {
   const { config, runtime, logger } = options;
-  const subscriber = createRedis(runtime.redisUrl, 'subscriber', 'switchyard-breakers');
+  const subscriber = createRedis(runtime.redisUrl, 'subscriber', 'switchyard-breakers', runtime.report);
   const sync = createRedisBreakerSync({
     redis: runtime.redis,
     subscriber,
     channel: runtime.keys.breakerChannel,
     probeKey: (endpoint) => runtime.keys.breakerProbe(endpoint),
+    stateKey: (endpoint) => runtime.keys.breakerState(endpoint),
     onError: (error) => logger.warn({ err: error }, 'breaker-sync-error'),
   });
   const board = new BreakerBoard(config, { logger, sync });
@@ -111,8 +113,8 @@ export function startExecutor(options: ExecutorOptions): RunningExecutor {
     tier,
     ready: breakers.ready,
     health: hopWorker.health,
-    async close() {
-      await hopWorker.close();
+    async close(deadlineMs) {
+      await hopWorker.close(deadlineMs);
       if (ownsBreakers) await breakers.close();
     },
   };

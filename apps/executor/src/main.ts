@@ -8,20 +8,15 @@ import {
   type CommonFlags,
 } from '@switchyard/bootstrap';
 import { TierLadder, type SwitchyardConfig } from '@switchyard/core';
-import {
-  createQueueRuntime,
-  startWorkerMetricsPort,
-  waitForRedis,
-  type QueueRuntime,
-  type WorkerHealth,
-} from '@switchyard/queue';
+import { connectQueueRuntime, startWorkerMetricsPort, type QueueRuntime, type WorkerHealth } from '@switchyard/queue';
 import { createExecutorBreakers, startExecutor } from './executor.ts';
 
 export interface RunningExecutors {
   tiers: string[];
   /** Whether each tier's worker still takes jobs. */
   health: WorkerHealth[];
-  close(): Promise<void>;
+  /** Stops taking jobs; in-flight hops finish or are handed back within `deadlineMs` (default: no limit). */
+  close(deadlineMs?: number): Promise<void>;
 }
 
 /**
@@ -51,8 +46,8 @@ export async function startExecutors(
   return {
     tiers: [...tiers],
     health: executors.map((executor) => executor.health),
-    async close() {
-      for (const executor of executors) await executor.close();
+    async close(deadlineMs) {
+      await Promise.all(executors.map((executor) => executor.close(deadlineMs)));
       await breakers.close();
     },
   };
@@ -83,20 +78,20 @@ export async function runExecutorProcess(
   if (notice !== undefined) say(notice);
   const tiers = selectTiers(context.config, flags.tier);
   // Workers wait for Redis when it is away, so their runtime's connection does.
-  const runtime = createQueueRuntime(context.config, context.env.redisUrl, 'worker');
-  await waitForRedis(runtime.redis, 10_000);
+  const runtime = await connectQueueRuntime(context.config, context.env.redisUrl, 'worker', context.logger('redis'));
   const executors = await startExecutors(context, runtime, tiers);
   say(executorsRunningLine(tiers));
   const port = await startWorkerMetricsPort(context.config, runtime, context.metrics(), executors.health);
   if (port !== undefined) say(`Worker metrics and health on ${port.url}`);
   await serveUntilStopped(
     {
-      async close() {
+      async close(deadlineMs) {
         await port?.close();
-        await executors.close();
+        await executors.close(deadlineMs);
         await runtime.close();
       },
     },
     say,
+    context.config.shutdown.deadlineMs,
   );
 }

@@ -26,6 +26,7 @@ import { DelayedError, type Job } from 'bullmq';
 import { attemptFromCache, cacheDigestOf, fillCache, isCacheHit } from './cached-answer.ts';
 import { callTier, deploymentRef } from './call-tier.ts';
 import { capsOf, escalate, mayEscalate } from './escalation-rule.ts';
+import { assertJobMatchesRecord } from './job-trust.ts';
 import { instrumentDeployments } from './instrumented-deployments.ts';
 import { endAnswerStream, LiveAnswer } from './live-answer.ts';
 import { TierUnavailableError } from './tier-unavailable-error.ts';
@@ -77,6 +78,7 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
       // One read for everything this hop needs: status, request, decision and earlier attempts.
       const record = await store.getForWork(payload.requestId);
       if (record.status === 'completed' || record.status === 'failed') return { outcome: 'skipped' };
+      assertJobMatchesRecord(job, payload, record, tierName, ladder, config);
       const { request, decision } = record;
       await store.markRunning(payload.requestId);
 

@@ -238,6 +238,29 @@ export const queueSchema = z.strictObject({
     .int()
     .positive()
     .default(7 * 24 * 3600),
+  /**
+   * At most this many completed and this many failed jobs kept per queue, however young: about
+   * 1.6 KB each, so 10,000 is about 16 MB per queue and state. Records are kept regardless.
+   */
+  finishedJobsKept: z.number().int().positive().default(10_000),
+  /**
+   * What start-up does when Redis's `maxmemory-policy` is not `noeviction`: an evicting Redis drops
+   * queue keys and records under memory pressure, losing jobs silently. `refuse` stops the process
+   * with the reason, `warn` logs it and goes on. A Redis that refuses `CONFIG GET` (managed
+   * services) cannot be checked: that is a warning either way.
+   */
+  evictionPolicyCheck: z.enum(['refuse', 'warn']).default('refuse'),
+});
+
+export const shutdownSchema = z.strictObject({
+  /**
+   * How long a process may take to stop after SIGTERM/SIGINT: workers stop taking jobs, in-flight
+   * hops finish or are handed back to the queue, the API drains its connections; whatever is
+   * still open then is dropped (a hop dropped this way runs again after its lock expires). 25 s
+   * leaves 5 s of the 30 s Kubernetes waits before it kills a pod (`terminationGracePeriodSeconds`
+   * in the deploy files must stay above this).
+   */
+  deadlineMs: z.number().int().min(0).default(25_000),
 });
 
 /** The exact-match response cache (off by default: a cached answer is the same text every time, whatever the temperature). */
@@ -262,6 +285,7 @@ export const configSchema = z
     simulation: simulationSchema.default(simulationSchema.parse({})),
     api: apiSchema.default(apiSchema.parse({})),
     queue: queueSchema.default(queueSchema.parse({})),
+    shutdown: shutdownSchema.default(shutdownSchema.parse({})),
     metrics: metricsSchema.default(metricsSchema.parse({})),
     admin: adminSchema.default(adminSchema.parse({})),
     ledger: ledgerSchema.default(ledgerSchema.parse({})),

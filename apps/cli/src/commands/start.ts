@@ -22,6 +22,6 @@ export async function start(flags: CommonFlags): Promise<void> {
   say(executorsRunningLine(tiers));
   say('Classifier running');
   if (running.metricsUrl !== undefined) say(`Worker metrics and health on ${running.metricsUrl}`);
-  await serveUntilStopped(running, say);
+  await serveUntilStopped(running, say, context.config.shutdown.deadlineMs);
   await redis?.stop();
 }
