@@ -4,6 +4,7 @@ import {
   jobCatalog,
   newBatchId,
   newRequestId,
+  openModeKeyId,
   type ChatRequest,
   type RoutingDecision,
   type TierLadder,
@@ -34,6 +35,8 @@ export interface SubmitOptions {
   decision?: RoutingDecision;
   /** The executor writes the answer to the request's answer stream. */
   answerStream?: boolean;
+  /** The submitting API key's id (`request.principal.keyId`); `local` when absent. */
+  keyId?: string;
 }
 
 /**
@@ -66,7 +69,10 @@ export class SubmissionService {
     }
   }
 
-  /** Submits one request; with an idempotency key a repeat returns the first request's id. */
+  /**
+   * Submits one request; with an idempotency key a repeat returns the first request's id.
+   * Idempotency keys are per API key (`options.keyId`): two keys never see each other's.
+   */
   async submitOne(
     submission: Submission,
     idempotencyKey?: string,
@@ -74,7 +80,8 @@ export class SubmissionService {
   ): Promise<{ id: string; created: boolean }> {
     this.requireRedis();
     const id = options.id ?? newRequestId();
-    const record: NewRequest = { id, request: submission.request };
+    const keyId = options.keyId ?? openModeKeyId;
+    const record: NewRequest = { id, request: submission.request, keyId };
     if (options.decision !== undefined) record.decision = options.decision;
     if (options.answerStream === true) record.answerStream = true;
     if (submission.customId !== undefined) record.customId = submission.customId;
@@ -83,7 +90,7 @@ export class SubmissionService {
       idempotencyKey === undefined
         ? undefined
         : {
-            key: idempotencyKey,
+            key: `${keyId}\n${idempotencyKey}`,
             ownerId: id,
             exists: async (owner: string) => (await this.runtime.store.getStatus(owner)) !== undefined,
           };
@@ -98,12 +105,14 @@ export class SubmissionService {
   async submitBatch(
     submissions: readonly Submission[],
     idempotencyKey?: string,
+    keyId = openModeKeyId,
   ): Promise<{ id: string; created: boolean }> {
     this.requireRedis();
     const batchId = newBatchId();
     const records: NewRequest[] = submissions.map((submission) => ({
       id: newRequestId(),
       request: submission.request,
+      keyId,
       batchId,
       ...(submission.customId === undefined ? {} : { customId: submission.customId }),
     }));
@@ -112,6 +121,7 @@ export class SubmissionService {
       total: records.length,
       createdAt: new Date().toISOString(),
       accepting: true,
+      keyId,
     };
     if (idempotencyKey !== undefined) {
       meta.idempotencyKey = idempotencyKey;
@@ -121,7 +131,7 @@ export class SubmissionService {
       idempotencyKey === undefined
         ? undefined
         : {
-            key: `batch\n${idempotencyKey}`,
+            key: `batch\n${keyId}\n${idempotencyKey}`,
             ownerId: batchId,
             exists: async (owner: string) => (await this.runtime.store.getBatch(owner)) !== undefined,
           };

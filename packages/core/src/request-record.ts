@@ -70,10 +70,15 @@ export interface RequestError {
   message: string;
 }
 
+/** The key id of requests made in open mode (no `auth.keys` configured). */
+export const openModeKeyId = 'local';
+
 export interface RequestRecord {
   id: string;
   status: RequestStatus;
   request: ChatRequest;
+  /** Id of the API key that submitted it (never the secret); `local` in open mode. */
+  keyId: string;
   batchId?: string;
   customId?: string;
   idempotencyKey?: string;

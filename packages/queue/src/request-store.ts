@@ -1,6 +1,7 @@
 import {
   addUsage,
   MalformedJobError,
+  openModeKeyId,
   roundUsd,
   type Attempt,
   type ChatRequest,
@@ -23,6 +24,8 @@ import type { RedisClient } from './redis-connection.ts';
 export interface NewRequest {
   id: string;
   request: ChatRequest;
+  /** The submitting API key's id; `local` when absent. */
+  keyId?: string;
   batchId?: string;
   customId?: string;
   idempotencyKey?: string;
@@ -38,6 +41,8 @@ export interface BatchMeta {
   id: string;
   total: number;
   createdAt: string;
+  /** The submitting API key's id; `local` when absent. */
+  keyId?: string;
   idempotencyKey?: string;
   /** Hash of what the client sent with an idempotency key. */
   bodyHash?: string;
@@ -119,6 +124,7 @@ export class RequestStore {
             id: request.id,
             status: request.decision === undefined ? 'queued' : 'routed',
             request: JSON.stringify(request.request),
+            keyId: request.keyId ?? openModeKeyId,
             createdAt: now,
             updatedAt: now,
           };
@@ -207,7 +213,12 @@ export class RequestStore {
         .expire(membersKey, this.retentionSeconds)
         .exec();
     }
-    const fields: Record<string, string> = { id: meta.id, total: String(meta.total), createdAt: meta.createdAt };
+    const fields: Record<string, string> = {
+      id: meta.id,
+      total: String(meta.total),
+      createdAt: meta.createdAt,
+      keyId: meta.keyId ?? openModeKeyId,
+    };
     if (meta.idempotencyKey !== undefined) fields.idempotencyKey = meta.idempotencyKey;
     if (meta.bodyHash !== undefined) fields.bodyHash = meta.bodyHash;
     if (meta.accepting === true) fields.state = 'accepting';
@@ -239,7 +250,12 @@ export class RequestStore {
   async getBatch(batchId: string): Promise<BatchMeta | undefined> {
     const hash = await this.redis.hgetall(this.keys.batch(batchId));
     if (!hash.id) return undefined;
-    const meta: BatchMeta = { id: hash.id, total: Number(hash.total), createdAt: hash.createdAt ?? '' };
+    const meta: BatchMeta = {
+      id: hash.id,
+      total: Number(hash.total),
+      createdAt: hash.createdAt ?? '',
+      keyId: hash.keyId ?? openModeKeyId,
+    };
     if (hash.idempotencyKey !== undefined) meta.idempotencyKey = hash.idempotencyKey;
     if (hash.bodyHash !== undefined) meta.bodyHash = hash.bodyHash;
     if (hash.state === 'accepting') meta.accepting = true;
@@ -313,6 +329,7 @@ function toRecord(hash: Record<string, string>): RequestRecord {
     id: hash.id ?? '',
     status: (hash.status ?? 'queued') as RequestStatus,
     request: JSON.parse(hash.request ?? '{"messages":[]}') as ChatRequest,
+    keyId: hash.keyId ?? openModeKeyId,
     createdAt: hash.createdAt ?? '',
     updatedAt: hash.updatedAt ?? '',
     attempts,
