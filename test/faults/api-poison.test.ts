@@ -85,7 +85,8 @@ const poisons: { name: string; url: string; body: string; status: number; code: 
     url: '/v1/requests',
     body: '{"messages":[{"role":"user","content":"x"}],"__proto__":{"admin":true}}',
     status: 400,
-    code: 'invalid_json',
+    // Valid JSON, refused for the key, and told so.
+    code: 'invalid_body',
   },
   {
     name: 'a __proto__ key in a batch item',
