@@ -30,7 +30,10 @@ export function createClassifyProcessor(deps: ClassifyProcessorDeps) {
       let decision = record.decision;
       if (decision === undefined) {
         decision = await chain.classify(record.request);
-        deps.metrics?.classified(decision.strategy, decision.durationUs / 1e6);
+        // Each strategy that ran, by its own time, and the whole decision as `chain`.
+        for (const verdict of decision.chain)
+          deps.metrics?.classified(verdict.strategy, (verdict.durationUs ?? 0) / 1e6);
+        deps.metrics?.classified('chain', decision.durationUs / 1e6);
         await store.setDecision(requestId, decision);
         logger.debug({ requestId, decision }, 'request-routed');
       }

@@ -15,6 +15,8 @@ export interface StrategyVerdict {
   scores: Record<string, number>;
   /** Set when the strategy could not decide (e.g. no keyword matched, ambiguous top-2). */
   unsure?: string;
+  /** How long this strategy took on the prompt, in microseconds (set by the chain). */
+  durationUs?: number;
 }
 
 /** Where a request was sent and why. */
