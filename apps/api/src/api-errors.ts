@@ -59,6 +59,12 @@ export const apiErrorCodes = {
     type: 'invalid_request_error',
     description: '`model` is not `auto`, a tier or a configured deployment model (see `GET /v1/models`).',
   },
+  budget_exceeded: {
+    status: 402,
+    type: 'insufficient_quota',
+    description:
+      'The API key is over its daily or monthly budget (`onExceeded: reject`); the message says which budget, how much was spent and when it resets.',
+  },
   not_found: { status: 404, type: 'not_found_error', description: 'No request or batch with that id (or it expired).' },
   payload_too_large: {
     status: 413,

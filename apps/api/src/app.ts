@@ -1,9 +1,10 @@
 import { createClassifierChain, type ClassifierChain } from '@switchyard/classifiers';
 import { TierLadder, type SwitchyardConfig } from '@switchyard/core';
 import type { Logger } from '@switchyard/observability';
-import type { QueueRuntime } from '@switchyard/queue';
+import { BudgetStore, type QueueRuntime } from '@switchyard/queue';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { ApiError, sendError } from './api-errors.ts';
+import { BudgetGate } from './budget-gate.ts';
 import type { ApiContext } from './api-context.ts';
 import { registerChatRoutes } from './chat/chat-routes.ts';
 import { registerBatchRoutes } from './routes/batch-routes.ts';
@@ -28,13 +29,15 @@ const subscribeTimeoutMs = 2_000;
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, runtime, logger } = options;
   const ladder = new TierLadder(config);
+  const budgets = new BudgetGate(config, ladder, new BudgetStore(runtime.redis, runtime.keys), logger);
   const context: ApiContext = {
     config,
     ladder,
     runtime,
     logger,
     classifier: options.classifier ?? createClassifierChain(config),
-    submissions: new SubmissionService(runtime, ladder),
+    submissions: new SubmissionService(runtime, ladder, budgets),
+    budgets,
     requestLimits: { maxRequestBytes: config.api.bodyLimitBytes, maxMessages: config.api.maxMessages },
     openStreams: new Set(),
     async completionEvents() {

@@ -1,4 +1,5 @@
 import {
+  applyBudgetCap,
   classifyJobId,
   firstTierJob,
   jobCatalog,
@@ -11,6 +12,10 @@ import {
 } from '@switchyard/core';
 import type { BatchMeta, NewRequest, QueueRuntime } from '@switchyard/queue';
 import { ApiError } from './api-errors.ts';
+import type { Admission, BudgetGate } from './budget-gate.ts';
+
+/** The key id of requests in open mode (no API keys configured). */
+export const openModeKeyId = 'local';
 
 /** Jobs per `addBulk` call: one round trip each, without building one huge command. */
 const enqueueChunk = 1_000;
@@ -33,6 +38,8 @@ export interface SubmitOptions {
   decision?: RoutingDecision;
   /** The executor writes the answer to the request's answer stream. */
   answerStream?: boolean;
+  /** The API key it comes in with (its budget applies); default: the open-mode key `local`. */
+  keyId?: string;
 }
 
 /**
@@ -43,9 +50,60 @@ export class SubmissionService {
   private readonly runtime: QueueRuntime;
   private readonly ladder: TierLadder;
 
-  constructor(runtime: QueueRuntime, ladder: TierLadder) {
+  private readonly budgets: BudgetGate | undefined;
+
+  constructor(runtime: QueueRuntime, ladder: TierLadder, budgets?: BudgetGate) {
     this.runtime = runtime;
     this.ladder = ladder;
+    this.budgets = budgets;
+  }
+
+  /**
+   * Admits requests against their key's budget (402 or a lower top tier), marks their records
+   * with the key, the reservation and the cap; on failure gives back what was reserved.
+   */
+  private async admit(keyId: string, records: NewRequest[]): Promise<Admission[]> {
+    const admissions: Admission[] = [];
+    try {
+      for (const record of records) {
+        record.keyId = keyId;
+        const admission = await this.budgets?.admit(keyId, record.request);
+        if (admission === undefined) continue;
+        admissions.push(admission);
+        record.budgetHold = admission.hold;
+        if (admission.budgetMaxTier === undefined) continue;
+        record.budgetMaxTier = admission.budgetMaxTier;
+        if (record.decision !== undefined)
+          record.decision = applyBudgetCap(record.decision, admission.budgetMaxTier, this.ladder);
+      }
+    } catch (error) {
+      await this.release(admissions);
+      throw error;
+    }
+    return admissions;
+  }
+
+  private async release(admissions: readonly Admission[]): Promise<void> {
+    await Promise.allSettled(admissions.map((admission) => this.budgets?.release(admission)));
+  }
+
+  /** Writes and enqueues admitted records; a repeat (idempotency) or a failure gives the reservations back. */
+  private async admitAndWrite(
+    keyId: string,
+    records: NewRequest[],
+    batch: BatchMeta | undefined,
+    claim: IdempotencyClaim | undefined,
+  ): Promise<string | undefined> {
+    const admissions = await this.admit(keyId, records);
+    let earlier: string | undefined;
+    try {
+      earlier = await this.writeAndEnqueue(records, batch, claim);
+    } catch (error) {
+      await this.release(admissions);
+      throw error;
+    }
+    if (earlier !== undefined) await this.release(admissions);
+    return earlier;
   }
 
   /** 400 for a tier name that is not configured. */
@@ -83,13 +141,14 @@ export class SubmissionService {
             ownerId: id,
             exists: async (owner: string) => (await this.runtime.store.getStatus(owner)) !== undefined,
           };
-    const earlier = await this.writeAndEnqueue([record], undefined, claim);
+    const earlier = await this.admitAndWrite(options.keyId ?? openModeKeyId, [record], undefined, claim);
     return earlier === undefined ? { id, created: true } : { id: earlier, created: false };
   }
 
   async submitBatch(
     submissions: readonly Submission[],
     idempotencyKey?: string,
+    keyId = openModeKeyId,
   ): Promise<{ id: string; created: boolean }> {
     this.requireRedis();
     const batchId = newBatchId();
@@ -109,7 +168,7 @@ export class SubmissionService {
             ownerId: batchId,
             exists: async (owner: string) => (await this.runtime.store.getBatch(owner)) !== undefined,
           };
-    const earlier = await this.writeAndEnqueue(records, meta, claim);
+    const earlier = await this.admitAndWrite(keyId, records, meta, claim);
     return earlier === undefined ? { id: batchId, created: true } : { id: earlier, created: false };
   }
 

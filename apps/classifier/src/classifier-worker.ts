@@ -1,4 +1,4 @@
-import { classifyQueueName, type SwitchyardConfig } from '@switchyard/core';
+import { classifyQueueName, TierLadder, type SwitchyardConfig } from '@switchyard/core';
 import type { ClassifierChain } from '@switchyard/classifiers';
 import type { Logger } from '@switchyard/observability';
 import { startHopWorker, type QueueRuntime } from '@switchyard/queue';
@@ -17,7 +17,13 @@ export interface RunningClassifier {
 
 export function startClassifierWorker(options: ClassifierWorkerOptions): RunningClassifier {
   const { config, runtime, chain, logger } = options;
-  const processor = createClassifyProcessor({ chain, store: runtime.store, queues: runtime.queues, logger });
+  const processor = createClassifyProcessor({
+    chain,
+    ladder: new TierLadder(config),
+    store: runtime.store,
+    queues: runtime.queues,
+    logger,
+  });
   const hopWorker = startHopWorker(classifyQueueName, processor, {
     runtime,
     concurrency: config.queue.classifierConcurrency,

@@ -1,4 +1,4 @@
-import { firstTierJob, jobCatalog } from '@switchyard/core';
+import { applyBudgetCap, firstTierJob, jobCatalog, type TierLadder } from '@switchyard/core';
 import type { Logger } from '@switchyard/observability';
 import { parseJobData, runHop, type QueueSet, type RequestStore } from '@switchyard/queue';
 import type { Job } from 'bullmq';
@@ -6,6 +6,7 @@ import type { ClassifierChain } from '@switchyard/classifiers';
 
 export interface ClassifyProcessorDeps {
   chain: ClassifierChain;
+  ladder: TierLadder;
   store: RequestStore;
   queues: QueueSet;
   logger: Logger;
@@ -13,7 +14,7 @@ export interface ClassifyProcessorDeps {
 
 /** Decides a request's tier and route, records why, and enqueues its first tier hop. */
 export function createClassifyProcessor(deps: ClassifyProcessorDeps) {
-  const { chain, store, queues, logger } = deps;
+  const { chain, ladder, store, queues, logger } = deps;
   return async (job: Job): Promise<{ tier: string } | { skipped: true }> =>
     runHop(job, store, async () => {
       const { requestId } = parseJobData(jobCatalog.classify.schema, job);
@@ -22,7 +23,7 @@ export function createClassifyProcessor(deps: ClassifyProcessorDeps) {
       // A redelivered job keeps the decision already taken: routing must not flip between runs.
       let decision = record.decision;
       if (decision === undefined) {
-        decision = await chain.classify(record.request);
+        decision = applyBudgetCap(await chain.classify(record.request), record.budgetMaxTier, ladder);
         await store.setDecision(requestId, decision);
         logger.debug({ requestId, decision }, 'request-routed');
       }

@@ -1,6 +1,7 @@
 export { ConfigError, MalformedJobError, ProviderError, SwitchyardError, isRetryableStatus } from './errors.ts';
 export {
   configSchema,
+  type BudgetConfig,
   type DeploymentConfig,
   type ProviderConfig,
   type RouteConfig,
@@ -10,6 +11,7 @@ export {
 } from './config-schema.ts';
 export { defaultConfigPath, formatIssues, formatPath, loadConfig, parseConfig } from './config-loader.ts';
 export { TierLadder } from './tier-ladder.ts';
+export { applyBudgetCap } from './budget-cap.ts';
 export { addUsage, costUsd, roundUsd, type TokenUsage } from './pricing.ts';
 export { chatMessageSchema, chatRequestSchema, promptOf, type ChatMessage, type ChatRequest } from './chat-request.ts';
 export { classifyJobId, clientKeyPattern, newBatchId, newRequestId, tierJobId } from './ids.ts';

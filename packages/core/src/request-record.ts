@@ -85,6 +85,10 @@ export interface RequestRecord {
   attempts: Attempt[];
   final?: FinalAnswer;
   error?: RequestError;
+  /** The API key the request came in with (`local` in open mode). */
+  keyId?: string;
+  /** Set when the key was over its budget in `cap` mode: the highest tier the request may use. */
+  budgetMaxTier?: string;
   /** True when the answer came from the response cache (no call was made). */
   cacheHit?: boolean;
   usage: TokenUsage;

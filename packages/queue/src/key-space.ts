@@ -53,6 +53,11 @@ export class KeySpace {
     return `${this.prefix}:batch:{${batchId}}:members`;
   }
 
+  /** A budget counter of one API key (`tag` = digest of the key id; `period` = `day:...` or `month:...`). */
+  budget(tag: string, period: string): string {
+    return `${this.prefix}:budget:{${tag}}:${period}`;
+  }
+
   /** A response cache entry, by the hex digest of its request (`cacheKeyOf`). */
   responseCache(digest: string): string {
     return `${this.prefix}:cache:{${digest}}`;

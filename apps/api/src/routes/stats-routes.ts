@@ -9,6 +9,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ApiContext } from '../api-context.ts';
+import { budgetStatus } from '../budget-gate.ts';
 import { ApiError, validationError } from '../api-errors.ts';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day (YYYY-MM-DD)');
@@ -50,6 +51,7 @@ export function registerStatsRoutes(app: FastifyInstance, context: ApiContext): 
       to,
       group_by: groupBy,
       total: withRates(total, total.requests),
+      budgets: await budgetStatus(context.budgets, context.budgets.keyIds),
       groups: Object.fromEntries(
         Object.entries(groups).map(([name, totals]) => [name, withRates(totals, total.requests)]),
       ),
