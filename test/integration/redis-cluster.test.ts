@@ -97,7 +97,7 @@ describe('Switchyard state on a Redis Cluster', () => {
       ids.map((id, index) =>
         index % 2 === 0
           ? runtime.store.complete(id, final)
-          : runtime.store.fail(id, { code: 'test', message: 'half fail' }),
+          : runtime.store.fail(id, { code: 'internal_error', message: 'half fail' }),
       ),
     );
     expect(outcomes.every(Boolean)).toBe(true);

@@ -57,7 +57,9 @@ describe('request store', () => {
     const completion = new Promise<void>((resolve) => events.onRequest(id, () => resolve()));
     expect(await runtime.store.complete(id, final(1))).toBe(true);
     expect(await runtime.store.complete(id, final(1))).toBe(false);
-    expect(await runtime.store.fail(id, { code: 'late', message: 'a late failure must not reopen it' })).toBe(false);
+    expect(await runtime.store.fail(id, { code: 'internal_error', message: 'a late failure must not reopen it' })).toBe(
+      false,
+    );
     await completion;
 
     const record = await runtime.store.get(id);
@@ -123,7 +125,7 @@ describe('request store', () => {
       ids.map((id) => ({ id, request: { messages: [{ role: 'user', content: id }] }, batchId })),
     );
     await runtime.store.createBatch({ id: batchId, total: ids.length, createdAt: new Date().toISOString() }, ids);
-    await runtime.store.fail(ids[5] ?? '', { code: 'x', message: 'y' });
+    await runtime.store.fail(ids[5] ?? '', { code: 'internal_error', message: 'y' });
     const counts = await runtime.store.batchCounts(batchId);
     expect(counts).toMatchObject({ total: 1_200, queued: 1_199, failed: 1 });
     const streamed: string[] = [];

@@ -48,12 +48,12 @@ export function createExecutorBreakers(
     subscriber,
     channel: runtime.keys.breakerChannel,
     probeKey: (endpoint) => runtime.keys.breakerProbe(endpoint),
-    onError: (error) => logger.warn({ error: error.message }, 'breaker-sync-error'),
+    onError: (error) => logger.warn({ err: error }, 'breaker-sync-error'),
   });
   const board = new BreakerBoard(config, { logger, sync });
   const ready = board.start().then(
     () => logger.info({ channel: runtime.keys.breakerChannel }, 'breaker-sync-ready'),
-    (error: unknown) => logger.error({ error: String(error) }, 'breaker-sync-error'),
+    (error: unknown) => logger.error({ err: error }, 'breaker-sync-error'),
   );
   return { board, ready, close: () => board.close() };
 }

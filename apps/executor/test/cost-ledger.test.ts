@@ -90,7 +90,7 @@ describe('the cost ledger', () => {
     expect(await stack.runtime.store.complete(id, record?.final as NonNullable<typeof record>['final'] & object)).toBe(
       false,
     );
-    expect(await stack.runtime.store.fail(id, { code: 'x', message: 'late' })).toBe(false);
+    expect(await stack.runtime.store.fail(id, { code: 'internal_error', message: 'late' })).toBe(false);
     const after = groupLedger(
       await readLedger(stack.runtime.redis, stack.runtime.keys, [new Date().toISOString().slice(0, 10)]),
       'tier',

@@ -29,21 +29,29 @@ export function parseConfig(document: unknown, source = 'configuration'): Switch
   return result.data;
 }
 
-/** Reads a YAML or JSON file (JSON is YAML) and validates it. */
-export function loadConfig(path: string = defaultConfigPath): SwitchyardConfig {
+/**
+ * The document in a file Switchyard is configured with (`what` names it in errors: `config file`,
+ * `tier model`), parsed as YAML (which JSON is too) or strictly as JSON; a missing or unparsable
+ * file is a `ConfigError` naming the file.
+ */
+export function readDocumentFile(path: string, what: string, format: 'yaml' | 'json' = 'yaml'): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(`cannot read config file ${path}: ${(error as Error).message}`, [], { cause: error });
+    throw new ConfigError(`cannot read ${what} ${path}: ${(error as Error).message}`, [], { cause: error });
   }
-  let document: unknown;
   try {
-    document = parseYaml(text);
+    return format === 'json' ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    throw new ConfigError(`config file ${path} is not valid YAML or JSON: ${(error as Error).message}`, [], {
+    const expected = format === 'json' ? 'JSON' : 'YAML or JSON';
+    throw new ConfigError(`${what} ${path} is not valid ${expected}: ${(error as Error).message}`, [], {
       cause: error,
     });
   }
-  return parseConfig(document, `config file ${path}`);
+}
+
+/** Reads a YAML or JSON file (JSON is YAML) and validates it. */
+export function loadConfig(path: string = defaultConfigPath): SwitchyardConfig {
+  return parseConfig(readDocumentFile(path, 'config file'), `config file ${path}`);
 }

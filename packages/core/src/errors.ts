@@ -1,17 +1,19 @@
+import type { ErrorCode } from './error-codes.ts';
+
 /**
  * Every error Switchyard raises on purpose carries a stable `code`, a retry verdict and,
  * where there is one, the error that caused it. Queue behaviour is derived from these
  * fields in one place (see `@switchyard/queue` job-failure mapping), never from messages.
  */
 export class SwitchyardError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   /** Whether doing the same thing again later can succeed. */
   readonly retryable: boolean;
   /** How long to wait before a retry, when the other side said so (e.g. `Retry-After`). */
   readonly retryAfterMs: number | undefined;
 
   constructor(
-    code: string,
+    code: ErrorCode,
     message: string,
     options: { retryable?: boolean; retryAfterMs?: number; cause?: unknown } = {},
   ) {
@@ -51,7 +53,7 @@ export class ProviderError extends SwitchyardError {
   constructor(
     provider: string,
     message: string,
-    options: { status?: number; retryable?: boolean; retryAfterMs?: number; cause?: unknown; code?: string } = {},
+    options: { status?: number; retryable?: boolean; retryAfterMs?: number; cause?: unknown; code?: ErrorCode } = {},
   ) {
     const retryable = options.retryable ?? isRetryableStatus(options.status);
     super(options.code ?? (retryable ? 'provider_unavailable' : 'provider_rejected'), message, {

@@ -22,6 +22,8 @@ function randomId(prefix: string): string {
 }
 
 export const newRequestId = (): string => randomId('req');
+/** What `newRequestId` makes: payloads and records are checked against it. */
+export const requestIdPattern = /^req_[a-z2-7]+$/;
 export const newBatchId = (): string => randomId('batch');
 
 /** Ids clients may hand us (idempotency keys, custom ids) must stay printable and bounded. */

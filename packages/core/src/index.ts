@@ -1,4 +1,5 @@
 export { ConfigError, MalformedJobError, ProviderError, SwitchyardError, isRetryableStatus } from './errors.ts';
+export { errorCodes, type ErrorCode } from './error-codes.ts';
 export {
   configSchema,
   type BudgetConfig,
@@ -9,12 +10,20 @@ export {
   type SwitchyardConfig,
   type TierConfig,
 } from './config-schema.ts';
-export { defaultConfigPath, formatIssues, formatPath, loadConfig, parseConfig } from './config-loader.ts';
+export {
+  defaultConfigPath,
+  formatIssues,
+  formatPath,
+  loadConfig,
+  parseConfig,
+  readDocumentFile,
+} from './config-loader.ts';
+export { parseJsonOrUndefined } from './parse-json-or-undefined.ts';
 export { TierLadder } from './tier-ladder.ts';
 export { applyBudgetCap } from './budget-cap.ts';
 export { addUsage, costUsd, roundUsd, type TokenUsage } from './pricing.ts';
 export { chatMessageSchema, chatRequestSchema, promptOf, type ChatMessage, type ChatRequest } from './chat-request.ts';
-export { classifyJobId, clientKeyPattern, newBatchId, newRequestId, tierJobId } from './ids.ts';
+export { classifyJobId, clientKeyPattern, newBatchId, newRequestId, requestIdPattern, tierJobId } from './ids.ts';
 export {
   terminalStatuses,
   type Attempt,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { SwitchyardConfig } from './config-schema.ts';
+import { requestIdPattern } from './ids.ts';
 
 /**
  * The one place that says which queues exist, what their jobs carry and how they are retried.
@@ -8,7 +9,7 @@ import type { SwitchyardConfig } from './config-schema.ts';
 export const classifyQueueName = 'classify';
 export const tierQueueName = (tier: string): string => `tier.${tier}`;
 
-const requestId = z.string().regex(/^req_[a-z2-7]+$/, 'must be a request id (req_...)');
+const requestId = z.string().regex(requestIdPattern, 'must be a request id (req_...)');
 
 export const classifyJobSchema = z.strictObject({ requestId });
 

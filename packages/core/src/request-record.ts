@@ -1,5 +1,6 @@
 import type { ChatRequest } from './chat-request.ts';
 import type { TokenUsage } from './pricing.ts';
+import type { ErrorCode } from './error-codes.ts';
 
 export type RequestStatus = 'queued' | 'routed' | 'running' | 'completed' | 'failed';
 export const terminalStatuses: readonly RequestStatus[] = ['completed', 'failed'];
@@ -65,7 +66,7 @@ export interface FinalAnswer {
 }
 
 export interface RequestError {
-  code: string;
+  code: ErrorCode;
   message: string;
 }
 

@@ -20,14 +20,25 @@ const redactPaths = [
   'headers["x-api-key"]',
   'req.headers.authorization',
   'req.headers["x-api-key"]',
+  // SDK errors carry the HTTP exchange; the serializer copies an error's own fields, causes' too.
+  'err.headers',
+  'err.request',
+  'err.cause.headers',
+  'err.cause.request',
 ];
 
-/** The one way Switchyard creates loggers: JSON lines, credentials redacted. */
+/**
+ * The one way Switchyard creates loggers: JSON lines, credentials redacted. Log an error as
+ * `{ err }`: it is written with its type, message, stack and own fields, and its `cause` chain
+ * the same way (pino's default `err` serializer folds causes into one message and drops their
+ * stacks).
+ */
 export function createLogger(settings: LoggerSettings): Logger {
   const options: LoggerOptions = {
     name: settings.name,
     level: settings.level ?? 'info',
     redact: { paths: redactPaths, censor: '[redacted]' },
+    serializers: { err: pino.stdSerializers.errWithCause },
     base: { pid: process.pid },
   };
   return pino(options, settings.destination ?? process.stderr);

@@ -1,4 +1,4 @@
-import { ProviderError } from '@switchyard/core';
+import { ProviderError, type ErrorCode } from '@switchyard/core';
 
 /** What both official SDKs tell about a failed HTTP call (`APIError` and its subclasses). */
 export interface HttpFailure {
@@ -100,7 +100,7 @@ export function badResponseError(provider: string, detail: string): ProviderErro
   });
 }
 
-function codeForStatus(status: number): string {
+function codeForStatus(status: number): ErrorCode {
   if (status === 401 || status === 403) return 'provider_auth_failed';
   if (status === 408) return 'provider_timeout';
   if (status === 429) return 'provider_rate_limited';

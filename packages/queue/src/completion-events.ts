@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { parseJsonOrUndefined } from '@switchyard/core';
 import { z } from 'zod';
 import type { RedisClient } from './redis-connection.ts';
 
@@ -35,7 +36,7 @@ export class CompletionEvents {
     this.emitter.setMaxListeners(0);
     subscriber.on('message', (channel: string, message: string) => {
       if (channel !== this.channel) return;
-      const parsed = completionEventSchema.safeParse(safeJson(message));
+      const parsed = completionEventSchema.safeParse(parseJsonOrUndefined(message));
       if (!parsed.success) return;
       this.emitter.emit('completion', parsed.data);
       this.emitter.emit(`request:${parsed.data.requestId}`, parsed.data);
@@ -69,13 +70,5 @@ export class CompletionEvents {
   private listen(name: string, listener: (event: CompletionEvent) => void): () => void {
     this.emitter.on(name, listener);
     return () => this.emitter.off(name, listener);
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }

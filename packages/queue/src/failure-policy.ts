@@ -1,4 +1,10 @@
-import { MalformedJobError, SwitchyardError, formatIssues, type RequestError } from '@switchyard/core';
+import {
+  MalformedJobError,
+  SwitchyardError,
+  formatIssues,
+  requestIdPattern,
+  type RequestError,
+} from '@switchyard/core';
 import { DelayedError, UnrecoverableError, type Job, type Worker } from 'bullmq';
 import type { z } from 'zod';
 import type { RequestStore } from './request-store.ts';
@@ -84,5 +90,5 @@ export function failRequestsOfFailedJobs<Data, Result>(
 function requestIdOf(data: unknown): string | undefined {
   if (typeof data !== 'object' || data === null) return undefined;
   const value = (data as { requestId?: unknown }).requestId;
-  return typeof value === 'string' && /^req_[a-z2-7]+$/.test(value) ? value : undefined;
+  return typeof value === 'string' && requestIdPattern.test(value) ? value : undefined;
 }

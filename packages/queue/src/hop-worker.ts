@@ -43,11 +43,11 @@ export function startHopWorker<Data, Result>(
     concurrency: settings.concurrency,
     lockDurationMs: settings.lockDurationMs,
   });
-  worker.on('failed', (job, error) => logger.warn({ jobId: job?.id, error: error.message }, 'job-failed'));
+  worker.on('failed', (job, error) => logger.warn({ jobId: job?.id, err: error }, 'job-failed'));
   failRequestsOfFailedJobs(worker, runtime.store, (error, jobId) =>
-    logger.error({ jobId, error: error.message }, 'request-fail-error'),
+    logger.error({ jobId, err: error }, 'request-fail-error'),
   );
-  worker.on('error', (error) => logger.error({ error: error.message }, 'worker-error'));
+  worker.on('error', (error) => logger.error({ err: error }, 'worker-error'));
   return {
     worker,
     async close() {

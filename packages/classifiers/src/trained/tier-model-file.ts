@@ -1,5 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { ConfigError, formatIssues } from '@switchyard/core';
+import { writeFileSync } from 'node:fs';
+import { ConfigError, formatIssues, readDocumentFile } from '@switchyard/core';
 import { z } from 'zod';
 import type { FeatureOptions } from '../embedding/text-features.ts';
 import type { SoftmaxModel } from './softmax-model.ts';
@@ -139,19 +139,7 @@ export function parseTierModel(document: unknown, source: string): TierModel {
 }
 
 export function readTierModel(path: string): TierModel {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`cannot read tier model ${path}: ${(error as Error).message}`, [], { cause: error });
-  }
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(`tier model ${path} is not valid JSON: ${(error as Error).message}`, [], { cause: error });
-  }
-  return parseTierModel(document, `tier model ${path}`);
+  return parseTierModel(readDocumentFile(path, 'tier model', 'json'), `tier model ${path}`);
 }
 
 /** One line per weight row keeps diffs of retrained models readable and the file easy to inspect. */

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { parseJsonOrUndefined } from '@switchyard/core';
 import type { Cluster, Redis } from 'ioredis';
 import { breakerMessageSchema, type BreakerMessage, type BreakerSync } from './breaker-sync.ts';
 
@@ -52,7 +53,7 @@ export function createRedisBreakerSync(options: RedisBreakerSyncOptions): Breake
     async subscribe(listener) {
       subscriber.on('message', (from: string, text: string) => {
         if (from !== channel) return;
-        const parsed = breakerMessageSchema.safeParse(safeJson(text));
+        const parsed = breakerMessageSchema.safeParse(parseJsonOrUndefined(text));
         if (parsed.success && parsed.data.origin !== origin) listener(parsed.data);
       });
       await subscriber.subscribe(channel);
@@ -81,12 +82,4 @@ export function createRedisBreakerSync(options: RedisBreakerSyncOptions): Breake
       subscriber.disconnect();
     },
   };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
