@@ -89,7 +89,7 @@ describe('budgets per key', () => {
       qualityReasons: [],
       skipped: [],
     });
-    await runtime.store.fail(id, { code: 'x', message: 'ended' });
+    await runtime.store.fail(id, { code: 'job_failed', message: 'ended' });
     const settled = (await app.inject({ method: 'GET', url: '/v1/stats' })).json().budgets.local.daily;
     expect(settled).toMatchObject({ reservedUsd: 0, spentUsd: 0.00006 });
   });
