@@ -143,6 +143,19 @@ describe('chat completions through the official OpenAI client, across processes'
     });
   });
 
+  it('streams an answer that could still escalate only once the gate passed it, whole', async () => {
+    const stream = await client(apiUrls[1] ?? '').chat.completions.create({
+      model: 'simple',
+      messages: [{ role: 'user', content: simplePrompt }],
+      stream: true,
+    });
+    const { id, pieces, finishReasons, usage } = await collect(stream);
+    const stored = await record(apiUrls[0] ?? '', id, 10);
+    expect(pieces).toEqual([stored.answer]);
+    expect(finishReasons).toEqual(['stop']);
+    expect(usage).toBeUndefined();
+  });
+
   it('relays every chunk in order to clients of either API instance, also to one attaching late', async () => {
     const idempotencyKey = `chat-stream-${Date.now()}`;
     const ask = (url: string) =>
@@ -200,6 +213,9 @@ describe('chat completions through the official OpenAI client, across processes'
         messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://example.com/a.png' } }] }],
       }),
     ).rejects.toMatchObject({ status: 400, code: 'unsupported_content', param: 'messages[0].content[0].type' });
+    await expect(
+      openai.chat.completions.create({ model: 'auto', messages: [{ role: 'system', content: 'Be brief.' }] }),
+    ).rejects.toMatchObject({ status: 400, code: 'invalid_body', param: 'messages' });
   });
 
   it('answers 504 with the request id past the wait, and the request runs on to be collected', async () => {

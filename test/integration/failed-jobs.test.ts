@@ -1,4 +1,4 @@
-import { loadConfig, newRequestId } from '@switchyard/core';
+import { loadConfig, newRequestId, tierJobId } from '@switchyard/core';
 import {
   createQueueRuntime,
   createRedis,
@@ -42,7 +42,14 @@ describe('jobs that fail outside the hop runner', () => {
         statusesSeen.push(await runtime.store.getStatus(requestId));
         throw new Error(`boom ${calls}`);
       },
-      { connection: workerConnection, keys: runtime.keys, concurrency: 1, lockDurationMs: 5_000 },
+      {
+        connection: workerConnection,
+        keys: runtime.keys,
+        concurrency: 1,
+        lockDurationMs: 5_000,
+        queue: { attempts: 2, backoffMs: 50 },
+        report: runtime.report,
+      },
     );
     const errors: Error[] = [];
     const completion = runtime.events();
@@ -50,7 +57,12 @@ describe('jobs that fail outside the hop runner', () => {
     const failedEvent = new Promise<void>((resolve) => completion.onRequest(requestId, () => resolve()));
     failRequestsOfFailedJobs(worker, runtime.store, (error) => errors.push(error));
     try {
-      const job = await queue.add('x', { requestId }, { attempts: 2, backoff: { type: 'fixed', delay: 50 } });
+      // Under the request's own job id: only its own jobs may fail a request.
+      const job = await queue.add(
+        'x',
+        { requestId },
+        { jobId: tierJobId(requestId, 0), attempts: 2, backoff: { type: 'fixed', delay: 50 } },
+      );
       await expect(job.waitUntilFinished(events)).rejects.toThrow('boom 2');
       await failedEvent;
       expect(calls).toBe(2);

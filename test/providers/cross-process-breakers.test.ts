@@ -9,6 +9,7 @@ import {
 import { createQueueRuntime, type QueueRuntime } from '@switchyard/queue';
 import {
   redisUrlForTests,
+  routedDecision,
   startFakeAnthropic,
   startFakeOpenAI,
   uniquePrefix,
@@ -95,6 +96,7 @@ describe('breakers across executor processes', () => {
     await runtime.store.create(
       ids.map((id) => ({ id, request: { messages: [{ role: 'user' as const, content: `question ${id}` }] } })),
     );
+    await Promise.all(ids.map((id) => runtime.store.setDecision(id, routedDecision(tier, 'general'))));
     await runtime.queues.tier(tier).addBulk(
       ids.map((id) => ({
         name: jobCatalog.tier.jobName,

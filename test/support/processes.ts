@@ -15,6 +15,8 @@ export interface RoleProcess {
   child: ChildProcess;
   /** Everything the process wrote, for failure messages. */
   output(): string;
+  /** Everything the process wrote to standard error (its log). */
+  stderr(): string;
   /** Resolves with the first match of `pattern` in the process's standard output. */
   waitForLine(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   /** SIGTERM, then waits for the exit. */
@@ -46,6 +48,7 @@ export function startNode(name: string, argv: string[], env: Record<string, stri
     name,
     child,
     output,
+    stderr: () => stderr,
     waitForLine(pattern, timeoutMs = startTimeoutMs) {
       return new Promise((resolve, reject) => {
         const check = () => {

@@ -1,6 +1,6 @@
 import type { ClassifierChain } from '@switchyard/classifiers';
 import type { SwitchyardConfig, TierLadder } from '@switchyard/core';
-import type { Logger } from '@switchyard/observability';
+import type { Logger, SwitchyardMetrics } from '@switchyard/observability';
 import type { CompletionEvents, QueueRuntime } from '@switchyard/queue';
 import type { RequestLimits } from './request-validation.ts';
 import type { BudgetGate } from './budget-gate.ts';
@@ -16,6 +16,8 @@ export interface ApiContext {
   /** Per-request limits, the same on every endpoint that takes requests and for every batch item. */
   requestLimits: RequestLimits;
   logger: Logger;
+  /** The process's metrics, served at `/metrics`; queue depths are read from Redis at each scrape. */
+  metrics: SwitchyardMetrics;
   /** Built once per app: `POST /v1/route` explains its decisions. */
   classifier: ClassifierChain;
   /**

@@ -42,6 +42,12 @@ export const apiErrorCodes = {
     type: 'invalid_request_error',
     description: 'The `Idempotency-Key` header is empty, too long or not printable ASCII.',
   },
+  unauthorized: {
+    status: 401,
+    type: 'authentication_error',
+    description: 'No API key, or an unknown one (admin pages: log in at `/admin/login`).',
+  },
+  forbidden: { status: 403, type: 'permission_error', description: 'The key is valid but this needs an admin key.' },
   unsupported_content: {
     status: 400,
     type: 'invalid_request_error',
@@ -65,7 +71,18 @@ export const apiErrorCodes = {
     description:
       'The API key is over its daily or monthly budget (`onExceeded: reject`); the message says which budget, how much was spent and when it resets.',
   },
+  idempotency_key_reused: {
+    status: 409,
+    type: 'invalid_request_error',
+    description: 'The `Idempotency-Key` was used before with a different body; a new request needs a new key.',
+  },
   not_found: { status: 404, type: 'not_found_error', description: 'No request or batch with that id (or it expired).' },
+  request_timeout: {
+    status: 408,
+    type: 'invalid_request_error',
+    description:
+      'The request (headers and body) was not received within `api.requestTimeoutMs` (headers: `api.headersTimeoutMs`); the connection is closed.',
+  },
   payload_too_large: {
     status: 413,
     type: 'invalid_request_error',

@@ -1,14 +1,16 @@
 import { createClassifierChain, type ClassifierChain } from '@switchyard/classifiers';
 import { TierLadder, type SwitchyardConfig } from '@switchyard/core';
-import type { Logger } from '@switchyard/observability';
-import { BudgetStore, type QueueRuntime } from '@switchyard/queue';
+import { createMetricsRegistry, SwitchyardMetrics, type Logger } from '@switchyard/observability';
+import { BudgetStore, snapshotQueues, type QueueRuntime } from '@switchyard/queue';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { ApiError, sendError } from './api-errors.ts';
 import { BudgetGate } from './budget-gate.ts';
 import type { ApiContext } from './api-context.ts';
+import { type AdminPagesOptions, registerAdminPages } from './admin/admin-pages.ts';
 import { registerChatRoutes } from './chat/chat-routes.ts';
 import { registerBatchRoutes } from './routes/batch-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
+import { registerMetricsRoutes } from './routes/metrics-routes.ts';
 import { registerRequestRoutes } from './routes/request-routes.ts';
 import { registerRouteRoutes } from './routes/route-routes.ts';
 import { registerStatsRoutes } from './routes/stats-routes.ts';
@@ -20,6 +22,10 @@ export interface AppOptions {
   logger: Logger;
   /** The chain `POST /v1/route` explains; default: `createClassifierChain(config)`. */
   classifier?: ClassifierChain;
+  /** The process's metrics when several roles share one process; default: the API's own. */
+  metrics?: SwitchyardMetrics;
+  /** Bull Board, the dashboard and their login; absent: those pages are not served at all. */
+  adminPages?: AdminPagesOptions;
 }
 
 /** A subscription that takes longer means Redis is not really there: answer 503 rather than hang. */
@@ -30,11 +36,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, runtime, logger } = options;
   const ladder = new TierLadder(config);
   const budgets = new BudgetGate(config, ladder, new BudgetStore(runtime.redis, runtime.keys), logger);
+  const metrics = options.metrics ?? new SwitchyardMetrics(createMetricsRegistry());
+  metrics.watchQueues(() => snapshotQueues(runtime.queues.all()));
   const context: ApiContext = {
     config,
     ladder,
     runtime,
     logger,
+    metrics,
     classifier: options.classifier ?? createClassifierChain(config),
     submissions: new SubmissionService(runtime, ladder, budgets),
     budgets,
@@ -77,12 +86,32 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     // Errors Fastify raises before a route runs (a malformed URL, say) get our error shape too.
     frameworkErrors: (error, _request, reply) => sendError(reply, new ApiError('bad_request', error.message)),
-    // A request that is not even valid HTTP has no route and no reply object: answer on the socket.
-    clientErrorHandler: (error, socket) => {
-      if (!socket.writable) return;
-      const body = JSON.stringify(new ApiError('bad_request', `malformed HTTP request: ${error.message}`).toBody());
+    // Receiving a request is bounded (slow-body and slow-header clients); waiting for the answer is not.
+    requestTimeout: config.api.requestTimeoutMs,
+    keepAliveTimeout: config.api.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: config.api.headersTimeoutMs,
+      // Node looks for expired requests this often (its default, 30 s, would let a 10 s timeout run to 40 s).
+      connectionsCheckingInterval: Math.min(1_000, config.api.headersTimeoutMs),
+    },
+    // A request that is not even valid HTTP, or that came in too slowly, has no route and no reply
+    // object: answer on the socket.
+    clientErrorHandler: (error: NodeJS.ErrnoException, socket) => {
+      const responseStarted = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
+      if (!socket.writable || responseStarted === true) {
+        socket.destroy();
+        return;
+      }
+      const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+      const apiError = timedOut
+        ? new ApiError(
+            'request_timeout',
+            `the request was not received within ${config.api.requestTimeoutMs} ms (headers within ${config.api.headersTimeoutMs} ms)`,
+          )
+        : new ApiError('bad_request', `malformed HTTP request: ${error.message}`);
+      const body = JSON.stringify(apiError.toBody());
       socket.end(
-        `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+        `HTTP/1.1 ${timedOut ? '408 Request Timeout' : '400 Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
       );
     },
   });
@@ -135,9 +164,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
 
   registerHealthRoutes(app, context);
+  registerMetricsRoutes(app, context);
   registerRequestRoutes(app, context);
   registerRouteRoutes(app, context);
   registerBatchRoutes(app, context);
+  if (options.adminPages !== undefined) await registerAdminPages(app, context, options.adminPages);
   registerChatRoutes(app, context);
   registerStatsRoutes(app, context);
   return app;

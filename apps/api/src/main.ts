@@ -6,7 +6,7 @@ import {
   type Boot,
   type CommonFlags,
 } from '@switchyard/bootstrap';
-import { createQueueRuntime, waitForRedis, type QueueRuntime } from '@switchyard/queue';
+import { connectQueueRuntime, type QueueRuntime } from '@switchyard/queue';
 import { buildApp } from './app.ts';
 
 export interface RunningApi {
@@ -26,6 +26,7 @@ export async function startApi(context: Boot, runtime: QueueRuntime): Promise<Ru
     runtime,
     logger: context.logger('api'),
     classifier: context.separateClassifier(),
+    metrics: context.metrics(),
   });
   const address = await app.listen({ host: config.api.host, port: config.api.port });
   const url = new URL(address);
@@ -41,8 +42,7 @@ export const apiListeningLine = (context: Boot, url: string): string =>
 export async function runApiProcess(flags: CommonFlags, say: (line: string) => void = printLine): Promise<void> {
   installSignalHandlers();
   const context = boot(flags);
-  const runtime = createQueueRuntime(context.config, context.env.redisUrl, 'producer');
-  await waitForRedis(runtime.redis, 10_000);
+  const runtime = await connectQueueRuntime(context.config, context.env.redisUrl, 'producer', context.logger('redis'));
   const api = await startApi(context, runtime);
   say(apiListeningLine(context, api.url));
   await serveUntilStopped(
@@ -53,5 +53,6 @@ export async function runApiProcess(flags: CommonFlags, say: (line: string) => v
       },
     },
     say,
+    context.config.shutdown.deadlineMs,
   );
 }

@@ -11,6 +11,7 @@ import {
   tierJobId,
 } from '@switchyard/core';
 import type { BatchMeta, NewRequest, QueueRuntime } from '@switchyard/queue';
+import { createHash } from 'node:crypto';
 import { ApiError } from './api-errors.ts';
 import type { Admission, BudgetGate } from './budget-gate.ts';
 
@@ -44,11 +45,14 @@ export interface SubmitOptions {
 
 /**
  * Writes request records and enqueues their classification, so that either both exist or
- * neither does: when the enqueue fails, the records just written are deleted again.
+ * neither does: when the enqueue fails, the records just written are deleted again. A process
+ * killed half-way cannot roll back: a batch stays marked accepting until its last job is queued,
+ * and the repeat of its idempotency key (or any read of the batch) queues the rest.
  */
 export class SubmissionService {
   private readonly runtime: QueueRuntime;
   private readonly ladder: TierLadder;
+  private readonly finishing = new Map<string, Promise<void>>();
 
   private readonly budgets: BudgetGate | undefined;
 
@@ -141,8 +145,12 @@ export class SubmissionService {
             ownerId: id,
             exists: async (owner: string) => (await this.runtime.store.getStatus(owner)) !== undefined,
           };
+    if (claim !== undefined) record.bodyHash = bodyHash([[submission.customId ?? null, submission.request]]);
     const earlier = await this.admitAndWrite(options.keyId ?? openModeKeyId, [record], undefined, claim);
-    return earlier === undefined ? { id, created: true } : { id: earlier, created: false };
+    if (earlier === undefined) return { id, created: true };
+    this.checkSameBody(idempotencyKey, record.bodyHash, await this.runtime.store.bodyHashOf(earlier));
+    await this.finishRequest(earlier);
+    return { id: earlier, created: false };
   }
 
   async submitBatch(
@@ -158,8 +166,16 @@ export class SubmissionService {
       batchId,
       ...(submission.customId === undefined ? {} : { customId: submission.customId }),
     }));
-    const meta: BatchMeta = { id: batchId, total: records.length, createdAt: new Date().toISOString() };
-    if (idempotencyKey !== undefined) meta.idempotencyKey = idempotencyKey;
+    const meta: BatchMeta = {
+      id: batchId,
+      total: records.length,
+      createdAt: new Date().toISOString(),
+      accepting: true,
+    };
+    if (idempotencyKey !== undefined) {
+      meta.idempotencyKey = idempotencyKey;
+      meta.bodyHash = bodyHash(submissions.map((submission) => [submission.customId ?? null, submission.request]));
+    }
     const claim =
       idempotencyKey === undefined
         ? undefined
@@ -169,7 +185,74 @@ export class SubmissionService {
             exists: async (owner: string) => (await this.runtime.store.getBatch(owner)) !== undefined,
           };
     const earlier = await this.admitAndWrite(keyId, records, meta, claim);
-    return earlier === undefined ? { id: batchId, created: true } : { id: earlier, created: false };
+    if (earlier === undefined) return { id: batchId, created: true };
+    const earlierMeta = await this.runtime.store.getBatch(earlier);
+    this.checkSameBody(idempotencyKey, meta.bodyHash, earlierMeta?.bodyHash);
+    if (earlierMeta?.accepting === true) await this.finishBatch(earlier);
+    return { id: earlier, created: false };
+  }
+
+  /**
+   * Finishes the submission of a batch whose submitter died between writing it and queuing its
+   * last job (the batch is still marked accepting): queues the job of every record still
+   * `queued`, then marks the batch accepted. Safe to run at any time and more than once, even
+   * beside a live submitter: job ids derive from request ids, so a job that exists is not added
+   * twice, and a `queued` record has never had its classification finish. One run per batch at a
+   * time in this process.
+   */
+  finishBatch(batchId: string): Promise<void> {
+    let running = this.finishing.get(batchId);
+    if (running === undefined) {
+      running = this.requeueBatch(batchId).finally(() => this.finishing.delete(batchId));
+      this.finishing.set(batchId, running);
+    }
+    return running;
+  }
+
+  private async requeueBatch(batchId: string): Promise<void> {
+    const { store } = this.runtime;
+    const ids = await store.batchMemberIds(batchId);
+    const statuses = await store.statuses(ids);
+    const queued = ids.filter((_, index) => statuses[index] === 'queued');
+    for (let start = 0; start < queued.length; start += enqueueChunk) {
+      await this.enqueueClassification(queued.slice(start, start + enqueueChunk));
+    }
+    await store.markBatchAccepted(batchId);
+  }
+
+  /** The single-request counterpart of `finishBatch`, for a repeat of an idempotency key. */
+  private async finishRequest(requestId: string): Promise<void> {
+    const record = await this.runtime.store.get(requestId);
+    if (record === undefined) return;
+    if (record.status === 'queued') await this.enqueueClassification([requestId]);
+    // Classified inline by the sync path but maybe never queued: its first hop has not run yet.
+    else if (record.status === 'routed' && record.decision !== undefined && record.attempts.length === 0)
+      await this.runtime.queues.enqueueHop(firstTierJob(requestId, record.decision.tier));
+  }
+
+  private async enqueueClassification(requestIds: readonly string[]): Promise<void> {
+    await this.runtime.queues.classify.addBulk(
+      requestIds.map((id) => ({
+        name: jobCatalog.classify.jobName,
+        data: { requestId: id },
+        opts: { jobId: classifyJobId(id) },
+      })),
+    );
+  }
+
+  /** A repeated idempotency key with another body is a client bug: refused rather than silently answered. */
+  private checkSameBody(
+    idempotencyKey: string | undefined,
+    hash: string | undefined,
+    earlierHash: string | undefined,
+  ): void {
+    // Owners written before body hashes were stored carry none: nothing to compare with.
+    if (earlierHash === undefined || earlierHash === hash) return;
+    throw new ApiError(
+      'idempotency_key_reused',
+      `Idempotency-Key ${JSON.stringify(idempotencyKey)} was already used with a different body; use a new key for a new request`,
+      'Idempotency-Key',
+    );
   }
 
   /**
@@ -200,19 +283,12 @@ export class SubmissionService {
       for (let start = 0; start < records.length; start += enqueueChunk) {
         const chunk = records.slice(start, start + enqueueChunk);
         const unrouted = chunk.filter((record) => record.decision === undefined);
-        if (unrouted.length > 0) {
-          await queues.classify.addBulk(
-            unrouted.map(({ id }) => ({
-              name: jobCatalog.classify.jobName,
-              data: { requestId: id },
-              opts: { jobId: classifyJobId(id) },
-            })),
-          );
-        }
+        if (unrouted.length > 0) await this.enqueueClassification(unrouted.map(({ id }) => id));
         for (const { id, decision } of chunk)
           if (decision !== undefined) await queues.enqueueHop(firstTierJob(id, decision.tier));
         enqueued.push(...chunk);
       }
+      if (batch?.accepting === true) await store.markBatchAccepted(batch.id);
       return undefined;
     } catch (error) {
       // Best effort: when Redis itself is gone these fail too, and the records expire with
@@ -239,6 +315,13 @@ export class SubmissionService {
   private redisDown(): boolean {
     return this.runtime.redis.status !== 'ready';
   }
+}
+
+/** Same requests (and custom ids) in the same order give the same hash; key order as validation produced it. */
+function bodyHash(items: readonly unknown[]): string {
+  const hash = createHash('sha256');
+  for (const item of items) hash.update(JSON.stringify(item)).update('\n');
+  return `sha256:${hash.digest('hex')}`;
 }
 
 export function unavailable(): ApiError {

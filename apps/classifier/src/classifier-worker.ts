@@ -1,7 +1,7 @@
 import { classifyQueueName, TierLadder, type SwitchyardConfig } from '@switchyard/core';
 import type { ClassifierChain } from '@switchyard/classifiers';
-import type { Logger } from '@switchyard/observability';
-import { startHopWorker, type QueueRuntime } from '@switchyard/queue';
+import type { Logger, SwitchyardMetrics } from '@switchyard/observability';
+import { startHopWorker, type QueueRuntime, type WorkerHealth } from '@switchyard/queue';
 import { createClassifyProcessor } from './classify-processor.ts';
 
 export interface ClassifierWorkerOptions {
@@ -9,10 +9,15 @@ export interface ClassifierWorkerOptions {
   runtime: QueueRuntime;
   chain: ClassifierChain;
   logger: Logger;
+  /** The process's metrics (classification time, active jobs). */
+  metrics?: SwitchyardMetrics | undefined;
 }
 
 export interface RunningClassifier {
-  close(): Promise<void>;
+  /** Whether the classify worker still takes jobs: what a health endpoint reports. */
+  health: WorkerHealth;
+  /** Stops taking jobs; in-flight ones finish within `deadlineMs` (default: no limit). */
+  close(deadlineMs?: number): Promise<void>;
 }
 
 export function startClassifierWorker(options: ClassifierWorkerOptions): RunningClassifier {
@@ -23,6 +28,7 @@ export function startClassifierWorker(options: ClassifierWorkerOptions): Running
     store: runtime.store,
     queues: runtime.queues,
     logger,
+    metrics: options.metrics,
   });
   const hopWorker = startHopWorker(classifyQueueName, processor, {
     runtime,
@@ -30,7 +36,8 @@ export function startClassifierWorker(options: ClassifierWorkerOptions): Running
     lockDurationMs: config.queue.lockDurationMs,
     logger,
     connectionName: 'switchyard-classifier',
+    metrics: options.metrics,
   });
   logger.info({ concurrency: config.queue.classifierConcurrency }, 'classifier-started');
-  return { close: () => hopWorker.close() };
+  return { health: hopWorker.health, close: (deadlineMs) => hopWorker.close(deadlineMs) };
 }

@@ -1,6 +1,6 @@
-import { applyBudgetCap, firstTierJob, jobCatalog, type TierLadder } from '@switchyard/core';
-import type { Logger } from '@switchyard/observability';
-import { parseJobData, runHop, type QueueSet, type RequestStore } from '@switchyard/queue';
+import { applyBudgetCap, classifyJobId, firstTierJob, jobCatalog, type TierLadder } from '@switchyard/core';
+import type { Logger, SwitchyardMetrics } from '@switchyard/observability';
+import { parseJobData, runHop, StrayJobError, type QueueSet, type RequestStore } from '@switchyard/queue';
 import type { Job } from 'bullmq';
 import type { ClassifierChain } from '@switchyard/classifiers';
 
@@ -10,6 +10,8 @@ export interface ClassifyProcessorDeps {
   store: RequestStore;
   queues: QueueSet;
   logger: Logger;
+  /** Classification time is observed here, by the strategy that settled the tier. */
+  metrics?: SwitchyardMetrics | undefined;
 }
 
 /** Decides a request's tier and route, records why, and enqueues its first tier hop. */
@@ -18,12 +20,18 @@ export function createClassifyProcessor(deps: ClassifyProcessorDeps) {
   return async (job: Job): Promise<{ tier: string } | { skipped: true }> =>
     runHop(job, store, async () => {
       const { requestId } = parseJobData(jobCatalog.classify.schema, job);
+      // Only the request's own job classifies it; another one naming it fails alone.
+      if (job.id !== classifyJobId(requestId))
+        throw new StrayJobError(
+          `job ${job.id ?? '?'} is not the classify job of ${requestId} (${classifyJobId(requestId)})`,
+        );
       const record = await store.getForWork(requestId);
       if (record.status === 'completed' || record.status === 'failed') return { skipped: true };
       // A redelivered job keeps the decision already taken: routing must not flip between runs.
       let decision = record.decision;
       if (decision === undefined) {
         decision = applyBudgetCap(await chain.classify(record.request), record.budgetMaxTier, ladder);
+        deps.metrics?.classified(decision.strategy, decision.durationUs / 1e6);
         await store.setDecision(requestId, decision);
         logger.debug({ requestId, decision }, 'request-routed');
       }

@@ -6,7 +6,7 @@ import {
   type Boot,
   type CommonFlags,
 } from '@switchyard/bootstrap';
-import { createQueueRuntime, waitForRedis, type QueueRuntime } from '@switchyard/queue';
+import { connectQueueRuntime, startWorkerMetricsPort, type QueueRuntime } from '@switchyard/queue';
 import { startClassifierWorker, type RunningClassifier } from './classifier-worker.ts';
 
 /**
@@ -20,6 +20,7 @@ export function startClassifier(context: Boot, runtime: QueueRuntime): RunningCl
     runtime,
     chain: context.classifier(),
     logger: context.logger('classifier'),
+    metrics: context.metrics(),
   });
 }
 
@@ -29,17 +30,20 @@ export async function runClassifierProcess(flags: CommonFlags, say: (line: strin
   const context = boot(flags);
   await context.classifier().ready();
   // Workers wait for Redis when it is away, so their runtime's connection does.
-  const runtime = createQueueRuntime(context.config, context.env.redisUrl, 'worker');
-  await waitForRedis(runtime.redis, 10_000);
+  const runtime = await connectQueueRuntime(context.config, context.env.redisUrl, 'worker', context.logger('redis'));
   const classifier = startClassifier(context, runtime);
   say('Classifier running');
+  const port = await startWorkerMetricsPort(context.config, runtime, context.metrics(), [classifier.health]);
+  if (port !== undefined) say(`Worker metrics and health on ${port.url}`);
   await serveUntilStopped(
     {
-      async close() {
-        await classifier.close();
+      async close(deadlineMs) {
+        await port?.close();
+        await classifier.close(deadlineMs);
         await runtime.close();
       },
     },
     say,
+    context.config.shutdown.deadlineMs,
   );
 }

@@ -33,17 +33,19 @@ Classification (no Redis, no job):
   route PROMPT           the tier and route the prompt would get [--explain: every strategy's verdict and scores]
   eval FILE              accuracy, precision/recall, confusion, under-routing and cost of each strategy and
                          the chain on a labeled JSONL file ({"prompt", "tier"}), 5-fold cross-validated
-                         [--folds N] [--chain a,b,c] [--train-set TRAIN: learn from TRAIN, test on all of FILE]
+                         [--folds N] [--chain a,b,c] [--train-set A,B: learn from A and B, test on all of FILE]
   eval --routellm DIR    on RouteLLM files: accuracy against strong share, APGR (95% bootstrap interval), CPT(50%),
                          CPT(80%) of each local strategy and a random router, on MMLU subjects, MT-Bench categories
                          and GSM8K prompts held out of DIR by name hash [--test-share 0.3] [--dev: split the training
                          part again, for tuning] [--plot FILE.svg: also draw the curves]
   eval --routellm --train-dir A --test-dir B   the same, learning from A and testing on B
-  train FILE -o MODEL    train the tier model of the trained strategy [--strong-share 0.3]
+  train FILE... -o MODEL train the tier model of the trained strategy on one or more labeled files, with the
+                         rules' and keywords' verdicts as inputs [--text-only] [--strong-share 0.3]
 
 Options:
   --config FILE   YAML or JSON config (default: the bundled one; env SWITCHYARD_CONFIG)
   --port N        API port (default 8080; env PORT)
+  --metrics-port N  classifier/executor: serve /metrics, /healthz, /readyz on port N (config metrics.port)
   --simulate      answer with the simulated provider even when API keys are set
   --json          print figures as one JSON document
 Environment: REDIS_URL (default redis://127.0.0.1:6379; a cluster: redis+cluster://host:port,host:port),
@@ -56,6 +58,7 @@ async function main(argv: string[]): Promise<void> {
     options: {
       config: { type: 'string' },
       port: { type: 'string' },
+      'metrics-port': { type: 'string' },
       simulate: { type: 'boolean' },
       tier: { type: 'string', multiple: true },
       api: { type: 'string' },
@@ -77,6 +80,7 @@ async function main(argv: string[]): Promise<void> {
       dev: { type: 'boolean' },
       plot: { type: 'string' },
       explain: { type: 'boolean' },
+      'text-only': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -107,7 +111,7 @@ async function main(argv: string[]): Promise<void> {
     case 'eval':
       return evaluate(argument, values);
     case 'train':
-      return train(argument, values);
+      return train(positionals.slice(1), values);
     case 'route':
       return route(argument, values);
     default:

@@ -2,7 +2,7 @@ import { startApi } from '@switchyard/api';
 import type { Boot } from '@switchyard/bootstrap';
 import { startClassifier } from '@switchyard/classifier';
 import { startExecutors } from '@switchyard/executor';
-import { createQueueRuntime, waitForRedis, type QueueRuntime } from '@switchyard/queue';
+import { connectQueueRuntime, startWorkerMetricsPort, type QueueRuntime, type WorkerHealth } from '@switchyard/queue';
 
 export interface RoleSelection {
   api?: boolean;
@@ -14,8 +14,11 @@ export interface RoleSelection {
 export interface RunningRoles {
   /** `http://host:port` of the API when it runs here. */
   apiUrl: string | undefined;
+  /** `http://host:port` of the worker metrics and health port when it runs here. */
+  metricsUrl: string | undefined;
   runtime: QueueRuntime;
-  close(): Promise<void>;
+  /** Stops every role here; workers finish or hand back their jobs within `deadlineMs` (default: no limit). */
+  close(deadlineMs?: number): Promise<void>;
 }
 
 /**
@@ -30,22 +33,27 @@ export async function startRoles(boot: Boot, roles: RoleSelection): Promise<Runn
   // Workers wait for Redis when it is away; the API fails fast with a 503. Each gets a runtime
   // whose connection behaves that way.
   const hasWorkers = roles.classifier === true || (roles.executors ?? []).length > 0;
-  const workerRuntime = hasWorkers ? createQueueRuntime(config, boot.env.redisUrl, 'worker') : undefined;
-  const apiRuntime = roles.api === true ? createQueueRuntime(config, boot.env.redisUrl, 'producer') : undefined;
+  const logger = boot.logger('redis');
+  const workerRuntime = hasWorkers ? await connectQueueRuntime(config, boot.env.redisUrl, 'worker', logger) : undefined;
+  const apiRuntime =
+    roles.api === true ? await connectQueueRuntime(config, boot.env.redisUrl, 'producer', logger) : undefined;
   const runtime = apiRuntime ?? workerRuntime;
   if (runtime === undefined) throw new Error('no role selected');
-  await waitForRedis(runtime.redis, 10_000);
-  const closers: (() => Promise<void>)[] = [];
+  // The API stops first (no new work), then the workers share what is left of the deadline.
+  const closers: ((deadlineMs: number | undefined) => Promise<void>)[] = [];
   let apiUrl: string | undefined;
+  const workerHealth: WorkerHealth[] = [];
 
   if (roles.classifier === true && workerRuntime !== undefined) {
     const classifier = startClassifier(boot, workerRuntime);
-    closers.push(() => classifier.close());
+    workerHealth.push(classifier.health);
+    closers.push((deadlineMs) => classifier.close(deadlineMs));
   }
   const tiers = roles.executors ?? [];
   if (workerRuntime !== undefined && tiers.length > 0) {
     const executors = await startExecutors(boot, workerRuntime, tiers);
-    closers.push(() => executors.close());
+    workerHealth.push(...executors.health);
+    closers.push((deadlineMs) => executors.close(deadlineMs));
   }
   if (apiRuntime !== undefined) {
     const api = await startApi(boot, apiRuntime);
@@ -53,11 +61,22 @@ export async function startRoles(boot: Boot, roles: RoleSelection): Promise<Runn
     closers.unshift(() => api.close());
   }
 
+  let metricsUrl: string | undefined;
+  if (workerRuntime !== undefined) {
+    const port = await startWorkerMetricsPort(config, workerRuntime, boot.metrics(), workerHealth);
+    if (port !== undefined) {
+      metricsUrl = port.url;
+      closers.unshift(() => port.close());
+    }
+  }
+
   return {
     apiUrl,
+    metricsUrl,
     runtime,
-    async close() {
-      for (const close of closers) await close();
+    async close(deadlineMs) {
+      const until = deadlineMs === undefined ? undefined : Date.now() + deadlineMs;
+      for (const close of closers) await close(until === undefined ? undefined : Math.max(0, until - Date.now()));
       await apiRuntime?.close();
       await workerRuntime?.close();
     },

@@ -1,7 +1,13 @@
 import { tierQueueName, TierLadder, type SwitchyardConfig } from '@switchyard/core';
-import type { Logger } from '@switchyard/observability';
+import type { Logger, SwitchyardMetrics } from '@switchyard/observability';
 import { BreakerBoard, createRedisBreakerSync, type ProviderRegistry } from '@switchyard/providers';
-import { AnswerStreamWriter, createRedis, startHopWorker, type QueueRuntime } from '@switchyard/queue';
+import {
+  AnswerStreamWriter,
+  createRedis,
+  startHopWorker,
+  type QueueRuntime,
+  type WorkerHealth,
+} from '@switchyard/queue';
 import { createTierProcessor } from './tier-processor.ts';
 
 export interface ExecutorOptions {
@@ -17,13 +23,18 @@ export interface ExecutorOptions {
    * absent, the executor makes its own.
    */
   breakers?: ProcessBreakers;
+  /** The process's metrics (requests, cost, provider calls, breaker states, active jobs). */
+  metrics?: SwitchyardMetrics | undefined;
 }
 
 export interface RunningExecutor {
   tier: string;
   /** Resolves once the executor listens to other processes' breaker changes. */
   ready: Promise<void>;
-  close(): Promise<void>;
+  /** Whether the tier's worker still takes jobs: what a health endpoint reports. */
+  health: WorkerHealth;
+  /** Stops taking jobs; in-flight hops finish or are handed back within `deadlineMs` (default: no limit). */
+  close(deadlineMs?: number): Promise<void>;
 }
 
 export interface ProcessBreakers {
@@ -39,18 +50,20 @@ export interface ProcessBreakers {
  * closes everywhere, and one process probes recovery.
  */
 export function createExecutorBreakers(
-  options: Pick<ExecutorOptions, 'config' | 'runtime' | 'logger'>,
+  options: Pick<ExecutorOptions, 'config' | 'runtime' | 'logger' | 'metrics'>,
 ): ProcessBreakers {
   const { config, runtime, logger } = options;
-  const subscriber = createRedis(runtime.redisUrl, 'subscriber', 'switchyard-breakers');
+  const subscriber = createRedis(runtime.redisUrl, 'subscriber', 'switchyard-breakers', runtime.report);
   const sync = createRedisBreakerSync({
     redis: runtime.redis,
     subscriber,
     channel: runtime.keys.breakerChannel,
     probeKey: (endpoint) => runtime.keys.breakerProbe(endpoint),
+    stateKey: (endpoint) => runtime.keys.breakerState(endpoint),
     onError: (error) => logger.warn({ err: error }, 'breaker-sync-error'),
   });
   const board = new BreakerBoard(config, { logger, sync });
+  options.metrics?.watchBreakers(() => board.states());
   const ready = board.start().then(
     () => logger.info({ channel: runtime.keys.breakerChannel }, 'breaker-sync-ready'),
     (error: unknown) => logger.error({ err: error }, 'breaker-sync-error'),
@@ -74,12 +87,18 @@ export function startExecutor(options: ExecutorOptions): RunningExecutor {
     providers: options.providers,
     breakers: breakers.board,
     logger,
+    metrics: options.metrics,
     answerStream: (requestId) =>
       AnswerStreamWriter.forRequest(runtime.redis, runtime.keys, requestId, {
         ttlSeconds: config.queue.answerStreamTtlSeconds,
         maxLength: config.queue.answerStreamMaxLength,
       }),
   });
+  options.metrics?.declareTier(
+    tier,
+    ladder.next(tier),
+    ladder.get(tier).deployments.map((deployment) => `${deployment.provider}/${deployment.model}`),
+  );
   const concurrency = options.concurrency ?? config.queue.executorConcurrency;
   const hopWorker = startHopWorker(tierQueueName(tier), processor, {
     runtime,
@@ -87,13 +106,15 @@ export function startExecutor(options: ExecutorOptions): RunningExecutor {
     lockDurationMs: config.queue.lockDurationMs,
     logger,
     connectionName: `switchyard-executor-${tier}`,
+    metrics: options.metrics,
   });
   logger.info({ tier, concurrency }, 'executor-started');
   return {
     tier,
     ready: breakers.ready,
-    async close() {
-      await hopWorker.close();
+    health: hopWorker.health,
+    async close(deadlineMs) {
+      await hopWorker.close(deadlineMs);
       if (ownsBreakers) await breakers.close();
     },
   };

@@ -8,12 +8,15 @@ import {
   type CommonFlags,
 } from '@switchyard/bootstrap';
 import { TierLadder, type SwitchyardConfig } from '@switchyard/core';
-import { createQueueRuntime, waitForRedis, type QueueRuntime } from '@switchyard/queue';
+import { connectQueueRuntime, startWorkerMetricsPort, type QueueRuntime, type WorkerHealth } from '@switchyard/queue';
 import { createExecutorBreakers, startExecutor } from './executor.ts';
 
 export interface RunningExecutors {
   tiers: string[];
-  close(): Promise<void>;
+  /** Whether each tier's worker still takes jobs. */
+  health: WorkerHealth[];
+  /** Stops taking jobs; in-flight hops finish or are handed back within `deadlineMs` (default: no limit). */
+  close(deadlineMs?: number): Promise<void>;
 }
 
 /**
@@ -26,7 +29,8 @@ export async function startExecutors(
   tiers: readonly string[],
 ): Promise<RunningExecutors> {
   const { config } = context;
-  const breakers = createExecutorBreakers({ config, runtime, logger: context.logger('breakers') });
+  const metrics = context.metrics();
+  const breakers = createExecutorBreakers({ config, runtime, logger: context.logger('breakers'), metrics });
   const executors = tiers.map((tier) =>
     startExecutor({
       config,
@@ -35,13 +39,15 @@ export async function startExecutors(
       providers: context.providers(),
       breakers,
       logger: context.logger(`executor.${tier}`),
+      metrics,
     }),
   );
   await breakers.ready;
   return {
     tiers: [...tiers],
-    async close() {
-      for (const executor of executors) await executor.close();
+    health: executors.map((executor) => executor.health),
+    async close(deadlineMs) {
+      await Promise.all(executors.map((executor) => executor.close(deadlineMs)));
       await breakers.close();
     },
   };
@@ -72,17 +78,20 @@ export async function runExecutorProcess(
   if (notice !== undefined) say(notice);
   const tiers = selectTiers(context.config, flags.tier);
   // Workers wait for Redis when it is away, so their runtime's connection does.
-  const runtime = createQueueRuntime(context.config, context.env.redisUrl, 'worker');
-  await waitForRedis(runtime.redis, 10_000);
+  const runtime = await connectQueueRuntime(context.config, context.env.redisUrl, 'worker', context.logger('redis'));
   const executors = await startExecutors(context, runtime, tiers);
   say(executorsRunningLine(tiers));
+  const port = await startWorkerMetricsPort(context.config, runtime, context.metrics(), executors.health);
+  if (port !== undefined) say(`Worker metrics and health on ${port.url}`);
   await serveUntilStopped(
     {
-      async close() {
-        await executors.close();
+      async close(deadlineMs) {
+        await port?.close();
+        await executors.close(deadlineMs);
         await runtime.close();
       },
     },
     say,
+    context.config.shutdown.deadlineMs,
   );
 }

@@ -12,7 +12,7 @@ import {
   type TierJob,
   type TierLadder,
 } from '@switchyard/core';
-import type { Logger } from '@switchyard/observability';
+import type { Logger, SwitchyardMetrics } from '@switchyard/observability';
 import type { BreakerBoard, ProviderRegistry } from '@switchyard/providers';
 import { assessAnswer } from '@switchyard/quality';
 import {
@@ -27,6 +27,8 @@ import { DelayedError, type Job } from 'bullmq';
 import { attemptFromCache, cacheDigestOf, fillCache, isCacheHit } from './cached-answer.ts';
 import { callTier, deploymentRef } from './call-tier.ts';
 import { capsOf, escalate, mayEscalate } from './escalation-rule.ts';
+import { assertJobMatchesRecord } from './job-trust.ts';
+import { instrumentDeployments } from './instrumented-deployments.ts';
 import { endAnswerStream, LiveAnswer } from './live-answer.ts';
 import { TierUnavailableError } from './tier-unavailable-error.ts';
 import {
@@ -49,6 +51,8 @@ export interface TierProcessorDeps {
   /** The breakers of this process's provider endpoints. */
   breakers: BreakerBoard;
   logger: Logger;
+  /** Requests, escalations, cost and provider calls are counted here when given. */
+  metrics?: SwitchyardMetrics | undefined;
   /** Opens the answer stream of a request that asked for one (streaming chat completions). */
   answerStream?: (requestId: string) => AnswerStreamWriter;
 }
@@ -64,8 +68,8 @@ export type TierOutcome = { outcome: 'escalated'; nextTier: string } | { outcome
  * its jobs before closing has the in-flight provider calls aborted, and the hops handed back.
  */
 export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
-  const { config, ladder, store, cache, providers, breakers, logger } = deps;
-  const deployments = providers.forTier(tierName);
+  const { config, ladder, store, cache, providers, breakers, logger, metrics } = deps;
+  const deployments = instrumentDeployments(providers.forTier(tierName), metrics);
   const premium = ladder.top.deployments[0];
   const threshold = ladder.get(tierName).qualityThreshold ?? config.cascade.qualityThreshold;
 
@@ -75,6 +79,7 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
       // One read for everything this hop needs: status, request, decision and earlier attempts.
       const record = await store.getForWork(payload.requestId);
       if (record.status === 'completed' || record.status === 'failed') return { outcome: 'skipped' };
+      assertJobMatchesRecord(job, payload, record, tierName, ladder, config);
       const { request, decision } = record;
       await store.markRunning(payload.requestId);
 
@@ -112,12 +117,14 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
           throw error;
         }
         await forgetWait(job, waited);
+        metrics?.attemptCosted(tierName, `${attempt.deployment.provider}/${attempt.deployment.model}`, attempt.costUsd);
       }
 
       const escalateTo = isCacheHit(attempt) ? undefined : nextTier(payload, record, attempt.qualityScore);
       if (escalateTo !== undefined) {
         attempt.escalationReason = `quality ${attempt.qualityScore} below ${threshold}: ${attempt.qualityReasons.join(', ')}`;
         await store.recordAttempt({ ...attempt, requestId: payload.requestId });
+        metrics?.requestEscalated(tierName, escalateTo);
         return escalate(deps, payload, summarize(attempt), escalateTo);
       }
 
@@ -146,8 +153,10 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
         { cacheHit: isCacheHit(best) },
       );
       if (finished && digest !== undefined) await fillCache(cache, digest, best, ladder, config);
-      if (finished)
+      if (finished) {
         logger.info({ requestId: payload.requestId, tier: best.tier, hops: attempts.length }, 'request-completed');
+        metrics?.requestAnswered(best.tier, decision?.route ?? 'unrouted', best.baselineCostUsd);
+      }
       return { outcome: 'completed' };
     });
 

@@ -1,5 +1,6 @@
 import { newRequestId, type ChatRequest } from '@switchyard/core';
 import { daysBetween, groupLedger, readLedger } from '@switchyard/queue';
+import { routedDecision } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from './test-stack.ts';
 
@@ -24,6 +25,8 @@ describe('the response cache', () => {
   async function run(request: ChatRequest, tier = 'cheap') {
     const id = newRequestId();
     await stack.runtime.store.create([{ id, request }]);
+    // Executors run only the hop a record was routed to.
+    await stack.runtime.store.setDecision(id, routedDecision(tier, stack.config.classifier.fallbackRoute));
     await stack.runtime.queues.enqueueHop({ requestId: id, hop: 0, tier, history: [] });
     const [record] = await stack.finished([id]);
     if (record === undefined) throw new Error('no record');

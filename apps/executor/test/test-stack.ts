@@ -5,6 +5,7 @@ import { createProviderRegistry, defaultAdapterFactories } from '@switchyard/pro
 import { createQueueRuntime, type QueueRuntime } from '@switchyard/queue';
 import {
   redisUrlForTests,
+  routedDecision,
   startFakeAnthropic,
   startFakeOpenAI,
   uniquePrefix,
@@ -90,6 +91,8 @@ export async function startTestStack(
     async submit(prompt, tier = config.tiers[0]?.name ?? '') {
       const id = newRequestId();
       await runtime.store.create([{ id, request: { messages: [{ role: 'user', content: prompt }] } }]);
+      // Executors run only the hop the record routed: the decision a classifier would have taken.
+      await runtime.store.setDecision(id, routedDecision(tier, config.classifier.fallbackRoute));
       await runtime.queues.enqueueHop({ requestId: id, hop: 0, tier, history: [] });
       return id;
     },

@@ -1,12 +1,14 @@
 import { createClassifierChain, type ClassifierChain } from '@switchyard/classifiers';
 import { loadConfig, readEnvironment, type Environment, type SwitchyardConfig } from '@switchyard/core';
-import { createLogger, type Logger } from '@switchyard/observability';
+import { createLogger, createMetricsRegistry, SwitchyardMetrics, type Logger } from '@switchyard/observability';
 import { createProviderRegistry, defaultAdapterFactories, type ProviderRegistry } from '@switchyard/providers';
 import { classifierOptions } from './classifier-options.ts';
 
 export interface CommonFlags {
   config?: string | undefined;
   port?: string | undefined;
+  /** Port of the worker metrics and health endpoints (`metrics.port`). */
+  'metrics-port'?: string | undefined;
   simulate?: boolean | undefined;
 }
 
@@ -23,6 +25,8 @@ export interface Boot {
    * (`POST /v1/route`) must not show up in the classifier worker's llm counters.
    */
   separateClassifier(): ClassifierChain;
+  /** The process's metrics, one registry whatever roles the process runs. */
+  metrics(): SwitchyardMetrics;
 }
 
 /** Reads the environment and the config file once; everything below receives them. */
@@ -37,9 +41,17 @@ export function boot(flags: CommonFlags, defaults: { logLevel?: string } = {}): 
       throw new Error(`--port: "${port}" is not a port number`);
     config.api.port = parsed;
   }
+  const metricsPort = flags['metrics-port'];
+  if (metricsPort !== undefined) {
+    const parsed = Number(metricsPort);
+    if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65_535)
+      throw new Error(`--metrics-port: "${metricsPort}" is not a port number`);
+    config.metrics.port = parsed;
+  }
   const simulateAll = flags.simulate === true || env.simulate;
   let registry: ProviderRegistry | undefined;
   let chain: ClassifierChain | undefined;
+  let metrics: SwitchyardMetrics | undefined;
   const providers = () => {
     registry ??= createProviderRegistry(config, {
       env: env.variables,
@@ -57,6 +69,10 @@ export function boot(flags: CommonFlags, defaults: { logLevel?: string } = {}): 
     classifier() {
       chain ??= createClassifierChain(config, classifierOptions(config, env.variables, providers));
       return chain;
+    },
+    metrics() {
+      metrics ??= new SwitchyardMetrics(createMetricsRegistry());
+      return metrics;
     },
     separateClassifier: () => createClassifierChain(config, classifierOptions(config, env.variables, providers)),
   };

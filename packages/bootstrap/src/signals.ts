@@ -31,14 +31,25 @@ export function stopRequested(): Promise<void> {
   });
 }
 
-/** Serves until SIGINT/SIGTERM, then shuts `running` down in its own order. */
+/**
+ * Serves until SIGINT/SIGTERM, then shuts `running` down in its own order within `deadlineMs`
+ * (`shutdown.deadlineMs`): `close` gets the deadline to share out (workers finish or hand back
+ * their jobs in it), and one second past it the process stops waiting for whatever still hangs.
+ */
 export async function serveUntilStopped(
-  running: { close(): Promise<void> },
+  running: { close(deadlineMs: number): Promise<void> },
   say: (line: string) => void,
+  deadlineMs = Number.POSITIVE_INFINITY,
 ): Promise<void> {
   await stopRequested();
   say('Stopping...');
-  await running.close();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    if (Number.isFinite(deadlineMs)) timer = setTimeout(() => resolve('late'), deadlineMs + 1_000);
+  });
+  const outcome = await Promise.race([running.close(deadlineMs).then(() => 'closed' as const), late]);
+  clearTimeout(timer);
+  if (outcome === 'late') say(`Stopped after the shutdown deadline (${deadlineMs} ms) with work still closing`);
 }
 
 /** A line for the person who started the process (the logs go to their own stream). */

@@ -16,7 +16,12 @@ import type { ClassificationStrategy } from './strategy.ts';
 import { configWithTiers } from '@switchyard/testkit';
 import { startTestServer } from '@switchyard/testkit';
 
-const config = loadConfig();
+const defaultConfig = loadConfig();
+// The chain mechanics are tested on the hand-written strategies, whose verdicts do not move when the shipped model is retrained.
+const config = parseConfig({
+  ...defaultConfig,
+  classifier: { ...defaultConfig.classifier, strategies: ['rules', 'keywords'] },
+});
 const chain = createClassifierChain(config);
 const ask = (content: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({
   messages: [{ role: 'user', content }],
@@ -44,7 +49,31 @@ function fixed(name: StrategyName, verdict: Partial<StrategyVerdict>) {
   return strategy;
 }
 
-describe('createClassifierChain with the default config', () => {
+describe('the default chain: the shipped tier model, reading the rules and keywords, then keywords for the route', () => {
+  const learned = createClassifierChain(defaultConfig);
+  const decide = (content: string) => learned.classify(ask(content));
+
+  it('is the trained strategy, deciding the tier with a calibrated probability', async () => {
+    expect(defaultConfig.classifier.strategies).toEqual(['trained', 'keywords']);
+    const decision = await decide('Prove that there are infinitely many primes.');
+    expect(decision).toMatchObject({ tier: 'complex', strategy: 'trained' });
+    expect(decision.confidence).toBeGreaterThan(0.5);
+    expect(decision.confidence).toBeLessThanOrEqual(1);
+  });
+
+  it('keeps greetings and bare facts on the first tier and hard prompts with generic verbs on the last', async () => {
+    for (const prompt of ['hi', 'capital of australia', 'Who painted the Sistine Chapel ceiling?'])
+      expect((await decide(prompt)).tier, prompt).toBe('simple');
+    for (const prompt of [
+      'Explain how you would shard a 40 TB database across regions without downtime, and justify each trade-off.',
+      'Solve x^3 - 6x^2 + 11x - 6 = 0 and prove that there are no other real roots.',
+      'Write a consensus protocol for five replicas that tolerates two crashed nodes, and prove it never loses a committed write.',
+    ])
+      expect((await decide(prompt)).tier, prompt).toBe('complex');
+  });
+});
+
+describe('createClassifierChain with rules → keywords', () => {
   it('sends greetings and short facts to the first tier', async () => {
     for (const prompt of ['hi', 'Thanks!', 'What is the capital of France?', 'How many legs does a spider have?']) {
       const decision = await classify(prompt);

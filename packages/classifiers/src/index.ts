@@ -28,7 +28,13 @@ export {
   type SparseVector,
 } from './embedding/text-features.ts';
 export { bundledLabeledSetPath, checkLabeledTiers, readLabeledSet, type LabeledExample } from './labeled-set.ts';
-export { logitsInto, softmaxInto, type SoftmaxModel } from './trained/softmax-model.ts';
+export { logitsInto, normalizeLogits, softmaxInto, type SoftmaxModel } from './trained/softmax-model.ts';
+export {
+  createTierFeaturizer,
+  signalStrategyNames,
+  type SignalStrategyName,
+  type TierFeaturesConfig,
+} from './trained/tier-features.ts';
 export {
   parseTierModel,
   readTierModel,

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { bundledLabeledSetPath, checkLabeledTiers, parseLabeledSet, readLabeledSet } from './labeled-set.ts';
 
 const holdoutPath = fileURLToPath(new URL('../data/holdout-prompts.jsonl', import.meta.url));
+const stylesPath = fileURLToPath(new URL('../data/styles-prompts.jsonl', import.meta.url));
+const blindPath = fileURLToPath(new URL('../data/blind-prompts.jsonl', import.meta.url));
 
 describe('labeled sets', () => {
   it('reads the bundled set: at least 300 prompts across six categories, each with a tier', () => {
@@ -23,14 +25,24 @@ describe('labeled sets', () => {
     ]);
   });
 
-  it('keeps the holdout apart: no holdout prompt is a labeled one, case and punctuation aside', () => {
+  it('keeps the files apart: no prompt is in two of them, case and punctuation aside', () => {
     const normalised = (prompt: string) =>
       prompt
         .toLowerCase()
         .replace(/[^\p{L}\p{N}]+/gu, ' ')
         .trim();
-    const labeled = new Set(readLabeledSet(bundledLabeledSetPath).map((example) => normalised(example.prompt)));
-    expect(readLabeledSet(holdoutPath).filter((example) => labeled.has(normalised(example.prompt)))).toEqual([]);
+    const files = [bundledLabeledSetPath, holdoutPath, stylesPath, blindPath];
+    const seen = new Map<string, string>();
+    const repeats: string[] = [];
+    for (const file of files) {
+      for (const example of readLabeledSet(file)) {
+        const key = normalised(example.prompt);
+        const first = seen.get(key);
+        if (first !== undefined) repeats.push(`${example.prompt} (${first} and ${file})`);
+        seen.set(key, file);
+      }
+    }
+    expect(repeats).toEqual([]);
   });
 
   it('names the file and line of a bad line, and the example with an unknown tier', () => {

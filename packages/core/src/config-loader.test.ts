@@ -60,6 +60,26 @@ describe('config', () => {
     ).toBe(true);
   });
 
+  it('resolves the classifier files relative to the config file, whatever the working directory', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'switchyard-config-'));
+    const document = defaultDocument();
+    const classifier = document.classifier as Record<string, unknown>;
+    writeFileSync(
+      join(directory, 'relative.json'),
+      JSON.stringify({
+        ...document,
+        classifier: {
+          ...classifier,
+          trained: { modelPath: 'models/tier.json' },
+          centroid: { examplesPath: '/abs/x.jsonl' },
+        },
+      }),
+    );
+    const config = loadConfig(join(directory, 'relative.json'));
+    expect(config.classifier.trained.modelPath).toBe(join(directory, 'models/tier.json'));
+    expect(config.classifier.centroid.examplesPath).toBe('/abs/x.jsonl');
+  });
+
   it('reports unreadable and unparsable files with their path', () => {
     const directory = mkdtempSync(join(tmpdir(), 'switchyard-config-'));
     const broken = join(directory, 'broken.yaml');

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
@@ -53,5 +54,28 @@ export function readDocumentFile(path: string, what: string, format: 'yaml' | 'j
 
 /** Reads a YAML or JSON file (JSON is YAML) and validates it. */
 export function loadConfig(path: string = defaultConfigPath): SwitchyardConfig {
-  return parseConfig(readDocumentFile(path, 'config file'), `config file ${path}`);
+  return resolveClassifierPaths(
+    parseConfig(readDocumentFile(path, 'config file'), `config file ${path}`),
+    dirname(resolve(path)),
+  );
+}
+
+/**
+ * The classifier's files (model, examples) are named relative to the config file, so a config
+ * and the model trained for it move together and work from any working directory.
+ */
+function resolveClassifierPaths(config: SwitchyardConfig, directory: string): SwitchyardConfig {
+  const { centroid, trained } = config.classifier;
+  return {
+    ...config,
+    classifier: {
+      ...config.classifier,
+      centroid:
+        centroid.examplesPath === undefined
+          ? centroid
+          : { ...centroid, examplesPath: resolve(directory, centroid.examplesPath) },
+      trained:
+        trained.modelPath === undefined ? trained : { ...trained, modelPath: resolve(directory, trained.modelPath) },
+    },
+  };
 }

@@ -62,12 +62,12 @@ export const embedderSchema = z.discriminatedUnion('type', [
 
 export const centroidSchema = z.strictObject({
   embedder: embedderSchema.default({ type: 'hashing', dimensions: 16_384 }),
-  /** Labeled JSONL (`prompt`, `tier`, optional `category`) the centroids are built from; default: the set shipped with Switchyard. */
+  /** Labeled JSONL (`prompt`, `tier`, optional `category`) the centroids are built from (a relative path starts at the config file's folder); default: the set shipped with Switchyard. */
   examplesPath: z.string().min(1).optional(),
 });
 
 export const trainedSchema = z.strictObject({
-  /** Model file written by `switchyard train` (relative paths start at the working directory); required when `strategies` lists `trained`. */
+  /** Model file written by `switchyard train` (a relative path starts at the config file's folder); required when `strategies` lists `trained`. */
   modelPath: z.string().min(1).optional(),
 });
 
@@ -169,12 +169,43 @@ export const apiSchema = z.strictObject({
     .default(64 * 1_048_576),
   maxBatchSize: z.number().int().positive().default(10_000),
   /**
+   * A batch's progress stream recounts at least this often, not only on completion events: an
+   * event published while the API's subscription was down is never delivered, and without the
+   * recount the stream would wait for `done` forever. Each recount reads one field per request.
+   */
+  /**
+   * Longest time to receive one whole request, headers and body. Without it a client that sends
+   * part of a body holds its connection (and its buffered bytes) forever; 60 s lets a 64 MB batch
+   * through at about 1 MB/s. Waiting for the answer (long polls, event streams, synchronous chat
+   * completions) is not counted: it starts once the request is in.
+   */
+  requestTimeoutMs: z.number().int().min(100).default(60_000),
+  /** Longest time to receive the headers: they are small, so a client this slow is holding a connection open. */
+  headersTimeoutMs: z.number().int().min(100).default(10_000),
+  /** An idle keep-alive connection is closed after this; above the 60 s idle timeout of common load balancers, as Fastify's own default. */
+  keepAliveTimeoutMs: z.number().int().min(100).default(72_000),
+  progressRecountMs: z.number().int().min(100).default(5_000),
+  /**
    * How long `POST /v1/chat/completions` waits for the answer before a 504 that names the request
    * id (the request keeps running; `GET /v1/requests/:id` collects it). 5 minutes: below the
    * official OpenAI SDKs' own 10-minute timeout, so a client gets our 504 with the id instead of
    * its own timeout without one, and above a long answer of a slow top-tier model.
    */
   syncTimeoutMs: z.number().int().positive().default(300_000),
+});
+
+/** The metrics and health port of worker processes (the API serves `/metrics` on its own port). */
+export const metricsSchema = z.strictObject({
+  /** Port of `/metrics`, `/healthz` and `/readyz` on classifier and executor processes; absent: no port. */
+  port: z.number().int().min(0).max(65_535).optional(),
+  /** Every interface by default: Prometheus and the kubelet call from outside the pod. */
+  host: z.string().default('0.0.0.0'),
+});
+
+/** The admin pages (Bull Board at `/admin/queues`, `/dashboard`). */
+export const adminSchema = z.strictObject({
+  /** Bull Board without retry, clean, promote or remove: for an API instance that on-call viewers use. */
+  readOnly: z.boolean().default(false),
 });
 
 export const queueSchema = z.strictObject({
@@ -207,6 +238,29 @@ export const queueSchema = z.strictObject({
     .int()
     .positive()
     .default(7 * 24 * 3600),
+  /**
+   * At most this many completed and this many failed jobs kept per queue, however young: about
+   * 1.6 KB each, so 10,000 is about 16 MB per queue and state. Records are kept regardless.
+   */
+  finishedJobsKept: z.number().int().positive().default(10_000),
+  /**
+   * What start-up does when Redis's `maxmemory-policy` is not `noeviction`: an evicting Redis drops
+   * queue keys and records under memory pressure, losing jobs silently. `refuse` stops the process
+   * with the reason, `warn` logs it and goes on. A Redis that refuses `CONFIG GET` (managed
+   * services) cannot be checked: that is a warning either way.
+   */
+  evictionPolicyCheck: z.enum(['refuse', 'warn']).default('refuse'),
+});
+
+export const shutdownSchema = z.strictObject({
+  /**
+   * How long a process may take to stop after SIGTERM/SIGINT: workers stop taking jobs, in-flight
+   * hops finish or are handed back to the queue, the API drains its connections; whatever is
+   * still open then is dropped (a hop dropped this way runs again after its lock expires). 25 s
+   * leaves 5 s of the 30 s Kubernetes waits before it kills a pod (`terminationGracePeriodSeconds`
+   * in the deploy files must stay above this).
+   */
+  deadlineMs: z.number().int().min(0).default(25_000),
 });
 
 /** The exact-match response cache (off by default: a cached answer is the same text every time, whatever the temperature). */
@@ -245,6 +299,9 @@ export const configSchema = z
     simulation: simulationSchema.default(simulationSchema.parse({})),
     api: apiSchema.default(apiSchema.parse({})),
     queue: queueSchema.default(queueSchema.parse({})),
+    shutdown: shutdownSchema.default(shutdownSchema.parse({})),
+    metrics: metricsSchema.default(metricsSchema.parse({})),
+    admin: adminSchema.default(adminSchema.parse({})),
     ledger: ledgerSchema.default(ledgerSchema.parse({})),
     cache: cacheSchema.default(cacheSchema.parse({})),
     /** Budgets by API key id (`local` in open mode, without keys). */

@@ -44,14 +44,22 @@ export const jobCatalog = {
   tier: { jobName: 'execute', schema: tierJobSchema },
 } as const;
 
-/** House job options: bounded retries with backoff, finished jobs kept as long as records. */
+/**
+ * House job options: bounded retries with backoff, finished jobs kept as long as records.
+ *
+ * Finished jobs are kept for the retention period so that re-adding the same job id (a
+ * redelivered hop) is a no-op instead of a second run; past it the record is gone and the job
+ * has nothing left to protect. BullMQ applies these limits only when another job finishes, so
+ * workers also remove expired jobs on a timer (`startFinishedJobCleaner`): on a quiet system
+ * Redis returns to its baseline. The count caps memory under heavy traffic; a redelivered hop
+ * whose job was dropped by the count still finds its answer on the record.
+ */
 export function defaultJobOptions(queue: SwitchyardConfig['queue']) {
+  const kept = { age: queue.retentionSeconds, count: queue.finishedJobsKept };
   return {
     attempts: queue.attempts,
     backoff: { type: 'exponential' as const, delay: queue.backoffMs },
-    // Finished jobs are kept for the retention period so that re-adding the same job id
-    // (a redelivered hop) is a no-op instead of a second run.
-    removeOnComplete: { age: queue.retentionSeconds },
-    removeOnFail: { age: queue.retentionSeconds },
+    removeOnComplete: kept,
+    removeOnFail: kept,
   };
 }

@@ -25,6 +25,9 @@ const redactPaths = [
   'err.request',
   'err.cause.headers',
   'err.cause.request',
+  // ioredis errors keep the failed command, and an AUTH or HELLO command carries the password.
+  'err.command',
+  'err.cause.command',
 ];
 
 /**

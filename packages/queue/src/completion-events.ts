@@ -34,6 +34,7 @@ export class CompletionEvents {
     this.channel = channel;
     // Every waiting HTTP request adds a listener; the default limit of 10 would only warn.
     this.emitter.setMaxListeners(0);
+    subscriber.on('ready', () => this.emitter.emit('reconnected'));
     subscriber.on('message', (channel: string, message: string) => {
       if (channel !== this.channel) return;
       const parsed = completionEventSchema.safeParse(parseJsonOrUndefined(message));
@@ -42,6 +43,14 @@ export class CompletionEvents {
       this.emitter.emit(`request:${parsed.data.requestId}`, parsed.data);
       if (parsed.data.batchId !== null) this.emitter.emit(`batch:${parsed.data.batchId}`, parsed.data);
     });
+  }
+
+  /**
+   * Called each time the subscription comes back after its connection dropped (ioredis
+   * resubscribes by itself). Events published meanwhile were not received: listeners recount.
+   */
+  onReconnect(listener: () => void): () => void {
+    return this.listen('reconnected', listener);
   }
 
   /** Subscribes once; later calls return the same promise. */

@@ -1,6 +1,7 @@
 import {
   MalformedJobError,
   SwitchyardError,
+  classifyJobId,
   formatIssues,
   requestIdPattern,
   type RequestError,
@@ -46,6 +47,18 @@ export function parseJobData<Schema extends z.ZodType>(schema: Schema, job: Pick
 }
 
 /**
+ * A job that contradicts its request's record: a hop, tier or job id the request never produced
+ * (a job added by hand, or by a broken producer). It is failed at once and the request is left
+ * alone: it is still answered by its real job.
+ */
+export class StrayJobError extends UnrecoverableError {
+  override name = 'StrayJobError';
+}
+
+/** Jobs failed as strays in this process: the `failed` safety net must leave their requests alone too. */
+const strayJobs = new WeakSet<Job>();
+
+/**
  * Runs one hop of a request and applies the failure policy: retryable errors are rethrown for
  * BullMQ to retry; final failures are written to the request record first, then the job is
  * failed without further retries.
@@ -57,9 +70,13 @@ export async function runHop<Result>(job: Job, store: RequestStore, work: () => 
     // The hop moved its job to the delayed set itself (`moveToDelayed`): it is waiting, not
     // failing, and BullMQ needs this exact error to leave the job there.
     if (error instanceof DelayedError) throw error;
+    if (error instanceof StrayJobError) {
+      strayJobs.add(job);
+      throw error;
+    }
     const verdict = decideFailure(error, job.attemptsMade, job.opts.attempts ?? 1);
     if (verdict.action === 'retry') throw error;
-    const requestId = requestIdOf(job.data);
+    const requestId = requestOf(job);
     if (requestId !== undefined) await store.fail(requestId, verdict.error);
     throw new UnrecoverableError(verdict.error.message);
   }
@@ -77,8 +94,8 @@ export function failRequestsOfFailedJobs<Data, Result>(
   onError: (error: Error, jobId: string | undefined) => void,
 ): void {
   worker.on('failed', (job: Job<Data, Result> | undefined, error: Error) => {
-    const requestId = job === undefined ? undefined : requestIdOf(job.data);
-    if (job === undefined || requestId === undefined) return;
+    const requestId = job === undefined ? undefined : requestOf(job);
+    if (job === undefined || requestId === undefined || strayJobs.has(job)) return;
     void (async () => {
       // 'failed' also fires for attempts BullMQ will retry; only a job left in the failed set is final.
       if ((await job.getState()) !== 'failed') return;
@@ -87,8 +104,17 @@ export function failRequestsOfFailedJobs<Data, Result>(
   });
 }
 
-function requestIdOf(data: unknown): string | undefined {
+/**
+ * The request a job may fail: the one named in its data, but only when the job's id is one
+ * Switchyard derives for that request (`<requestId>-c`, `<requestId>-t<hop>`). Any job can carry a
+ * real request id; only the request's own jobs can leave it waiting forever by failing, so a
+ * malformed job under another id is failed alone and the request is answered by its real job.
+ */
+export function requestOf(job: Pick<Job, 'id' | 'data'>): string | undefined {
+  const data: unknown = job.data;
   if (typeof data !== 'object' || data === null) return undefined;
   const value = (data as { requestId?: unknown }).requestId;
-  return typeof value === 'string' && requestIdPattern.test(value) ? value : undefined;
+  if (typeof value !== 'string' || !requestIdPattern.test(value)) return undefined;
+  const ownId = job.id === classifyJobId(value) || new RegExp(`^${value}-t\\d+$`).test(job.id ?? '');
+  return ownId ? value : undefined;
 }

@@ -24,14 +24,28 @@ export { RequestStore, type BatchMeta, type NewRequest, type StatusCounts } from
 export { CompletionEvents, type CompletionEvent } from './completion-events.ts';
 export { QueueSet, createWorker, type WorkerSettings } from './queue-factory.ts';
 export {
+  connectionErrorReporter,
+  redisSecrets,
+  reportErrorsOf,
+  type ConnectionErrorReporter,
+  type ConnectionLogger,
+} from './connection-errors.ts';
+export { checkEvictionPolicy, type EvictionPolicyCheck } from './eviction-policy.ts';
+export { startFinishedJobCleaner, type FinishedJobCleaner } from './finished-job-cleaner.ts';
+export {
   decideFailure,
   failRequestsOfFailedJobs,
   parseJobData,
+  requestOf,
   runHop,
+  StrayJobError,
   type FailureVerdict,
 } from './failure-policy.ts';
-export { createQueueRuntime, type QueueRuntime } from './queue-runtime.ts';
+export { connectQueueRuntime, createQueueRuntime, type QueueRuntime } from './queue-runtime.ts';
 export { startHopWorker, type HopWorker, type HopWorkerLogger, type HopWorkerSettings } from './hop-worker.ts';
+export { snapshotQueues, snapshotStates } from './queue-snapshot.ts';
+export { WorkerHealth, type WorkerHealthSettings } from './worker-health.ts';
+export { startWorkerMetricsPort } from './worker-metrics-port.ts';
 export {
   AnswerStreamReaders,
   AnswerStreamWriter,

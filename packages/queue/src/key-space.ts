@@ -73,6 +73,11 @@ export class KeySpace {
     return `${this.prefix}:breaker-probe:{${endpoint}}`;
   }
 
+  /** An endpoint's open breaker, kept until it half-opens, for processes that start later. */
+  breakerState(endpoint: string): string {
+    return `${this.prefix}:breaker-state:{${endpoint}}`;
+  }
+
   /** Pub/sub channel of request completion events. */
   get eventsChannel(): string {
     return `${this.prefix}:events`;

@@ -7,22 +7,33 @@ import {
   type SwitchyardConfig,
   type TierJob,
 } from '@switchyard/core';
-import { Queue, Worker, type Processor } from 'bullmq';
+import { Queue, type Processor, type Worker } from 'bullmq';
+import { reportErrorsOf, type ConnectionErrorReporter } from './connection-errors.ts';
+import { HouseWorker } from './house-worker.ts';
 import type { KeySpace } from './key-space.ts';
-import type { RedisClient } from './redis-connection.ts';
+import { defaultReporter, type RedisClient } from './redis-connection.ts';
 
 /** Every queue of a configuration: `classify` and one per tier. */
 export class QueueSet {
   readonly classify: Queue;
   readonly tiers: ReadonlyMap<string, Queue>;
 
-  constructor(connection: RedisClient, keys: KeySpace, config: Pick<SwitchyardConfig, 'tiers' | 'queue'>) {
+  constructor(
+    connection: RedisClient,
+    keys: KeySpace,
+    config: Pick<SwitchyardConfig, 'tiers' | 'queue'>,
+    report: ConnectionErrorReporter,
+  ) {
     const make = (name: string) =>
-      new Queue(name, {
-        connection,
-        prefix: keys.queuePrefix(name),
-        defaultJobOptions: defaultJobOptions(config.queue),
-      });
+      reportErrorsOf(
+        new Queue(name, {
+          connection,
+          prefix: keys.queuePrefix(name),
+          defaultJobOptions: defaultJobOptions(config.queue),
+        }),
+        `queue ${name}`,
+        report,
+      );
     this.classify = make(classifyQueueName);
     this.tiers = new Map(config.tiers.map((tier) => [tier.name, make(tierQueueName(tier.name))]));
   }
@@ -30,6 +41,13 @@ export class QueueSet {
   tier(name: string): Queue {
     const queue = this.tiers.get(name);
     if (!queue) throw new RangeError(`no queue for tier "${name}"`);
+    return queue;
+  }
+
+  /** The queue called `queueName` (`classify` or `tier.<name>`). */
+  named(queueName: string): Queue {
+    const queue = this.all().find((candidate) => candidate.name === queueName);
+    if (!queue) throw new RangeError(`no queue "${queueName}"`);
     return queue;
   }
 
@@ -61,6 +79,13 @@ export interface WorkerSettings {
    * is found by the stalled-job check, which runs as often.
    */
   lockDurationMs: number;
+  /**
+   * Attempts and backoff of the configuration, enforced on every job (see `HouseWorker`); hop
+   * workers always give them. Without, jobs keep their own.
+   */
+  queue?: Pick<SwitchyardConfig['queue'], 'attempts' | 'backoffMs'>;
+  /** Where the worker's errors go; without, a logger of its own (see `createRedis`). */
+  report?: ConnectionErrorReporter;
 }
 
 /** BullMQ worker with the house defaults. */
@@ -69,15 +94,23 @@ export function createWorker<Data, Result>(
   processor: Processor<Data, Result>,
   settings: WorkerSettings,
 ): Worker<Data, Result> {
-  return new Worker<Data, Result>(queueName, processor, {
-    connection: settings.connection,
-    prefix: settings.keys.queuePrefix(queueName),
-    concurrency: settings.concurrency,
-    lockDuration: settings.lockDurationMs,
-    stalledInterval: settings.lockDurationMs,
-    // Stalled jobs (their worker died) are retried rather than failed: delivery is at-least-once
-    // and every hop is idempotent.
-    maxStalledCount: 5,
-    autorun: true,
-  });
+  const worker = new HouseWorker<Data, Result>(
+    queueName,
+    processor,
+    {
+      connection: settings.connection,
+      prefix: settings.keys.queuePrefix(queueName),
+      concurrency: settings.concurrency,
+      lockDuration: settings.lockDurationMs,
+      stalledInterval: settings.lockDurationMs,
+      // Stalled jobs (their worker died) are retried rather than failed: delivery is at-least-once
+      // and every hop is idempotent.
+      maxStalledCount: 5,
+      autorun: true,
+    },
+    settings.queue === undefined
+      ? undefined
+      : { attempts: settings.queue.attempts, backoff: { type: 'exponential', delay: settings.queue.backoffMs } },
+  );
+  return reportErrorsOf(worker, `worker ${queueName}`, settings.report ?? defaultReporter(''));
 }

@@ -1,5 +1,12 @@
 import { parseRedisAddress, type RedisAddress, type RedisNodeAddress } from '@switchyard/core';
+import { createLogger } from '@switchyard/observability';
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import {
+  connectionErrorReporter,
+  redisSecrets,
+  reportErrorsOf,
+  type ConnectionErrorReporter,
+} from './connection-errors.ts';
 
 type ClusterAddress = Extract<RedisAddress, { kind: 'cluster' }>;
 
@@ -29,8 +36,16 @@ const retryStrategy = (times: number): number => Math.min(50 * 2 ** times, 2_000
  */
 export type RedisClient = Redis | Cluster;
 
-/** The one place Switchyard opens Redis connections: `redis://` for one server, `redis+cluster://` for a cluster. */
-export function createRedis(url: string, role: RedisRole, connectionName?: string): RedisClient {
+/**
+ * The one place Switchyard opens Redis connections: `redis://` for one server, `redis+cluster://` for a cluster.
+ * Errors go to `report` (the runtime's, see `createQueueRuntime`), or to a logger of its own.
+ */
+export function createRedis(
+  url: string,
+  role: RedisRole,
+  connectionName?: string,
+  report: ConnectionErrorReporter = defaultReporter(url),
+): RedisClient {
   const address = parseRedisAddress(url);
   const name = connectionName ?? `switchyard-${role}`;
   const client =
@@ -43,10 +58,15 @@ export function createRedis(url: string, role: RedisRole, connectionName?: strin
           // Lots of small independent commands (batch status reads) share round trips.
           enableAutoPipelining: true,
         });
-  // Connection errors surface where they matter (503s, /readyz, workers waiting) and ioredis
-  // reconnects by itself; without a listener each one would also be printed as an unhandled event.
-  client.on('error', () => {});
-  return client;
+  // Connection errors also surface where they matter (503s, /readyz, workers waiting) and ioredis
+  // reconnects by itself; without a listener ioredis prints each one, stack and failed command
+  // (with the password of an AUTH) included, as "Unhandled error event".
+  return reportErrorsOf(client, name, report);
+}
+
+/** Connection errors of a caller that gave no reporter: JSON lines of a logger named `redis`. */
+export function defaultReporter(url: string): ConnectionErrorReporter {
+  return connectionErrorReporter(createLogger({ name: 'redis' }), redisSecrets(url));
 }
 
 /**

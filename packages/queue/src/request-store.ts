@@ -37,6 +37,8 @@ export interface NewRequest {
   budgetHold?: BudgetHold;
   /** The highest tier a key over its budget (`cap`) may use. */
   budgetMaxTier?: string;
+  /** Hash of what the client sent with an idempotency key: a repeat with another body is refused. */
+  bodyHash?: string;
 }
 
 export interface BatchMeta {
@@ -44,6 +46,13 @@ export interface BatchMeta {
   total: number;
   createdAt: string;
   idempotencyKey?: string;
+  /** Hash of what the client sent with an idempotency key. */
+  bodyHash?: string;
+  /**
+   * True from the batch's creation until every job is queued. A batch found in this state later
+   * (its API process died mid-submission) is finished by whoever reads it: see `SubmissionService`.
+   */
+  accepting?: boolean;
 }
 
 export type StatusCounts = Record<RequestStatus, number> & { total: number };
@@ -130,6 +139,7 @@ export class RequestStore {
           if (request.keyId !== undefined) fields.keyId = request.keyId;
           if (request.budgetHold !== undefined) fields.budgetHold = JSON.stringify(request.budgetHold);
           if (request.budgetMaxTier !== undefined) fields.budgetMaxTier = request.budgetMaxTier;
+          if (request.bodyHash !== undefined) fields.bodyHash = request.bodyHash;
           return this.redis.eval(
             createRecordScript,
             1,
@@ -211,7 +221,31 @@ export class RequestStore {
     }
     const fields: Record<string, string> = { id: meta.id, total: String(meta.total), createdAt: meta.createdAt };
     if (meta.idempotencyKey !== undefined) fields.idempotencyKey = meta.idempotencyKey;
+    if (meta.bodyHash !== undefined) fields.bodyHash = meta.bodyHash;
+    if (meta.accepting === true) fields.state = 'accepting';
     await this.redis.multi().hset(batchKey, fields).expire(batchKey, this.retentionSeconds).exec();
+  }
+
+  /** Every job of the batch is queued: readers no longer need to finish its submission. */
+  async markBatchAccepted(batchId: string): Promise<void> {
+    await this.redis.hdel(this.keys.batch(batchId), 'state');
+  }
+
+  /** The body hash stored with a request submitted under an idempotency key, if any. */
+  async bodyHashOf(requestId: string): Promise<string | undefined> {
+    return (await this.redis.hget(this.keys.request(requestId), 'bodyHash')) ?? undefined;
+  }
+
+  /** Statuses of many records in one pass (undefined for a missing record), in the order asked. */
+  async statuses(requestIds: readonly string[]): Promise<(RequestStatus | undefined)[]> {
+    const statuses: (RequestStatus | undefined)[] = [];
+    for (let start = 0; start < requestIds.length; start += chunkSize) {
+      const chunk = await Promise.all(
+        requestIds.slice(start, start + chunkSize).map((id) => this.redis.hget(this.keys.request(id), 'status')),
+      );
+      for (const status of chunk) statuses.push((status ?? undefined) as RequestStatus | undefined);
+    }
+    return statuses;
   }
 
   async getBatch(batchId: string): Promise<BatchMeta | undefined> {
@@ -219,6 +253,8 @@ export class RequestStore {
     if (!hash.id) return undefined;
     const meta: BatchMeta = { id: hash.id, total: Number(hash.total), createdAt: hash.createdAt ?? '' };
     if (hash.idempotencyKey !== undefined) meta.idempotencyKey = hash.idempotencyKey;
+    if (hash.bodyHash !== undefined) meta.bodyHash = hash.bodyHash;
+    if (hash.state === 'accepting') meta.accepting = true;
     return meta;
   }
 
@@ -229,12 +265,7 @@ export class RequestStore {
   async batchCounts(batchId: string): Promise<StatusCounts> {
     const ids = await this.batchMemberIds(batchId);
     const counts: StatusCounts = { total: ids.length, queued: 0, routed: 0, running: 0, completed: 0, failed: 0 };
-    for (let start = 0; start < ids.length; start += chunkSize) {
-      const statuses = await Promise.all(
-        ids.slice(start, start + chunkSize).map((id) => this.redis.hget(this.keys.request(id), 'status')),
-      );
-      for (const status of statuses) if (status !== null && status in counts) counts[status as RequestStatus] += 1;
-    }
+    for (const status of await this.statuses(ids)) if (status !== undefined && status in counts) counts[status] += 1;
     return counts;
   }
 

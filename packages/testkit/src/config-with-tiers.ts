@@ -12,7 +12,8 @@ export function configWithTiers(names: readonly string[]): SwitchyardConfig {
     ...base,
     tiers: names.map((name, index) => ({ ...base.tiers[Math.min(index, base.tiers.length - 1)], name })),
     routes: base.routes.map((route) => (route.minTier === undefined ? route : { ...route, minTier: secondTier })),
-    classifier: { ...base.classifier, defaultTier: secondTier },
+    // The shipped tier model knows only simple/medium/complex: renamed ladders run the hand-written strategies.
+    classifier: { ...base.classifier, defaultTier: secondTier, strategies: ['rules', 'keywords'] },
     simulation: { ...base.simulation, weakAnswerRate: {} },
   });
 }

@@ -8,3 +8,4 @@ export { startTestServer, type RecordedCall, type Reply, type TestServer } from 
 export { configWithTiers } from './config-with-tiers.ts';
 export { sharedDataPath } from './shared-data-path.ts';
 export { scriptedSseFetch, sseFrame, type SseScript } from './scripted-sse-fetch.ts';
+export { routedDecision } from './routed-decision.ts';

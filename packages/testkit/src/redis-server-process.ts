@@ -32,16 +32,26 @@ export function freePort(): Promise<number> {
  * A `redis-server` of the test's own, for tests that stop or restart Redis (never the shared one).
  * Needs the `redis-server` binary on the PATH.
  */
-export async function startRedisServer(): Promise<RedisServerProcess> {
+export async function startRedisServer(
+  options: {
+    password?: string /** More `redis-server` arguments, e.g. `['--maxmemory-policy', 'allkeys-lru']`. */;
+    args?: string[];
+  } = {},
+): Promise<RedisServerProcess> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-redis-'));
-  const url = `redis://127.0.0.1:${port}`;
+  const auth = options.password === undefined ? '' : `:${encodeURIComponent(options.password)}@`;
+  const url = `redis://${auth}127.0.0.1:${port}`;
+  const extraArgs = [
+    ...(options.password === undefined ? [] : ['--requirepass', options.password]),
+    ...(options.args ?? []),
+  ];
   let child: ChildProcess | undefined;
 
   const start = async () => {
     child = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes'],
+      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', ...extraArgs],
       {
         stdio: 'ignore',
       },

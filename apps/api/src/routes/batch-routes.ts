@@ -1,3 +1,4 @@
+import type { BatchMeta } from '@switchyard/queue';
 import type { FastifyInstance } from 'fastify';
 import { Readable } from 'node:stream';
 import { ApiError } from '../api-errors.ts';
@@ -62,8 +63,7 @@ export function registerBatchRoutes(app: FastifyInstance, context: ApiContext): 
 
   app.get<{ Params: { id: string } }>('/v1/batches/:id/results', async (request, reply) => {
     const { id } = request.params;
-    if ((await runtime.store.getBatch(id)) === undefined)
-      throw new ApiError('not_found', `no batch with id "${id}"`, 'id');
+    await readBatch(context, id);
     async function* lines() {
       for await (const record of runtime.store.batchRecords(id)) yield `${JSON.stringify(resultLine(record))}\n`;
     }
@@ -77,10 +77,17 @@ export function registerBatchRoutes(app: FastifyInstance, context: ApiContext): 
     // Listen before the first count: a completion landing during the count is then not lost.
     let finishedSinceCount = 0;
     let onFinished = () => {};
-    const stop = events.onBatch(id, () => {
+    const stopBatch = events.onBatch(id, () => {
       finishedSinceCount += 1;
       onFinished();
     });
+    // Completion events published while the subscription was down are lost for good: recount on
+    // reconnection, and every `progressRecountMs` whatever happens, so `done` always comes.
+    const stopReconnected = events.onReconnect(() => onFinished());
+    const stop = () => {
+      stopBatch();
+      stopReconnected();
+    };
     let status: BatchStatus;
     try {
       status = await batchStatus(context, id);
@@ -99,11 +106,13 @@ export function registerBatchRoutes(app: FastifyInstance, context: ApiContext): 
     let timer: NodeJS.Timeout | undefined;
     let ended = false;
     const heartbeat = setInterval(() => stream.write(': keep-alive\n\n'), 15_000);
+    const recount = setInterval(() => onFinished(), config.api.progressRecountMs);
     const end = (reason: 'done' | 'closed') => {
       if (ended) return;
       ended = true;
       stop();
       clearInterval(heartbeat);
+      clearInterval(recount);
       if (timer !== undefined) clearTimeout(timer);
       context.openStreams.delete(closeStream);
       if (reason === 'done') send('done', { id });
@@ -120,6 +129,8 @@ export function registerBatchRoutes(app: FastifyInstance, context: ApiContext): 
       finishedSinceCount = 0;
       const next = await batchStatus(context, id).catch(() => undefined);
       if (ended || next === undefined) return;
+      // A periodic recount that found nothing new sends nothing.
+      if (JSON.stringify(next) === JSON.stringify(status)) return;
       status = next;
       send('progress', status);
       if (status.status === 'completed') end('done');
@@ -135,9 +146,17 @@ export function registerBatchRoutes(app: FastifyInstance, context: ApiContext): 
 
 type BatchStatus = Awaited<ReturnType<typeof batchStatus>>;
 
-async function batchStatus(context: ApiContext, id: string) {
+/** The batch's metadata, or 404. */
+async function readBatch(context: ApiContext, id: string): Promise<BatchMeta> {
   const batch = await context.runtime.store.getBatch(id);
   if (batch === undefined) throw new ApiError('not_found', `no batch with id "${id}"`, 'id');
+  // Its submitter died before queuing every job: queue the rest now, or the batch never finishes.
+  if (batch.accepting === true) await context.submissions.finishBatch(id);
+  return batch;
+}
+
+async function batchStatus(context: ApiContext, id: string) {
+  const batch = await readBatch(context, id);
   const counts = await context.runtime.store.batchCounts(id);
   const finished = counts.completed + counts.failed;
   return {

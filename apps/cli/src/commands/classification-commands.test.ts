@@ -117,7 +117,7 @@ describe('switchyard train, route and eval', () => {
     const chain = report.results[4]?.metrics;
     expect(table.stdout).toMatch(
       new RegExp(
-        `chain +rules,keywords +${((chain?.accuracy ?? 0) * 100).toFixed(1)}% +${((chain?.underRoutingRate ?? 0) * 100).toFixed(1)}%`,
+        `chain +trained,keywords +${((chain?.accuracy ?? 0) * 100).toFixed(1)}% +${((chain?.underRoutingRate ?? 0) * 100).toFixed(1)}%`,
       ),
     );
     expect(columnsMissingFrom(table.stdout, 'name', report.results[0])).toEqual([]);
@@ -223,31 +223,25 @@ describe('switchyard train, route and eval', () => {
     );
     const workingDirectory = mkdtempSync(join(tmpdir(), 'switchyard-cwd-'));
 
-    const json = await switchyardWith({ cwd: workingDirectory }, 'eval', '--routellm', data, '--json');
+    const plot = join(directory, 'curves.svg');
+    // Three independent runs side by side: each one starts a CLI process of its own.
+    const [json, table, plotted] = await Promise.all([
+      switchyardWith({ cwd: workingDirectory }, 'eval', '--routellm', data, '--json'),
+      switchyardWith({ cwd: workingDirectory }, 'eval', '--routellm', data),
+      switchyardWith({ cwd: workingDirectory }, 'eval', '--routellm', data, '--json', '--plot', plot),
+    ]);
     expect(json.code, json.stderr).toBe(0);
     const report = JSON.parse(json.stdout) as { trainPrompts: number; benchmarks: { prompts: number }[] };
     expect(report).toMatchObject({ plot: null, benchmarks: [{ benchmark: 'gsm8k' }] });
     // Every prompt on one side of the built-in split, never both.
     expect(report.trainPrompts + (report.benchmarks[0]?.prompts ?? 0)).toBe(40);
     expect(report.trainPrompts).toBeGreaterThan(0);
-    const table = await switchyardWith({ cwd: workingDirectory }, 'eval', '--routellm', data);
     expect(table.code, table.stderr).toBe(0);
     const { benchmarks } = JSON.parse(json.stdout) as { benchmarks: { routers: unknown[] }[] };
     expect(
       columnsMissingFrom(table.stdout, 'benchmark', { ...benchmarks[0], ...(benchmarks[0]?.routers[0] as object) }),
     ).toEqual([]);
     expect(existsSync(join(workingDirectory, 'routellm-curves.svg'))).toBe(false);
-
-    const plot = join(directory, 'curves.svg');
-    const plotted = await switchyardWith(
-      { cwd: workingDirectory },
-      'eval',
-      '--routellm',
-      data,
-      '--json',
-      '--plot',
-      plot,
-    );
     expect(JSON.parse(plotted.stdout)).toMatchObject({ plot });
     expect(readFileSync(plot, 'utf8')).toMatch(/^<svg /);
   });

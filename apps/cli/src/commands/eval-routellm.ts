@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { bundledLabeledSetPath, readLabeledSet } from '@switchyard/classifiers';
+import { bundledLabeledSetPath, readLabeledSet, readTierModel } from '@switchyard/classifiers';
 import {
   developmentSalt,
   evaluateRouteLlm,
@@ -37,8 +37,10 @@ export function evaluateRouteLlmCommand(
   flags: RouteLlmFlags,
 ): void {
   const started = performance.now();
+  const modelPath = config.classifier.trained.modelPath;
   const evaluation = evaluateRouteLlm(config, routeLlmSplit(directory, flags), {
     labeledSet: readLabeledSet(bundledLabeledSetPath),
+    tierModel: modelPath === undefined ? undefined : readTierModel(modelPath),
   });
   const plot = flags.plot === undefined ? null : resolve(flags.plot);
   if (plot !== null) writeFileSync(plot, renderCurvesSvg(evaluation));

@@ -5,6 +5,7 @@ import { boot, llmDeployment, type CommonFlags } from '@switchyard/bootstrap';
 import { formatLabeledEvaluation } from './eval-labeled-output.ts';
 import { evaluateRouteLlmCommand } from './eval-routellm.ts';
 import { parseShare } from './figures.ts';
+import { readLabeledSets } from './labeled-files.ts';
 
 export interface EvalFlags extends CommonFlags {
   json?: boolean | undefined;
@@ -46,8 +47,9 @@ export async function evaluate(file: string | undefined, flags: EvalFlags): Prom
   const tiers = context.config.tiers.map((tier) => tier.name);
   const examples = readLabeledSet(file);
   checkLabeledTiers(examples, tiers, file);
-  const trainingSet = flags['train-set'] === undefined ? undefined : readLabeledSet(flags['train-set']);
-  if (trainingSet !== undefined) checkLabeledTiers(trainingSet, tiers, flags['train-set'] as string);
+  // --train-set a.jsonl,b.jsonl: several files as one training set.
+  const trainingSet =
+    flags['train-set'] === undefined ? undefined : readLabeledSets(flags['train-set'].split(','), tiers);
 
   const notes: string[] = [];
   const candidates: Candidate[] = localStrategies.map((name) => ({ name, strategies: [name] }));

@@ -21,6 +21,7 @@ export async function start(flags: CommonFlags): Promise<void> {
   say(apiListeningLine(context, running.apiUrl ?? ''));
   say(executorsRunningLine(tiers));
   say('Classifier running');
-  await serveUntilStopped(running, say);
+  if (running.metricsUrl !== undefined) say(`Worker metrics and health on ${running.metricsUrl}`);
+  await serveUntilStopped(running, say, context.config.shutdown.deadlineMs);
   await redis?.stop();
 }

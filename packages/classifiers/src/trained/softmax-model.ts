@@ -24,16 +24,20 @@ export function logitsInto(model: SoftmaxModel, sample: SparseVector, out: Float
   return out;
 }
 
-/** Class probabilities into `out`; `offsets` (per class) shift the logits first (calibration). */
+/**
+ * Class probabilities into `out`; `offsets` (per class) shift the logits first and `temperature`
+ * divides them (calibration: above 1 softens an overconfident model).
+ */
 export function softmaxInto(
   model: SoftmaxModel,
   sample: SparseVector,
   out: Float64Array,
   offsets?: Float64Array,
+  temperature = 1,
 ): Float64Array {
   logitsInto(model, sample, out);
-  if (offsets !== undefined)
-    for (let k = 0; k < model.classes; k += 1) out[k] = (out[k] as number) + (offsets[k] as number);
+  for (let k = 0; k < model.classes; k += 1)
+    out[k] = ((out[k] as number) + (offsets === undefined ? 0 : (offsets[k] as number))) / temperature;
   normalizeLogits(out, model.classes);
   return out;
 }

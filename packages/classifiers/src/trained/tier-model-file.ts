@@ -3,6 +3,7 @@ import { ConfigError, formatIssues, readDocumentFile } from '@switchyard/core';
 import { z } from 'zod';
 import type { FeatureOptions } from '../embedding/text-features.ts';
 import type { SoftmaxModel } from './softmax-model.ts';
+import { signalInputs, signalStrategyNames, type SignalStrategyName } from './tier-features.ts';
 
 /** What `switchyard train` writes and the trained strategy loads. Version 1. */
 export const tierModelFormat = 'switchyard.tier-model';
@@ -30,6 +31,8 @@ const featuresSchema = z.strictObject({
   charNgrams: ngramRange,
   wordNgrams: ngramRange,
   shape: z.boolean(),
+  /** Hand-written strategies whose verdicts are inputs too (tier-features.ts); absent: none. */
+  signals: z.array(z.enum(signalStrategyNames)).optional(),
 });
 
 export const tierModelSchema = z
@@ -48,6 +51,10 @@ export const tierModelSchema = z
       targetStrongShare: z.number().min(0).max(1),
       /** Added to the strong tier's logit. */
       logitOffset: z.number(),
+      /** The logits (offset included) are divided by this before the softmax; absent: 1. */
+      temperature: z.number().positive().optional(),
+      /** Expected calibration error of the held-out predictions (10 confidence bins). */
+      crossValidatedEce: z.number().min(0).max(1).optional(),
       /** Share sent to the strong tier on held-out predictions of the training data with the offset. */
       crossValidatedStrongShare: z.number().min(0).max(1),
     }),
@@ -72,9 +79,13 @@ export const tierModelSchema = z
         `has ${model.weights.values.length} numbers; expected ${model.weights.indices.length} indices × ${model.tiers.length} tiers`,
       );
     }
-    const outOfRange = model.weights.indices.findIndex((index) => index >= model.features.dimensions);
+    const inputs = modelInputs(model.features.dimensions, model.tiers.length, model.features.signals ?? []);
+    const outOfRange = model.weights.indices.findIndex((index) => index >= inputs);
     if (outOfRange >= 0)
-      issue(['weights', 'indices', outOfRange], `is not below dimensions ${model.features.dimensions}`);
+      issue(
+        ['weights', 'indices', outOfRange],
+        `is not below ${inputs} (dimensions ${model.features.dimensions} and the signal slots)`,
+      );
     // A repeated index would load the later row over the earlier one without a word. The first
     // repeat is enough to name: a file with one is not what `switchyard train` wrote.
     const firstAt = new Map<number, number>();
@@ -95,6 +106,9 @@ export type TierModelFile = z.infer<typeof tierModelSchema>;
 export interface TierModel {
   tiers: readonly string[];
   features: FeatureOptions;
+  signals: readonly SignalStrategyName[];
+  /** Divides the logits before the softmax (calibration). */
+  temperature: number;
   softmax: SoftmaxModel;
   /** Per class, added to the logits: the calibration offset on the strong tier, 0 elsewhere. */
   offsets: Float64Array;
@@ -117,7 +131,9 @@ export function parseTierModel(document: unknown, source: string): TierModel {
   if (!parsed.success) throw new ConfigError(`${source} is not a valid tier model:`, formatIssues(parsed.error.issues));
   const file = parsed.data;
   const classes = file.tiers.length;
-  const weights = new Float32Array(file.features.dimensions * classes);
+  const signals = file.features.signals ?? [];
+  const inputs = modelInputs(file.features.dimensions, classes, signals);
+  const weights = new Float32Array(inputs * classes);
   file.weights.indices.forEach((index, row) => {
     for (let k = 0; k < classes; k += 1)
       weights[index * classes + k] = file.weights.values[row * classes + k] as number;
@@ -126,16 +142,22 @@ export function parseTierModel(document: unknown, source: string): TierModel {
   offsets[classes - 1] = file.calibration.logitOffset;
   return {
     tiers: file.tiers,
+    signals,
+    temperature: file.calibration.temperature ?? 1,
     features: {
       dimensions: file.features.dimensions,
       charNgrams: file.features.charNgrams,
       wordNgrams: file.features.wordNgrams,
       shape: file.features.shape,
     },
-    softmax: { classes, dimensions: file.features.dimensions, weights, bias: Float64Array.from(file.bias) },
+    softmax: { classes, dimensions: inputs, weights, bias: Float64Array.from(file.bias) },
     offsets,
     file,
   };
+}
+
+function modelInputs(dimensions: number, tiers: number, signals: readonly SignalStrategyName[]): number {
+  return dimensions + signalInputs(tiers, signals);
 }
 
 export function readTierModel(path: string): TierModel {

@@ -1,8 +1,11 @@
+import {
+  createClassifierChain,
+  parseTierModel,
+  signalStrategyNames,
+  type LabeledExample,
+  type StrategyContext,
+} from '@switchyard/classifiers';
 import type { StrategyName, SwitchyardConfig } from '@switchyard/core';
-import { createClassifierChain } from '@switchyard/classifiers';
-import type { LabeledExample } from '@switchyard/classifiers';
-import type { StrategyContext } from '@switchyard/classifiers';
-import { parseTierModel } from '@switchyard/classifiers';
 import { trainTierModel } from '../training/train-tier-model.ts';
 import { stratifiedFolds } from './folds.ts';
 import { tierMetrics, type RoutedExample, type TierMetrics } from './tier-metrics.ts';
@@ -88,7 +91,11 @@ export async function evaluateLabeledSet(
     if (options.env !== undefined) context.env = options.env;
     if (needsModel)
       context.tierModel = parseTierModel(
-        trainTierModel(training, { tiers: tierNames, strongShare: options.strongShare }),
+        trainTierModel(training, {
+          tiers: tierNames,
+          strongShare: options.strongShare,
+          signals: { config, strategies: signalStrategyNames },
+        }),
         `fold ${fold + 1} model`,
       );
 

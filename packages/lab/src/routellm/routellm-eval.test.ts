@@ -56,6 +56,7 @@ describe('evaluateRouteLlm on the shared RouteLLM files', () => {
         'centroid',
         'trained:labeled-set',
         'trained',
+        'ensemble',
       ]);
       expect(benchmark.routers[0]?.apgr).toBeCloseTo(0.5, 9);
       expect(benchmark.routers[0]?.curve).toHaveLength(21);
@@ -82,7 +83,7 @@ describe('evaluateRouteLlm on the shared RouteLLM files', () => {
   it('plots one line per router and benchmark, with the APGR in the legend', () => {
     const svg = renderCurvesSvg(evaluation);
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
-    expect(svg.match(/<polyline /g)).toHaveLength(12);
+    expect(svg.match(/<polyline /g)).toHaveLength(14);
     expect(svg).toContain('random (mean APGR 0.500)');
     expect(svg).toMatch(/gsm8k \((\d+) prompts\)/);
   });

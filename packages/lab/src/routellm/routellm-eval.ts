@@ -8,6 +8,7 @@ import {
   type ClassificationStrategy,
   type Embedder,
   type LabeledExample,
+  type TierModel,
 } from '@switchyard/classifiers';
 import type { StrategyVerdict, SwitchyardConfig } from '@switchyard/core';
 import { trainTierModel } from '../training/train-tier-model.ts';
@@ -22,6 +23,8 @@ export interface RouteLlmEvaluationOptions {
   labeledSet: readonly LabeledExample[];
   seed?: number;
   embedder?: Embedder;
+  /** The configured tier model (`classifier.trained.modelPath`): scored as `trained:config` and in `ensemble`. */
+  tierModel?: TierModel | undefined;
 }
 
 export interface RouterResult {
@@ -98,14 +101,23 @@ export function evaluateRouteLlm(
       strategy: createTrainedStrategy(config, labeledModel),
     },
   ];
+  if (options.tierModel !== undefined)
+    strategies.push({
+      router: 'trained:config',
+      description: "the configured tier model (the default chain's), never fitted to RouteLLM",
+      strategy: createTrainedStrategy(config, options.tierModel),
+    });
 
   const trainItems = split.train.benchmarks.flatMap((benchmark) => benchmark.items);
   const strongWin = trainStrongWinModel(trainItems, options.seed ?? 1);
   const benchmarks = data.benchmarks.map((benchmark): BenchmarkResult => {
     const outcomes = benchmark.items;
     const routers: RouterResult[] = [];
-    const add = (router: string, description: string, scores: number[]) =>
+    const scoresOf = new Map<string, number[]>();
+    const add = (router: string, description: string, scores: number[]) => {
+      scoresOf.set(router, scores);
       routers.push(routerResult(router, description, scores, outcomes));
+    };
     add(
       'random',
       'every prompt the same score: a random choice at each share (expected curve)',
@@ -122,6 +134,15 @@ export function evaluateRouteLlm(
       'trained',
       'logistic regression fitted on the outcomes of the training part',
       outcomes.map((item) => strongWin(item.prompt)),
+    );
+    // Chosen on the development split (eval --routellm --dev): averaging the ranks of the two
+    // labeled-set routers transferred better than either, and better than any model fitted on outcomes.
+    const members = ['centroid', options.tierModel === undefined ? 'trained:labeled-set' : 'trained:config'];
+    const ranks = members.map((name) => rankUnit(scoresOf.get(name) ?? []));
+    add(
+      'ensemble',
+      `mean rank of ${members.join(' and ')}`,
+      outcomes.map((_, index) => ranks.reduce((sum, rank) => sum + (rank[index] ?? 0), 0) / ranks.length),
     );
     const first = routers[0] as RouterResult;
     return {
@@ -154,6 +175,18 @@ export function evaluateRouteLlm(
     meanApgr,
     warnings: [...new Set([...split.train.warnings, ...data.warnings])],
   };
+}
+
+/** Each score's rank among the scores, scaled to [0, 1); ties share the rank of their first. */
+function rankUnit(scores: readonly number[]): number[] {
+  const order = scores.map((score, index) => ({ score, index })).sort((a, b) => a.score - b.score);
+  const ranks = new Array<number>(scores.length).fill(0);
+  let start = 0;
+  for (let position = 0; position < order.length; position += 1) {
+    if (position > 0 && (order[position]?.score as number) !== (order[position - 1]?.score as number)) start = position;
+    ranks[(order[position] as { index: number }).index] = start / Math.max(1, scores.length);
+  }
+  return ranks;
 }
 
 /** Expected position on the ladder under the verdict's tier scores: 0 = cheapest tier, 1 = strongest. */

@@ -1,17 +1,21 @@
 import {
+  createTierFeaturizer,
   defaultFeatureOptions,
   extractFeatures,
   logitsInto,
   tierModelFormat,
   type FeatureOptions,
   type LabeledExample,
+  type SignalStrategyName,
   type SoftmaxModel,
   type SparseVector,
+  type TierFeaturesConfig,
   type TierModelFile,
 } from '@switchyard/classifiers';
 import { stratifiedFolds } from '../evaluation/folds.ts';
 import { defaultTrainingOptions, trainSoftmax, type TrainingOptions } from './softmax-training.ts';
 import { calibrateStrongShare } from './strong-share-calibration.ts';
+import { calibrateTemperature } from './temperature-calibration.ts';
 
 export interface TrainTierModelOptions {
   /** The ladder, cheapest first; every label must be one of these. */
@@ -22,6 +26,8 @@ export interface TrainTierModelOptions {
   training?: Partial<TrainingOptions>;
   /** Folds of the held-out predictions the calibration is fitted on. */
   calibrationFolds?: number;
+  /** The hand-written strategies whose verdicts become inputs, and the config they are built from. */
+  signals?: { config: TierFeaturesConfig; strategies: readonly SignalStrategyName[] };
 }
 
 /**
@@ -61,16 +67,27 @@ export function trainTierModel(examples: readonly LabeledExample[], options: Tra
   if (empty.length > 0)
     throw new Error(`every tier needs at least ${folds} labeled examples (fewer for: ${empty.join(', ')})`);
 
-  const samples = examples.map((example) => extractFeatures(example.prompt, features));
+  const signals = options.signals?.strategies ?? [];
+  const featurizer =
+    options.signals === undefined
+      ? { dimensions: features.dimensions, featurize: (prompt: string) => extractFeatures(prompt, features) }
+      : createTierFeaturizer(options.signals.config, features, signals);
+  const samples = examples.map((example) => featurizer.featurize(example.prompt));
   const strongIndex = tiers.length - 1;
-  const heldOut = heldOutLogits(samples, labels, tiers.length, features.dimensions, training, folds);
+  const heldOut = heldOutLogits(samples, labels, tiers.length, featurizer.dimensions, training, folds);
   const targetShare = options.strongShare ?? (byTier[tiers[strongIndex] as string] ?? 0) / examples.length;
   const calibration = calibrateStrongShare(heldOut, strongIndex, targetShare);
   const correct = heldOut.filter(
     (row, index) => argmaxWithOffset(row, strongIndex, calibration.offset) === labels[index],
   ).length;
+  const shifted = heldOut.map((row) => {
+    const copy = Float64Array.from(row);
+    copy[strongIndex] = (copy[strongIndex] as number) + calibration.offset;
+    return copy;
+  });
+  const temperature = calibrateTemperature(shifted, labels);
 
-  const model = trainSoftmax(samples, labels, tiers.length, features.dimensions, training);
+  const model = trainSoftmax(samples, labels, tiers.length, featurizer.dimensions, training);
   return {
     format: tierModelFormat,
     version: 1,
@@ -80,6 +97,7 @@ export function trainTierModel(examples: readonly LabeledExample[], options: Tra
       charNgrams: [...features.charNgrams],
       wordNgrams: [...features.wordNgrams],
       shape: features.shape,
+      ...(signals.length === 0 ? {} : { signals: [...signals] }),
     },
     tiers: [...tiers],
     bias: [...model.bias].map(rounded),
@@ -89,6 +107,8 @@ export function trainTierModel(examples: readonly LabeledExample[], options: Tra
       targetStrongShare: targetShare,
       logitOffset: rounded(calibration.offset),
       crossValidatedStrongShare: calibration.share,
+      temperature: rounded(temperature.temperature),
+      crossValidatedEce: rounded(temperature.ece),
     },
     training: {
       examples: examples.length,

@@ -78,9 +78,16 @@ export class BreakerBoard {
     }
   }
 
-  /** Starts listening to the other processes. */
+  /**
+   * Starts listening to the other processes, then takes over the breakers they hold open: a
+   * process started after a breaker opened elsewhere would otherwise call a failing provider
+   * until it failed enough by itself, or until the next broadcast.
+   */
   async start(): Promise<void> {
     await this.sync?.subscribe((message) => this.onMessage(message));
+    const stored = (await this.sync?.readOpen?.([...this.breakers.keys()])) ?? [];
+    const now = Date.now();
+    for (const message of stored) if (message.kind === 'open' && message.halfOpenAt > now) this.onMessage(message);
   }
 
   /**

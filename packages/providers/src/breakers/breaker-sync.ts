@@ -28,6 +28,11 @@ export interface BreakerSync {
   readonly origin: string;
   /** Fire and forget: a lost message only means another process finds out by itself. */
   publish(message: BreakerMessage): void;
+  /**
+   * The open breakers other processes stored (an `open` message per endpoint of `endpoints` whose
+   * breaker is open now), so that a process starting after the broadcast still hears of them.
+   */
+  readOpen?(endpoints: readonly string[]): Promise<BreakerMessage[]>;
   /** Calls `listener` with every message another process published. */
   subscribe(listener: (message: BreakerMessage) => void): Promise<void>;
   /** Whether this process may probe `endpoint`; the claim lapses after `ttlMs`. */

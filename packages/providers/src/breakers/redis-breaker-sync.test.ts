@@ -181,3 +181,55 @@ describe('breaker state shared through Redis', () => {
     expect(second.states().alpha).toBe('closed');
   });
 });
+
+describe('breaker state stored in Redis', () => {
+  it('a process started after a breaker opened elsewhere starts with it open, and closes with the others', async () => {
+    const url = await redisUrlForTests();
+    const prefix = uniquePrefix('breaker-state');
+    const slow = parseConfig({
+      ...config,
+      providers: { alpha: { type: 'simulated', breaker: { volumeThreshold: 2, resetTimeoutMs: 60_000 } } },
+    });
+    const connections: Redis[] = [];
+    const boards: BreakerBoard[] = [];
+    const make = async () => {
+      const redis = new Redis(url);
+      const subscriber = new Redis(url);
+      connections.push(redis);
+      const board = new BreakerBoard(slow, {
+        sync: createRedisBreakerSync({
+          redis,
+          subscriber,
+          channel: `${prefix}:breakers`,
+          probeKey: (endpoint) => `${prefix}:probe:{${endpoint}}`,
+          stateKey: (endpoint) => `${prefix}:state:{${endpoint}}`,
+        }),
+      });
+      boards.push(board);
+      await board.start();
+      return { board, redis };
+    };
+    try {
+      const first = await make();
+      for (let index = 0; index < 2; index += 1) {
+        await settle(
+          first.board.call(alpha, async () => Promise.reject(new ProviderError('alpha', 'alpha 503', { status: 503 }))),
+        );
+      }
+      // The state is written on the first board's connection before its broadcast: a round trip
+      // there has seen it.
+      await first.redis.ping();
+      const late = await make();
+      const availability = late.board.availability(alpha);
+      expect(availability.available).toBe(false);
+      expect(availability.available === false && availability.reason).toBe('breaker-open');
+      // Once the stored state is gone (a close deletes it, or it lapses at half-open), a process starts closed.
+      await first.redis.del(`${prefix}:state:{alpha}`);
+      const after = await make();
+      expect(after.board.availability(alpha).available).toBe(true);
+    } finally {
+      await Promise.all(boards.map((board) => board.close()));
+      for (const redis of connections) redis.disconnect();
+    }
+  });
+});

@@ -19,6 +19,11 @@ export interface RedisBreakerSyncOptions {
   channel: string;
   /** Key of the probe claim of one endpoint (`KeySpace.breakerProbe`). */
   probeKey: (endpoint: string) => string;
+  /**
+   * Key that holds an endpoint's open breaker until it half-opens (`KeySpace.breakerState`), for
+   * processes that start later; without it, state travels by broadcast only.
+   */
+  stateKey?: (endpoint: string) => string;
   onError?: (error: Error) => void;
 }
 
@@ -41,14 +46,30 @@ return redis.call('DEL', KEYS[1])
 
 /** Breaker state shared through Redis pub/sub, and the probe claimed with `SET NX PX`. */
 export function createRedisBreakerSync(options: RedisBreakerSyncOptions): BreakerSync {
-  const { redis, subscriber, channel, probeKey } = options;
+  const { redis, subscriber, channel, probeKey, stateKey } = options;
   const origin = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const report = (error: unknown) => options.onError?.(error instanceof Error ? error : new Error(String(error)));
 
   return {
     origin,
     publish(message: BreakerMessage) {
-      redis.publish(channel, JSON.stringify(message)).catch(report);
+      const text = JSON.stringify(message);
+      // Stored before it is broadcast, both on one connection: in that order for every process.
+      if (stateKey !== undefined && message.kind === 'open') {
+        const ttlMs = Math.round(message.halfOpenAt - Date.now());
+        if (ttlMs > 0) redis.set(stateKey(message.endpoint), text, 'PX', ttlMs).catch(report);
+      }
+      if (stateKey !== undefined && message.kind === 'close') redis.del(stateKey(message.endpoint)).catch(report);
+      redis.publish(channel, text).catch(report);
+    },
+    async readOpen(endpoints) {
+      if (stateKey === undefined) return [];
+      // One key per endpoint, each in its own slot: read one by one rather than with MGET.
+      const stored = await Promise.all(endpoints.map((endpoint) => redis.get(stateKey(endpoint))));
+      return stored.flatMap((text) => {
+        const parsed = breakerMessageSchema.safeParse(text === null ? undefined : parseJsonOrUndefined(text));
+        return parsed.success && parsed.data.kind === 'open' && parsed.data.origin !== origin ? [parsed.data] : [];
+      });
     },
     async subscribe(listener) {
       subscriber.on('message', (from: string, text: string) => {
