@@ -4,22 +4,9 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRole, type RoleProcess } from '../support/processes.ts';
 import { writeConfigFile } from '../support/stack.ts';
+import { nonJsonLines } from './fault-stack.ts';
 
 const password = 'pw-kept-secret-4711';
-
-/** Standard error of a role: every line must be one JSON object (the log), nothing else. */
-function nonJsonLines(stderr: string): string[] {
-  return stderr
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .filter((line) => {
-      try {
-        return typeof JSON.parse(line) !== 'object';
-      } catch {
-        return true;
-      }
-    });
-}
 
 describe('the Redis password never reaches the output', () => {
   let redis: RedisServerProcess;

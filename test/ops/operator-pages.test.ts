@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildApp } from '@switchyard/api';
+import { buildApp, createKeyCheck } from '@switchyard/api';
 import { startClassifierWorker } from '@switchyard/classifier';
 import { createClassifierChain } from '@switchyard/classifiers';
-import { loadConfig, tierQueueName, type SwitchyardConfig } from '@switchyard/core';
+import { hashApiKey, loadConfig, tierQueueName, type SwitchyardConfig } from '@switchyard/core';
 import { createExecutorBreakers, startExecutor, type RunningExecutor } from '@switchyard/executor';
 import {
   createLogger,
@@ -71,6 +71,8 @@ describe('what operators see: Bull Board, the dashboard, metrics and the deploy 
     config.simulation.latencyMs = { min: 1, max: 5 };
     // Every simple answer is weak and goes up to medium; the others are fine: 3 escalations.
     config.simulation.weakAnswerRate = { simple: 1, medium: 0, complex: 0 };
+    // With a key configured the API is not in open mode: the pages ask for it.
+    config.auth.keys = [{ id: 'ops', hash: hashApiKey(adminKey), role: 'admin' }];
     const redisUrl = await redisUrlForTests();
     apiRuntime = createQueueRuntime(config, redisUrl, 'producer');
     workerRuntime = createQueueRuntime(config, redisUrl, 'worker');
@@ -83,7 +85,7 @@ describe('what operators see: Bull Board, the dashboard, metrics and the deploy 
       logger,
       metrics,
       adminPages: {
-        checkKey: (key) => (key === adminKey ? { keyId: 'ops', role: 'admin' } : undefined),
+        checkKey: createKeyCheck(config),
         sessionSecret: 'operator test secret',
       },
     });
@@ -101,7 +103,7 @@ describe('what operators see: Bull Board, the dashboard, metrics and the deploy 
     // The batch is classified while no executor runs: every tier's wait list fills up.
     const submitted = await fetch(`${apiUrl}/v1/batches`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
       body: JSON.stringify(batch(config)),
     });
     expect(submitted.status).toBe(202);
@@ -139,7 +141,12 @@ describe('what operators see: Bull Board, the dashboard, metrics and the deploy 
       ready: () => all('ready'),
     });
     await until(
-      async () => ((await (await fetch(`${apiUrl}/v1/batches/${batchId}`)).json()) as { status: string }).status,
+      async () =>
+        (
+          (await (
+            await fetch(`${apiUrl}/v1/batches/${batchId}`, { headers: { authorization: `Bearer ${adminKey}` } })
+          ).json()) as { status: string }
+        ).status,
       (status) => status === 'completed',
     );
     mkdirSync(outputDir, { recursive: true });

@@ -42,6 +42,16 @@ export const apiErrorCodes = {
     type: 'invalid_request_error',
     description: 'The `Idempotency-Key` header is empty, too long or not printable ASCII.',
   },
+  invalid_api_key: {
+    status: 401,
+    type: 'invalid_request_error',
+    description: 'No `Authorization: Bearer <key>` header, or a key that is not configured.',
+  },
+  admin_required: {
+    status: 403,
+    type: 'permission_error',
+    description: 'The route needs an admin key; the key sent is a client key.',
+  },
   unauthorized: {
     status: 401,
     type: 'authentication_error',
@@ -98,6 +108,11 @@ export const apiErrorCodes = {
     status: 415,
     type: 'invalid_request_error',
     description: 'The body must be `application/json`.',
+  },
+  rate_limit_exceeded: {
+    status: 429,
+    type: 'rate_limit_error',
+    description: 'The key used up its requests or tokens per minute; `Retry-After` says when to retry.',
   },
   request_failed: {
     status: 502,

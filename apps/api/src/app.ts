@@ -5,6 +5,8 @@ import { BudgetStore, snapshotQueues, type QueueRuntime } from '@switchyard/queu
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { ApiError, sendError } from './api-errors.ts';
 import { BudgetGate } from './budget-gate.ts';
+import { installAuth } from './auth/index.ts';
+import { installRateLimit } from './auth/rate-limit.ts';
 import type { ApiContext } from './api-context.ts';
 import { type AdminPagesOptions, registerAdminPages } from './admin/admin-pages.ts';
 import { registerChatRoutes } from './chat/chat-routes.ts';
@@ -163,6 +165,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     sendError(reply, new ApiError('not_found', `no route ${request.method} ${request.url.split('?')[0] ?? ''}`)),
   );
 
+  installAuth(app, config);
+  installRateLimit(app, config, runtime.redis, runtime.keys);
   registerHealthRoutes(app, context);
   registerMetricsRoutes(app, context);
   registerRequestRoutes(app, context);

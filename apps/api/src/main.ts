@@ -8,6 +8,7 @@ import {
 } from '@switchyard/bootstrap';
 import { connectQueueRuntime, type QueueRuntime } from '@switchyard/queue';
 import { buildApp } from './app.ts';
+import { planListen } from './auth/index.ts';
 
 export interface RunningApi {
   /** `http://host:port` the API answers on. */
@@ -21,14 +22,17 @@ export interface RunningApi {
  */
 export async function startApi(context: Boot, runtime: QueueRuntime): Promise<RunningApi> {
   const { config } = context;
+  const listen = planListen(config);
+  const logger = context.logger('api');
   const app = await buildApp({
     config,
     runtime,
-    logger: context.logger('api'),
+    logger,
     classifier: context.separateClassifier(),
     metrics: context.metrics(),
   });
-  const address = await app.listen({ host: config.api.host, port: config.api.port });
+  if (listen.openModeNotice !== undefined) logger.warn({ host: listen.host }, listen.openModeNotice);
+  const address = await app.listen({ host: listen.host, port: config.api.port });
   const url = new URL(address);
   if (url.hostname === '0.0.0.0' || url.hostname === '[::]') url.hostname = '127.0.0.1';
   return { url: url.origin, close: () => app.close() };
@@ -42,6 +46,8 @@ export const apiListeningLine = (context: Boot, url: string): string =>
 export async function runApiProcess(flags: CommonFlags, say: (line: string) => void = printLine): Promise<void> {
   installSignalHandlers();
   const context = boot(flags);
+  // An API without keys on the network is refused before anything connects.
+  planListen(context.config);
   const runtime = await connectQueueRuntime(context.config, context.env.redisUrl, 'producer', context.logger('redis'));
   const api = await startApi(context, runtime);
   say(apiListeningLine(context, api.url));

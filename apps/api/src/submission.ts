@@ -5,6 +5,7 @@ import {
   jobCatalog,
   newBatchId,
   newRequestId,
+  openModeKeyId,
   type ChatRequest,
   type RoutingDecision,
   type TierLadder,
@@ -14,9 +15,6 @@ import type { BatchMeta, NewRequest, QueueRuntime } from '@switchyard/queue';
 import { createHash } from 'node:crypto';
 import { ApiError } from './api-errors.ts';
 import type { Admission, BudgetGate } from './budget-gate.ts';
-
-/** The key id of requests in open mode (no API keys configured). */
-export const openModeKeyId = 'local';
 
 /** Jobs per `addBulk` call: one round trip each, without building one huge command. */
 const enqueueChunk = 1_000;
@@ -39,7 +37,7 @@ export interface SubmitOptions {
   decision?: RoutingDecision;
   /** The executor writes the answer to the request's answer stream. */
   answerStream?: boolean;
-  /** The API key it comes in with (its budget applies); default: the open-mode key `local`. */
+  /** The submitting API key's id (`request.principal.keyId`); `local` when absent. */
   keyId?: string;
 }
 
@@ -124,7 +122,10 @@ export class SubmissionService {
     }
   }
 
-  /** Submits one request; with an idempotency key a repeat returns the first request's id. */
+  /**
+   * Submits one request; with an idempotency key a repeat returns the first request's id.
+   * Idempotency keys are per API key (`options.keyId`): two keys never see each other's.
+   */
   async submitOne(
     submission: Submission,
     idempotencyKey?: string,
@@ -132,7 +133,8 @@ export class SubmissionService {
   ): Promise<{ id: string; created: boolean }> {
     this.requireRedis();
     const id = options.id ?? newRequestId();
-    const record: NewRequest = { id, request: submission.request };
+    const keyId = options.keyId ?? openModeKeyId;
+    const record: NewRequest = { id, request: submission.request, keyId };
     if (options.decision !== undefined) record.decision = options.decision;
     if (options.answerStream === true) record.answerStream = true;
     if (submission.customId !== undefined) record.customId = submission.customId;
@@ -141,7 +143,7 @@ export class SubmissionService {
       idempotencyKey === undefined
         ? undefined
         : {
-            key: idempotencyKey,
+            key: `${keyId}\n${idempotencyKey}`,
             ownerId: id,
             exists: async (owner: string) => (await this.runtime.store.getStatus(owner)) !== undefined,
           };
@@ -163,6 +165,7 @@ export class SubmissionService {
     const records: NewRequest[] = submissions.map((submission) => ({
       id: newRequestId(),
       request: submission.request,
+      keyId,
       batchId,
       ...(submission.customId === undefined ? {} : { customId: submission.customId }),
     }));
@@ -171,6 +174,7 @@ export class SubmissionService {
       total: records.length,
       createdAt: new Date().toISOString(),
       accepting: true,
+      keyId,
     };
     if (idempotencyKey !== undefined) {
       meta.idempotencyKey = idempotencyKey;
@@ -180,7 +184,7 @@ export class SubmissionService {
       idempotencyKey === undefined
         ? undefined
         : {
-            key: `batch\n${idempotencyKey}`,
+            key: `batch\n${keyId}\n${idempotencyKey}`,
             ownerId: batchId,
             exists: async (owner: string) => (await this.runtime.store.getBatch(owner)) !== undefined,
           };

@@ -8,6 +8,7 @@ import { runExecutorProcess } from '@switchyard/executor';
 import { results, report, status, submit } from './commands/client-commands.ts';
 import { demo } from './commands/demo.ts';
 import { evaluate } from './commands/eval.ts';
+import { keys } from './commands/keys.ts';
 import { route } from './commands/route.ts';
 import { start } from './commands/start.ts';
 import { train } from './commands/train.ts';
@@ -28,6 +29,9 @@ Use a running API (--api URL, default http://127.0.0.1:<api.port>):
   report BATCH_ID        requests per tier, escalations, cost against the all-premium baseline
   report                 the same from the cost ledger of every request [--from DAY --to DAY] (UTC,
                          default the last 30 days) [--by tier|deployment|route|key|day]
+
+API keys:
+  keys create --id NAME [--role admin]   a new API key, printed once, and the config line with its hash
 
 Classification (no Redis, no job):
   route PROMPT           the tier and route the prompt would get [--explain: every strategy's verdict and scores]
@@ -80,6 +84,8 @@ async function main(argv: string[]): Promise<void> {
       dev: { type: 'boolean' },
       plot: { type: 'string' },
       explain: { type: 'boolean' },
+      id: { type: 'string' },
+      role: { type: 'string' },
       'text-only': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -114,6 +120,8 @@ async function main(argv: string[]): Promise<void> {
       return train(positionals.slice(1), values);
     case 'route':
       return route(argument, values);
+    case 'keys':
+      return keys(argument, values, (text) => process.stdout.write(`${text}\n`));
     default:
       throw new Error(`unknown command "${command}"\n\n${usage}`);
   }

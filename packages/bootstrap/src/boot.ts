@@ -34,6 +34,8 @@ export function boot(flags: CommonFlags, defaults: { logLevel?: string } = {}): 
   const env = readEnvironment(process.env);
   const config = loadConfig(flags.config ?? env.configPath);
   if (env.prefix !== undefined) config.queue.prefix = env.prefix;
+  if (env.host !== undefined) config.api.host = env.host;
+  if (env.allowOpenNetwork) config.auth.allowOpenNetwork = true;
   const port = flags.port ?? (env.port === undefined ? undefined : String(env.port));
   if (port !== undefined) {
     const parsed = Number(port);

@@ -73,6 +73,38 @@ describe('the default chain: the shipped tier model, reading the rules and keywo
   });
 });
 
+describe('bad input through the default chain', () => {
+  const learned = createClassifierChain(defaultConfig);
+  const scripts = [
+    'Привет',
+    'مرحبا بالعالم',
+    'שלום עולם',
+    'नमस्ते दुनिया',
+    'হ্যালো',
+    'வணக்கம்',
+    'สวัสดีชาวโลก',
+    '你好，世界',
+    'こんにちは世界',
+    '안녕하세요',
+    'Γειά σου Κόσμε',
+    'Բարեւ',
+    'გამარჯობა',
+    'ሰላም',
+    'ᐊᐃᓐᖓᐃ',
+    '𝔘𝔫𝔦𝔠𝔬𝔡𝔢 🙂🚀',
+    'Z̷̢͎a̴̗l̸̯g̷o̵',
+  ];
+  const junk = String.fromCharCode(...Array.from({ length: 4096 }, (_, index) => (index * 7919) % 65536));
+
+  it('classifies empty, 1 MB, binary and every-script prompts to a configured tier without throwing', async () => {
+    for (const prompt of ['', ' \n\t ', 'a'.repeat(1_048_576), junk, '\u0000'.repeat(1000), ...scripts]) {
+      const decision = await learned.classify(ask(prompt));
+      expect(['simple', 'medium', 'complex'], JSON.stringify(prompt.slice(0, 20))).toContain(decision.tier);
+      expect(Number.isFinite(decision.confidence)).toBe(true);
+    }
+  });
+});
+
 describe('createClassifierChain with rules → keywords', () => {
   it('sends greetings and short facts to the first tier', async () => {
     for (const prompt of ['hi', 'Thanks!', 'What is the capital of France?', 'How many legs does a spider have?']) {

@@ -155,7 +155,11 @@ export const simulationSchema = z.strictObject({
 });
 
 export const apiSchema = z.strictObject({
-  host: z.string().default('0.0.0.0'),
+  /**
+   * Address to listen on. Unset: all interfaces when `auth.keys` has keys, loopback (127.0.0.1)
+   * in open mode, so a stack without keys is never reachable from the network by accident.
+   */
+  host: z.string().min(1).optional(),
   port: z.number().int().min(0).max(65_535).default(8080),
   /** Largest accepted body for single requests (bytes); each item of a batch is held to it too, as compact JSON. */
   bodyLimitBytes: z.number().int().positive().default(1_048_576),
@@ -192,6 +196,34 @@ export const apiSchema = z.strictObject({
    * its own timeout without one, and above a long answer of a slow top-tier model.
    */
   syncTimeoutMs: z.number().int().positive().default(300_000),
+});
+
+/** One API key. The secret itself is never stored: only its SHA-256, as printed by `switchyard keys create`. */
+export const apiKeySchema = z.strictObject({
+  /** A name; this id (never the secret) goes on request records, the ledger and logs. */
+  id: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/,
+      'must be 1-64 letters, digits, ".", "-" or "_", starting with a letter or digit',
+    ),
+  hash: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be "sha256:" and 64 lowercase hex digits'),
+  /** `admin` reads every key's requests and batches and reaches the admin routes. */
+  role: z.enum(['client', 'admin']).default('client'),
+  /** Requests this key may start per minute, across every API instance; unset = no limit. */
+  requestsPerMinute: z.number().int().positive().optional(),
+  /** Tokens (prompt estimate + `max_tokens`) this key may ask for per minute; unset = no limit. */
+  tokensPerMinute: z.number().int().positive().optional(),
+});
+
+export const authSchema = z.strictObject({
+  /** Empty = open mode: every request is the admin `local`, and the API binds to loopback. */
+  keys: z.array(apiKeySchema).default([]),
+  /**
+   * Open mode on a non-loopback `api.host` is refused unless this is true: without keys anyone
+   * who can reach the port submits paid work and reads every answer.
+   */
+  allowOpenNetwork: z.boolean().default(false),
 });
 
 /** The metrics and health port of worker processes (the API serves `/metrics` on its own port). */
@@ -298,6 +330,7 @@ export const configSchema = z
     providers: z.record(z.string(), providerSchema),
     simulation: simulationSchema.default(simulationSchema.parse({})),
     api: apiSchema.default(apiSchema.parse({})),
+    auth: authSchema.default(authSchema.parse({})),
     queue: queueSchema.default(queueSchema.parse({})),
     shutdown: shutdownSchema.default(shutdownSchema.parse({})),
     metrics: metricsSchema.default(metricsSchema.parse({})),
@@ -366,6 +399,15 @@ export const configSchema = z
       if (!tierNames.includes(tierName))
         issue(['simulation', 'weakAnswerRate', tierName], `unknown tier "${tierName}"`);
     }
+    const keyIds = config.auth.keys.map((key) => key.id);
+    keyIds.forEach((keyId, index) => {
+      if (keyId === 'local') issue(['auth', 'keys', index, 'id'], '"local" is reserved for open mode');
+      else if (keyIds.indexOf(keyId) !== index) issue(['auth', 'keys', index, 'id'], `duplicate key id "${keyId}"`);
+    });
+    const hashes = config.auth.keys.map((key) => key.hash);
+    hashes.forEach((hash, index) => {
+      if (hashes.indexOf(hash) !== index) issue(['auth', 'keys', index, 'hash'], 'the same key is listed twice');
+    });
     if (config.simulation.latencyMs.min > config.simulation.latencyMs.max) {
       issue(['simulation', 'latencyMs'], 'min must not exceed max');
     }
@@ -376,6 +418,7 @@ export type TierConfig = z.infer<typeof tierSchema>;
 export type DeploymentConfig = z.infer<typeof deploymentSchema>;
 export type RouteConfig = z.infer<typeof routeSchema>;
 export type ProviderConfig = z.infer<typeof providerSchema>;
+export type ApiKeyConfig = z.infer<typeof apiKeySchema>;
 export type StrategyName = z.infer<typeof strategyNameSchema>;
 
 export type BudgetConfig = z.infer<typeof budgetSchema>;

@@ -27,6 +27,10 @@ export const environmentSchema = z.object({
   SWITCHYARD_SIMULATE: z.enum(['0', '1', 'true', 'false']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  /** Overrides `api.host` (containers listen on 0.0.0.0). */
+  SWITCHYARD_HOST: z.string().min(1).optional(),
+  /** `1`/`true`: sets `auth.allowOpenNetwork`, an API without keys on a non-loopback address. */
+  SWITCHYARD_ALLOW_OPEN_NETWORK: z.enum(['0', '1', 'true', 'false']).optional(),
 });
 
 export interface Environment {
@@ -37,6 +41,8 @@ export interface Environment {
   /** Unset means the command's own default (`info` for services, `warn` for the demo). */
   logLevel: string | undefined;
   port: number | undefined;
+  host: string | undefined;
+  allowOpenNetwork: boolean;
   /** Everything else, for API keys named in the config. */
   variables: Readonly<Record<string, string | undefined>>;
 }
@@ -55,6 +61,8 @@ export function readEnvironment(env: Readonly<Record<string, string | undefined>
     simulate: parsed.SWITCHYARD_SIMULATE === '1' || parsed.SWITCHYARD_SIMULATE === 'true',
     logLevel: parsed.LOG_LEVEL,
     port: parsed.PORT,
+    host: parsed.SWITCHYARD_HOST,
+    allowOpenNetwork: parsed.SWITCHYARD_ALLOW_OPEN_NETWORK === '1' || parsed.SWITCHYARD_ALLOW_OPEN_NETWORK === 'true',
     variables: env,
   };
 }

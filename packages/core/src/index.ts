@@ -1,7 +1,9 @@
 export { ConfigError, MalformedJobError, ProviderError, SwitchyardError, isRetryableStatus } from './errors.ts';
 export { errorCodes, type ErrorCode } from './error-codes.ts';
 export {
+  apiKeySchema,
   configSchema,
+  type ApiKeyConfig,
   type BudgetConfig,
   type DeploymentConfig,
   type ProviderConfig,
@@ -25,6 +27,7 @@ export { addUsage, costUsd, roundUsd, type TokenUsage } from './pricing.ts';
 export { chatMessageSchema, chatRequestSchema, promptOf, type ChatMessage, type ChatRequest } from './chat-request.ts';
 export { classifyJobId, clientKeyPattern, newBatchId, newRequestId, requestIdPattern, tierJobId } from './ids.ts';
 export {
+  openModeKeyId,
   terminalStatuses,
   type Attempt,
   type DeploymentRef,
@@ -51,3 +54,4 @@ export {
 export { parseRedisAddress, type RedisAddress, type RedisNodeAddress } from './redis-address.ts';
 export { readEnvironment, type Environment } from './environment.ts';
 export { parseCsv } from './csv.ts';
+export { hashApiKey, newApiKey } from './api-key.ts';

@@ -70,10 +70,15 @@ export interface RequestError {
   message: string;
 }
 
+/** The key id of requests made in open mode (no `auth.keys` configured). */
+export const openModeKeyId = 'local';
+
 export interface RequestRecord {
   id: string;
   status: RequestStatus;
   request: ChatRequest;
+  /** Id of the API key that submitted it (never the secret); `local` in open mode. */
+  keyId: string;
   batchId?: string;
   customId?: string;
   idempotencyKey?: string;
@@ -86,8 +91,6 @@ export interface RequestRecord {
   attempts: Attempt[];
   final?: FinalAnswer;
   error?: RequestError;
-  /** The API key the request came in with (`local` in open mode). */
-  keyId?: string;
   /** Set when the key was over its budget in `cap` mode: the highest tier the request may use. */
   budgetMaxTier?: string;
   /** True when the answer came from the response cache (no call was made). */

@@ -10,8 +10,17 @@ export interface LoggerSettings {
   destination?: NodeJS.WritableStream;
 }
 
-// Anything that may hold a credential is censored wherever it appears in a log object.
+// Anything that may hold a credential or a prompt is censored wherever it appears in a log
+// object: API keys travel in `authorization`, prompts and answers in chat bodies and records.
 const redactPaths = [
+  'secret',
+  '*.secret',
+  'messages',
+  '*.messages',
+  'prompt',
+  '*.prompt',
+  'body',
+  '*.body',
   'apiKey',
   '*.apiKey',
   'authorization',

@@ -58,6 +58,11 @@ export class KeySpace {
     return `${this.prefix}:budget:{${tag}}:${period}`;
   }
 
+  /** Rate-limit bucket of one API key; both of a key's buckets share its tag, so one script updates them. */
+  rateLimit(keyId: string, kind: 'requests' | 'tokens'): string {
+    return `${this.prefix}:rate-limit:{${keyId}}:${kind}`;
+  }
+
   /** A response cache entry, by the hex digest of its request (`cacheKeyOf`). */
   responseCache(digest: string): string {
     return `${this.prefix}:cache:{${digest}}`;

@@ -1,6 +1,7 @@
 import {
   addUsage,
   MalformedJobError,
+  openModeKeyId,
   roundUsd,
   type Attempt,
   type ChatRequest,
@@ -24,6 +25,8 @@ import type { RedisClient } from './redis-connection.ts';
 export interface NewRequest {
   id: string;
   request: ChatRequest;
+  /** The submitting API key's id; `local` when absent. */
+  keyId?: string;
   batchId?: string;
   customId?: string;
   idempotencyKey?: string;
@@ -31,8 +34,6 @@ export interface NewRequest {
   decision?: RoutingDecision;
   /** The executor writes the answer to the request's answer stream. */
   answerStream?: boolean;
-  /** The API key it came in with. */
-  keyId?: string;
   /** The budget reservation it holds until it finishes (settled by the finishing step). */
   budgetHold?: BudgetHold;
   /** The highest tier a key over its budget (`cap`) may use. */
@@ -45,6 +46,8 @@ export interface BatchMeta {
   id: string;
   total: number;
   createdAt: string;
+  /** The submitting API key's id; `local` when absent. */
+  keyId?: string;
   idempotencyKey?: string;
   /** Hash of what the client sent with an idempotency key. */
   bodyHash?: string;
@@ -128,6 +131,7 @@ export class RequestStore {
             id: request.id,
             status: request.decision === undefined ? 'queued' : 'routed',
             request: JSON.stringify(request.request),
+            keyId: request.keyId ?? openModeKeyId,
             createdAt: now,
             updatedAt: now,
           };
@@ -136,7 +140,6 @@ export class RequestStore {
           if (request.idempotencyKey !== undefined) fields.idempotencyKey = request.idempotencyKey;
           if (request.decision !== undefined) fields.decision = JSON.stringify(request.decision);
           if (request.answerStream === true) fields.answerStream = '1';
-          if (request.keyId !== undefined) fields.keyId = request.keyId;
           if (request.budgetHold !== undefined) fields.budgetHold = JSON.stringify(request.budgetHold);
           if (request.budgetMaxTier !== undefined) fields.budgetMaxTier = request.budgetMaxTier;
           if (request.bodyHash !== undefined) fields.bodyHash = request.bodyHash;
@@ -219,7 +222,12 @@ export class RequestStore {
         .expire(membersKey, this.retentionSeconds)
         .exec();
     }
-    const fields: Record<string, string> = { id: meta.id, total: String(meta.total), createdAt: meta.createdAt };
+    const fields: Record<string, string> = {
+      id: meta.id,
+      total: String(meta.total),
+      createdAt: meta.createdAt,
+      keyId: meta.keyId ?? openModeKeyId,
+    };
     if (meta.idempotencyKey !== undefined) fields.idempotencyKey = meta.idempotencyKey;
     if (meta.bodyHash !== undefined) fields.bodyHash = meta.bodyHash;
     if (meta.accepting === true) fields.state = 'accepting';
@@ -251,7 +259,12 @@ export class RequestStore {
   async getBatch(batchId: string): Promise<BatchMeta | undefined> {
     const hash = await this.redis.hgetall(this.keys.batch(batchId));
     if (!hash.id) return undefined;
-    const meta: BatchMeta = { id: hash.id, total: Number(hash.total), createdAt: hash.createdAt ?? '' };
+    const meta: BatchMeta = {
+      id: hash.id,
+      total: Number(hash.total),
+      createdAt: hash.createdAt ?? '',
+      keyId: hash.keyId ?? openModeKeyId,
+    };
     if (hash.idempotencyKey !== undefined) meta.idempotencyKey = hash.idempotencyKey;
     if (hash.bodyHash !== undefined) meta.bodyHash = hash.bodyHash;
     if (hash.state === 'accepting') meta.accepting = true;
@@ -331,6 +344,7 @@ function toRecord(hash: Record<string, string>): RequestRecord {
     id: hash.id ?? '',
     status: (hash.status ?? 'queued') as RequestStatus,
     request: JSON.parse(hash.request ?? '{"messages":[]}') as ChatRequest,
+    keyId: hash.keyId ?? openModeKeyId,
     createdAt: hash.createdAt ?? '',
     updatedAt: hash.updatedAt ?? '',
     attempts,
@@ -346,7 +360,6 @@ function toRecord(hash: Record<string, string>): RequestRecord {
   if (hash.customId !== undefined) record.customId = hash.customId;
   if (hash.idempotencyKey !== undefined) record.idempotencyKey = hash.idempotencyKey;
   if (hash.answerStream === '1') record.answerStream = true;
-  if (hash.keyId !== undefined) record.keyId = hash.keyId;
   if (hash.budgetMaxTier !== undefined) record.budgetMaxTier = hash.budgetMaxTier;
   if (hash.completedAt !== undefined) record.completedAt = hash.completedAt;
   const decision = parseJson<RoutingDecision>(hash.decision);

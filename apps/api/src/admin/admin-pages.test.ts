@@ -1,18 +1,11 @@
-import { loadConfig } from '@switchyard/core';
+import { hashApiKey, loadConfig } from '@switchyard/core';
 import { createLogger } from '@switchyard/observability';
 import { createQueueRuntime, type QueueRuntime } from '@switchyard/queue';
 import { redisUrlForTests, uniquePrefix } from '@switchyard/testkit';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
-import type { KeyCheck } from './admin-access.ts';
-
-// Stands in for the API keys of the config: one admin key, one client key.
-const checkKey: KeyCheck = (key) => {
-  if (key === 'sk-admin-test') return { keyId: 'ops', role: 'admin' };
-  if (key === 'sk-client-test') return { keyId: 'team-a', role: 'client' };
-  return undefined;
-};
+import { createKeyCheck } from '../auth/index.ts';
 
 describe('admin pages', () => {
   let app: FastifyInstance;
@@ -22,6 +15,12 @@ describe('admin pages', () => {
     const config = loadConfig();
     config.queue.prefix = uniquePrefix('admin');
     config.admin.readOnly = true;
+    // One admin key and one client key: with keys configured the API is not in open mode.
+    config.auth.keys = [
+      { id: 'ops', hash: hashApiKey('sk-admin-test'), role: 'admin' },
+      { id: 'team-a', hash: hashApiKey('sk-client-test'), role: 'client' },
+    ];
+    const checkKey = createKeyCheck(config);
     runtime = createQueueRuntime(config, await redisUrlForTests(), 'producer');
     app = await buildApp({
       config,

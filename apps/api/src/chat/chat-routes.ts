@@ -69,6 +69,7 @@ export function registerChatRoutes(app: FastifyInstance, context: ApiContext): v
         const submitted = await context.submissions.submitOne({ request: chat }, idempotencyKey, {
           id,
           answerStream: true,
+          keyId: request.principal.keyId,
           ...(decision === undefined ? {} : { decision }),
         });
         reply.header('x-switchyard-request-id', submitted.id);
@@ -95,7 +96,9 @@ export function registerChatRoutes(app: FastifyInstance, context: ApiContext): v
       const submitted = await context.submissions.submitOne(
         { request: chat },
         idempotencyKey,
-        decision === undefined ? { id } : { id, decision },
+        decision === undefined
+          ? { id, keyId: request.principal.keyId }
+          : { id, decision, keyId: request.principal.keyId },
       );
       reply.header('x-switchyard-request-id', submitted.id);
       if (!submitted.created) return await answerEarlier(reply, submitted.id);

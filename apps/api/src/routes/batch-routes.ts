@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { ApiError } from '../api-errors.ts';
 import { BatchBodyText, readBatchItems } from '../batch-body-scanner.ts';
 import type { ApiContext } from '../api-context.ts';
+import { mayRead, type Principal } from '../auth/index.ts';
 import { resultLine } from '../record-view.ts';
 import { parseBatchItems } from '../request-validation.ts';
 import type { Submission } from '../submission.ts';
@@ -48,7 +49,7 @@ export function registerBatchRoutes(app: FastifyInstance, context: ApiContext): 
       return custom_id === undefined ? { request: chat } : { request: chat, customId: custom_id };
     });
     const idempotencyKey = idempotencyKeyOf(request.headers['idempotency-key']);
-    const { id, created } = await context.submissions.submitBatch(submissions, idempotencyKey);
+    const { id, created } = await context.submissions.submitBatch(submissions, idempotencyKey, request.principal.keyId);
     reply.header('location', `/v1/batches/${id}`);
     // A repeated Idempotency-Key answers with the first batch, whatever this body held.
     const total = created
@@ -58,12 +59,12 @@ export function registerBatchRoutes(app: FastifyInstance, context: ApiContext): 
   });
 
   app.get<{ Params: { id: string } }>('/v1/batches/:id', async (request, reply) => {
-    return reply.send(await batchStatus(context, request.params.id));
+    return reply.send(await batchStatus(context, request.params.id, request.principal));
   });
 
   app.get<{ Params: { id: string } }>('/v1/batches/:id/results', async (request, reply) => {
     const { id } = request.params;
-    await readBatch(context, id);
+    await readableBatch(context, id, request.principal);
     async function* lines() {
       for await (const record of runtime.store.batchRecords(id)) yield `${JSON.stringify(resultLine(record))}\n`;
     }
@@ -90,7 +91,7 @@ export function registerBatchRoutes(app: FastifyInstance, context: ApiContext): 
     };
     let status: BatchStatus;
     try {
-      status = await batchStatus(context, id);
+      status = await batchStatus(context, id, request.principal);
     } catch (error) {
       stop();
       throw error;
@@ -127,7 +128,7 @@ export function registerBatchRoutes(app: FastifyInstance, context: ApiContext): 
     const tick = async () => {
       timer = undefined;
       finishedSinceCount = 0;
-      const next = await batchStatus(context, id).catch(() => undefined);
+      const next = await batchStatus(context, id, request.principal).catch(() => undefined);
       if (ended || next === undefined) return;
       // A periodic recount that found nothing new sends nothing.
       if (JSON.stringify(next) === JSON.stringify(status)) return;
@@ -146,17 +147,18 @@ export function registerBatchRoutes(app: FastifyInstance, context: ApiContext): 
 
 type BatchStatus = Awaited<ReturnType<typeof batchStatus>>;
 
-/** The batch's metadata, or 404. */
-async function readBatch(context: ApiContext, id: string): Promise<BatchMeta> {
+/** The batch's meta, or a 404 when it does not exist or belongs to another key. */
+export async function readableBatch(context: ApiContext, id: string, principal: Principal): Promise<BatchMeta> {
   const batch = await context.runtime.store.getBatch(id);
-  if (batch === undefined) throw new ApiError('not_found', `no batch with id "${id}"`, 'id');
+  if (batch === undefined || !mayRead(principal, batch.keyId))
+    throw new ApiError('not_found', `no batch with id "${id}"`, 'id');
   // Its submitter died before queuing every job: queue the rest now, or the batch never finishes.
   if (batch.accepting === true) await context.submissions.finishBatch(id);
   return batch;
 }
 
-async function batchStatus(context: ApiContext, id: string) {
-  const batch = await readBatch(context, id);
+async function batchStatus(context: ApiContext, id: string, principal: Principal) {
+  const batch = await readableBatch(context, id, principal);
   const counts = await context.runtime.store.batchCounts(id);
   const finished = counts.completed + counts.failed;
   return {

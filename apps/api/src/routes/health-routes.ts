@@ -3,10 +3,10 @@ import type { ApiContext } from '../api-context.ts';
 
 export function registerHealthRoutes(app: FastifyInstance, context: ApiContext): void {
   /** Liveness: the process serves HTTP. */
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/healthz', { config: { public: true } }, async () => ({ status: 'ok' }));
 
   /** Readiness: Redis answers a PING within a second. */
-  app.get('/readyz', async (_request, reply) => {
+  app.get('/readyz', { config: { public: true } }, async (_request, reply) => {
     const redis = context.runtime.redis;
     const answered = await Promise.race([
       redis.status === 'ready'

@@ -6,7 +6,8 @@ import type { ApiContext } from '../api-context.ts';
  * from inside the cluster, and no series carries a prompt, a key or an id.
  */
 export function registerMetricsRoutes(app: FastifyInstance, context: ApiContext): void {
-  app.get('/metrics', async (_request, reply) => {
+  // Scraped by Prometheus without an API key, like the health checks.
+  app.get('/metrics', { config: { public: true } }, async (_request, reply) => {
     const scrape = await context.metrics.scrape();
     return reply.header('content-type', scrape.contentType).header('cache-control', 'no-store').send(scrape.body);
   });

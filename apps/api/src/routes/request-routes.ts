@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ApiError, validationError } from '../api-errors.ts';
 import { requestView } from '../record-view.ts';
 import type { ApiContext } from '../api-context.ts';
+import { mayRead } from '../auth/index.ts';
 import { parseChatRequest } from '../request-validation.ts';
 
 const waitQuery = z.object({ wait: z.coerce.number().min(0).max(60).optional() });
@@ -36,7 +37,9 @@ export function registerRequestRoutes(app: FastifyInstance, context: ApiContext)
     context.submissions.checkTiers(chat);
     if (cacheBypassed(request.headers[cacheHeader])) chat.cache = false;
     const idempotencyKey = idempotencyKeyOf(request.headers['idempotency-key']);
-    const { id, created } = await context.submissions.submitOne({ request: chat }, idempotencyKey);
+    const { id, created } = await context.submissions.submitOne({ request: chat }, idempotencyKey, {
+      keyId: request.principal.keyId,
+    });
     // The request is accepted and queued at this point: a failed read must not turn into an error
     // that tells the client nothing was written (it would retry and run the request twice).
     const record = await context.runtime.store.get(id).catch(() => undefined);
@@ -55,7 +58,9 @@ export function registerRequestRoutes(app: FastifyInstance, context: ApiContext)
     const waiter = waitSeconds > 0 ? await context.waitForCompletion(id, waitSeconds * 1_000) : undefined;
     try {
       let record = await context.runtime.store.get(id);
-      if (record === undefined) throw new ApiError('not_found', `no request with id "${id}"`, 'id');
+      // Another key's request answers exactly like a missing one: its existence is not ours to tell.
+      if (record === undefined || !mayRead(request.principal, record.keyId))
+        throw new ApiError('not_found', `no request with id "${id}"`, 'id');
       if (waiter !== undefined && !terminalStatuses.includes(record.status)) {
         await waiter.done;
         record = (await context.runtime.store.get(id)) ?? record;
