@@ -93,6 +93,8 @@ export interface RequestRecord {
   attempts: Attempt[];
   final?: FinalAnswer;
   error?: RequestError;
+  /** Set when the key was over its budget in `cap` mode: the highest tier the request may use. */
+  budgetMaxTier?: string;
   /** True when the answer came from the response cache (no call was made). */
   cacheHit?: boolean;
   usage: TokenUsage;
