@@ -39,20 +39,23 @@ describe('deploy files', () => {
     ).toEqual(config.tiers.map((tier) => tier.name).sort());
   });
 
-  it('gives every workload both probes and workers a grace period past their lock duration', () => {
+  it("gives every workload both probes and a grace period that covers the processes' shutdown deadline", () => {
     const config = loadConfig(join(k8sBase, 'switchyard.yaml'));
     for (const workload of workloads()) {
       expect(workload.probes.map((probe) => probe.kind).sort(), workload.name).toEqual(['liveness', 'readiness']);
-      if (workload.name !== 'api')
-        expect(workload.terminationGracePeriodSeconds ?? 30, workload.name).toBeGreaterThan(
-          config.queue.lockDurationMs / 1000,
-        );
+      // Kubernetes waits 30 s when the field is absent; the deadline must end before the kill.
+      expect(workload.terminationGracePeriodSeconds ?? 30, workload.name).toBeGreaterThan(
+        config.shutdown.deadlineMs / 1000,
+      );
     }
   });
 
   it('compose: a health check on every worker, the API on loopback unless told otherwise', () => {
-    const compose = parse(read('docker-compose.yml')) as {
-      services: Record<string, { command?: string[]; healthcheck?: unknown; ports?: string[] }>;
+    const compose = parse(read('docker-compose.yml'), { merge: true }) as {
+      services: Record<
+        string,
+        { command?: string[]; healthcheck?: unknown; ports?: string[]; stop_grace_period?: string }
+      >;
     };
     const roles = Object.entries(compose.services).filter(([, service]) =>
       ['api', 'classifier', 'executor'].includes(service.command?.[0] ?? ''),
@@ -61,6 +64,10 @@ describe('deploy files', () => {
     for (const [name, service] of roles) {
       expect(service.healthcheck, name).toBeDefined();
       if (service.command?.[0] !== 'api') expect(service.command, name).toContain('--metrics-port');
+      // Docker kills a container this long after SIGTERM: past the processes' own shutdown deadline.
+      expect(Number.parseInt(service.stop_grace_period ?? '10s', 10), name).toBeGreaterThan(
+        loadConfig().shutdown.deadlineMs / 1000,
+      );
     }
     for (const port of compose.services.api?.ports ?? []) expect(port).toMatch(/^\$\{SWITCHYARD_BIND:-127\.0\.0\.1\}:/);
   });

@@ -3,6 +3,7 @@ import type { SwitchyardConfig, TierLadder } from '@switchyard/core';
 import type { Logger, SwitchyardMetrics } from '@switchyard/observability';
 import type { CompletionEvents, QueueRuntime } from '@switchyard/queue';
 import type { RequestLimits } from './request-validation.ts';
+import type { BudgetGate } from './budget-gate.ts';
 import type { SubmissionService } from './submission.ts';
 
 /** What the route plugins share. */
@@ -11,6 +12,7 @@ export interface ApiContext {
   ladder: TierLadder;
   runtime: QueueRuntime;
   submissions: SubmissionService;
+  budgets: BudgetGate;
   /** Per-request limits, the same on every endpoint that takes requests and for every batch item. */
   requestLimits: RequestLimits;
   logger: Logger;

@@ -75,6 +75,12 @@ export const apiErrorCodes = {
     type: 'invalid_request_error',
     description: '`model` is not `auto`, a tier or a configured deployment model (see `GET /v1/models`).',
   },
+  budget_exceeded: {
+    status: 402,
+    type: 'insufficient_quota',
+    description:
+      'The API key is over its daily or monthly budget (`onExceeded: reject`); the message says which budget, how much was spent and when it resets.',
+  },
   idempotency_key_reused: {
     status: 409,
     type: 'invalid_request_error',

@@ -1,9 +1,10 @@
 import { createClassifierChain, type ClassifierChain } from '@switchyard/classifiers';
 import { TierLadder, type SwitchyardConfig } from '@switchyard/core';
 import { createMetricsRegistry, SwitchyardMetrics, type Logger } from '@switchyard/observability';
-import { snapshotQueues, type QueueRuntime } from '@switchyard/queue';
+import { BudgetStore, snapshotQueues, type QueueRuntime } from '@switchyard/queue';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { ApiError, sendError } from './api-errors.ts';
+import { BudgetGate } from './budget-gate.ts';
 import { installAuth } from './auth/index.ts';
 import { installRateLimit } from './auth/rate-limit.ts';
 import type { ApiContext } from './api-context.ts';
@@ -36,6 +37,7 @@ const subscribeTimeoutMs = 2_000;
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, runtime, logger } = options;
   const ladder = new TierLadder(config);
+  const budgets = new BudgetGate(config, ladder, new BudgetStore(runtime.redis, runtime.keys), logger);
   const metrics = options.metrics ?? new SwitchyardMetrics(createMetricsRegistry());
   metrics.watchQueues(() => snapshotQueues(runtime.queues.all()));
   const context: ApiContext = {
@@ -45,7 +47,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger,
     metrics,
     classifier: options.classifier ?? createClassifierChain(config),
-    submissions: new SubmissionService(runtime, ladder),
+    submissions: new SubmissionService(runtime, ladder, budgets),
+    budgets,
     requestLimits: { maxRequestBytes: config.api.bodyLimitBytes, maxMessages: config.api.maxMessages },
     openStreams: new Set(),
     async completionEvents() {

@@ -8,7 +8,7 @@ import {
 } from '@switchyard/bootstrap';
 import { connectQueueRuntime, type QueueRuntime } from '@switchyard/queue';
 import { buildApp } from './app.ts';
-import { planListen } from './auth/index.ts';
+import { createKeyCheck, planListen } from './auth/index.ts';
 
 export interface RunningApi {
   /** `http://host:port` the API answers on. */
@@ -30,6 +30,8 @@ export async function startApi(context: Boot, runtime: QueueRuntime): Promise<Ru
     logger,
     classifier: context.separateClassifier(),
     metrics: context.metrics(),
+    // Bull Board and the dashboard, behind an admin key (in open mode, the local admin).
+    adminPages: { checkKey: createKeyCheck(config), sessionSecret: context.env.sessionSecret },
   });
   if (listen.openModeNotice !== undefined) logger.warn({ host: listen.host }, listen.openModeNotice);
   const address = await app.listen({ host: listen.host, port: config.api.port });

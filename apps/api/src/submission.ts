@@ -1,4 +1,5 @@
 import {
+  applyBudgetCap,
   classifyJobId,
   firstTierJob,
   jobCatalog,
@@ -13,6 +14,7 @@ import {
 import type { BatchMeta, NewRequest, QueueRuntime } from '@switchyard/queue';
 import { createHash } from 'node:crypto';
 import { ApiError } from './api-errors.ts';
+import type { Admission, BudgetGate } from './budget-gate.ts';
 
 /** Jobs per `addBulk` call: one round trip each, without building one huge command. */
 const enqueueChunk = 1_000;
@@ -50,9 +52,60 @@ export class SubmissionService {
   private readonly ladder: TierLadder;
   private readonly finishing = new Map<string, Promise<void>>();
 
-  constructor(runtime: QueueRuntime, ladder: TierLadder) {
+  private readonly budgets: BudgetGate | undefined;
+
+  constructor(runtime: QueueRuntime, ladder: TierLadder, budgets?: BudgetGate) {
     this.runtime = runtime;
     this.ladder = ladder;
+    this.budgets = budgets;
+  }
+
+  /**
+   * Admits requests against their key's budget (402 or a lower top tier), marks their records
+   * with the key, the reservation and the cap; on failure gives back what was reserved.
+   */
+  private async admit(keyId: string, records: NewRequest[]): Promise<Admission[]> {
+    const admissions: Admission[] = [];
+    try {
+      for (const record of records) {
+        record.keyId = keyId;
+        const admission = await this.budgets?.admit(keyId, record.request);
+        if (admission === undefined) continue;
+        admissions.push(admission);
+        record.budgetHold = admission.hold;
+        if (admission.budgetMaxTier === undefined) continue;
+        record.budgetMaxTier = admission.budgetMaxTier;
+        if (record.decision !== undefined)
+          record.decision = applyBudgetCap(record.decision, admission.budgetMaxTier, this.ladder);
+      }
+    } catch (error) {
+      await this.release(admissions);
+      throw error;
+    }
+    return admissions;
+  }
+
+  private async release(admissions: readonly Admission[]): Promise<void> {
+    await Promise.allSettled(admissions.map((admission) => this.budgets?.release(admission)));
+  }
+
+  /** Writes and enqueues admitted records; a repeat (idempotency) or a failure gives the reservations back. */
+  private async admitAndWrite(
+    keyId: string,
+    records: NewRequest[],
+    batch: BatchMeta | undefined,
+    claim: IdempotencyClaim | undefined,
+  ): Promise<string | undefined> {
+    const admissions = await this.admit(keyId, records);
+    let earlier: string | undefined;
+    try {
+      earlier = await this.writeAndEnqueue(records, batch, claim);
+    } catch (error) {
+      await this.release(admissions);
+      throw error;
+    }
+    if (earlier !== undefined) await this.release(admissions);
+    return earlier;
   }
 
   /** 400 for a tier name that is not configured. */
@@ -95,7 +148,7 @@ export class SubmissionService {
             exists: async (owner: string) => (await this.runtime.store.getStatus(owner)) !== undefined,
           };
     if (claim !== undefined) record.bodyHash = bodyHash([[submission.customId ?? null, submission.request]]);
-    const earlier = await this.writeAndEnqueue([record], undefined, claim);
+    const earlier = await this.admitAndWrite(options.keyId ?? openModeKeyId, [record], undefined, claim);
     if (earlier === undefined) return { id, created: true };
     this.checkSameBody(idempotencyKey, record.bodyHash, await this.runtime.store.bodyHashOf(earlier));
     await this.finishRequest(earlier);
@@ -135,7 +188,7 @@ export class SubmissionService {
             ownerId: batchId,
             exists: async (owner: string) => (await this.runtime.store.getBatch(owner)) !== undefined,
           };
-    const earlier = await this.writeAndEnqueue(records, meta, claim);
+    const earlier = await this.admitAndWrite(keyId, records, meta, claim);
     if (earlier === undefined) return { id: batchId, created: true };
     const earlierMeta = await this.runtime.store.getBatch(earlier);
     this.checkSameBody(idempotencyKey, meta.bodyHash, earlierMeta?.bodyHash);

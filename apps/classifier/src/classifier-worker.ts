@@ -1,4 +1,4 @@
-import { classifyQueueName, type SwitchyardConfig } from '@switchyard/core';
+import { classifyQueueName, TierLadder, type SwitchyardConfig } from '@switchyard/core';
 import type { ClassifierChain } from '@switchyard/classifiers';
 import type { Logger, SwitchyardMetrics } from '@switchyard/observability';
 import { startHopWorker, type QueueRuntime, type WorkerHealth } from '@switchyard/queue';
@@ -24,6 +24,7 @@ export function startClassifierWorker(options: ClassifierWorkerOptions): Running
   const { config, runtime, chain, logger } = options;
   const processor = createClassifyProcessor({
     chain,
+    ladder: new TierLadder(config),
     store: runtime.store,
     queues: runtime.queues,
     logger,

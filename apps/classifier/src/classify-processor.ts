@@ -1,4 +1,4 @@
-import { classifyJobId, firstTierJob, jobCatalog } from '@switchyard/core';
+import { applyBudgetCap, classifyJobId, firstTierJob, jobCatalog, type TierLadder } from '@switchyard/core';
 import type { Logger, SwitchyardMetrics } from '@switchyard/observability';
 import { parseJobData, runHop, StrayJobError, type QueueSet, type RequestStore } from '@switchyard/queue';
 import type { Job } from 'bullmq';
@@ -6,6 +6,7 @@ import type { ClassifierChain } from '@switchyard/classifiers';
 
 export interface ClassifyProcessorDeps {
   chain: ClassifierChain;
+  ladder: TierLadder;
   store: RequestStore;
   queues: QueueSet;
   logger: Logger;
@@ -15,7 +16,7 @@ export interface ClassifyProcessorDeps {
 
 /** Decides a request's tier and route, records why, and enqueues its first tier hop. */
 export function createClassifyProcessor(deps: ClassifyProcessorDeps) {
-  const { chain, store, queues, logger } = deps;
+  const { chain, ladder, store, queues, logger } = deps;
   return async (job: Job): Promise<{ tier: string } | { skipped: true }> =>
     runHop(job, store, async () => {
       const { requestId } = parseJobData(jobCatalog.classify.schema, job);
@@ -29,8 +30,11 @@ export function createClassifyProcessor(deps: ClassifyProcessorDeps) {
       // A redelivered job keeps the decision already taken: routing must not flip between runs.
       let decision = record.decision;
       if (decision === undefined) {
-        decision = await chain.classify(record.request);
-        deps.metrics?.classified(decision.strategy, decision.durationUs / 1e6);
+        decision = applyBudgetCap(await chain.classify(record.request), record.budgetMaxTier, ladder);
+        // Each strategy that ran, by its own time, and the whole decision as `chain`.
+        for (const verdict of decision.chain)
+          deps.metrics?.classified(verdict.strategy, (verdict.durationUs ?? 0) / 1e6);
+        deps.metrics?.classified('chain', decision.durationUs / 1e6);
         await store.setDecision(requestId, decision);
         logger.debug({ requestId, decision }, 'request-routed');
       }

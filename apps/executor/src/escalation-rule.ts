@@ -10,9 +10,12 @@ export interface TierCaps {
   budgetMaxTier?: string | undefined;
 }
 
-/** The caps a request carries. */
-export function capsOf(request: Pick<ChatRequest, 'max_tier'>): TierCaps {
-  return { maxTier: request.max_tier };
+/** The caps a request carries: its own `max_tier`, and the budget cap its record got at admission. */
+export function capsOf(record: {
+  request: Pick<ChatRequest, 'max_tier'>;
+  budgetMaxTier?: string | undefined;
+}): TierCaps {
+  return { maxTier: record.request.max_tier, budgetMaxTier: record.budgetMaxTier };
 }
 
 export type EscalationVerdict = { allowed: true; tier: string } | { allowed: false; reason: string };

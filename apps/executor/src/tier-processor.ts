@@ -6,6 +6,7 @@ import {
   type Attempt,
   type AttemptSummary,
   type ChatRequest,
+  type RequestRecord,
   type RoutingDecision,
   type SwitchyardConfig,
   type TierJob,
@@ -95,7 +96,7 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
       // cannot escalate, and no earlier answer competes with it. Any other hop is gated first and
       // its served answer written whole, so a client never sees one answer replaced by another.
       const servedAsIs =
-        nextTier(payload, request, 0) === undefined &&
+        nextTier(payload, record, 0) === undefined &&
         record.attempts.every((earlier) => earlier.hop === payload.hop || isPassedOver(earlier));
       const live =
         writer !== undefined && servedAsIs && existing === undefined
@@ -111,7 +112,7 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
         } catch (error) {
           if (signal?.aborted === true) return handBack(job, token, payload);
           if (error instanceof TierUnavailableError)
-            return whenTierUnavailable(tierName, deps, job, token, payload, request, error);
+            return whenTierUnavailable(tierName, deps, job, token, payload, record, error);
           await forgetWait(job, waited);
           throw error;
         }
@@ -119,7 +120,7 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
         metrics?.attemptCosted(tierName, `${attempt.deployment.provider}/${attempt.deployment.model}`, attempt.costUsd);
       }
 
-      const escalateTo = isCacheHit(attempt) ? undefined : nextTier(payload, request, attempt.qualityScore);
+      const escalateTo = isCacheHit(attempt) ? undefined : nextTier(payload, record, attempt.qualityScore);
       if (escalateTo !== undefined) {
         attempt.escalationReason = `quality ${attempt.qualityScore} below ${threshold}: ${attempt.qualityReasons.join(', ')}`;
         await store.recordAttempt({ ...attempt, requestId: payload.requestId });
@@ -222,9 +223,9 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
   }
 
   /** The tier to escalate to, or undefined when this answer is final. */
-  function nextTier(payload: TierJob, request: ChatRequest, score: number): string | undefined {
+  function nextTier(payload: TierJob, record: RequestRecord, score: number): string | undefined {
     if (!config.cascade.enabled || score >= threshold) return undefined;
-    const verdict = mayEscalate(ladder, config.cascade, { tier: tierName, hop: payload.hop }, capsOf(request));
+    const verdict = mayEscalate(ladder, config.cascade, { tier: tierName, hop: payload.hop }, capsOf(record));
     return verdict.allowed ? verdict.tier : undefined;
   }
 }

@@ -1,7 +1,7 @@
 import {
   SwitchyardError,
   type Attempt,
-  type ChatRequest,
+  type RequestRecord,
   type SwitchyardConfig,
   type TierJob,
   type TierLadder,
@@ -106,7 +106,7 @@ export async function whenTierUnavailable(
   job: Job,
   token: string | undefined,
   payload: TierJob,
-  request: ChatRequest,
+  record: Pick<RequestRecord, 'request' | 'budgetMaxTier'>,
   error: TierUnavailableError,
 ): Promise<EscalatedOutcome> {
   const { config, ladder, store, logger } = deps;
@@ -128,7 +128,7 @@ export async function whenTierUnavailable(
   }
 
   const summary = `tier ${tierName} unavailable for ${verdict.waitedMs} ms (${error.message})`;
-  const may = mayEscalate(ladder, config.cascade, { tier: tierName, hop: payload.hop }, capsOf(request));
+  const may = mayEscalate(ladder, config.cascade, { tier: tierName, hop: payload.hop }, capsOf(record));
   if (config.cascade.onUnavailable === 'fail' || !may.allowed) {
     const why = may.allowed ? '' : `; not escalated: ${may.reason}`;
     throw new SwitchyardError('tier_unavailable', `${summary}${why}`, { retryable: false, cause: error });

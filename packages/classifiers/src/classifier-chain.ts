@@ -110,7 +110,9 @@ export function createClassifierChain(config: SwitchyardConfig, options: Classif
     for (const strategy of strategies) {
       const tierSettled = forcedTier !== undefined || tierVerdict !== undefined;
       if (tierSettled && (routeVerdict !== undefined || !routeStrategyNames.has(strategy.name))) continue;
-      const verdict = await verdictOf(strategy, prompt);
+      const strategyStarted = process.hrtime.bigint();
+      const verdict = { ...(await verdictOf(strategy, prompt)) };
+      verdict.durationUs = Number(process.hrtime.bigint() - strategyStarted) / 1000;
       chain.push(verdict);
       if (!tierSettled && decidesTier(verdict)) tierVerdict = verdict;
       if (routeVerdict === undefined && namesRoute(verdict)) routeVerdict = verdict;

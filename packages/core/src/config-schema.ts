@@ -302,6 +302,20 @@ export const cacheSchema = z.strictObject({
   ttlSeconds: z.number().int().positive().default(3_600),
 });
 
+/** A spending limit of one API key (UTC days and months). */
+export const budgetSchema = z.strictObject({
+  dailyUsd: z.number().positive().optional(),
+  monthlyUsd: z.number().positive().optional(),
+  /** Over budget: `reject` answers 402; `cap` serves the request on tiers up to `capTier` only. */
+  onExceeded: z.enum(['cap', 'reject']).default('reject'),
+  /** The highest tier a capped key may use; default: the cheapest tier. */
+  capTier: z.string().optional(),
+  /** Share of a budget past which a warning is logged (once, by the request that crosses it) and stats flag it. */
+  softThreshold: z.number().min(0).max(1).default(0.8),
+  /** Output tokens assumed for the reservation when neither the request nor the deployment bounds them. */
+  estimateOutputTokens: z.number().int().positive().default(1_024),
+});
+
 export const ledgerSchema = z.strictObject({
   /** Days a day's cost totals are kept: 400 covers a year against the year before. */
   retentionDays: z.number().int().positive().default(400),
@@ -323,6 +337,8 @@ export const configSchema = z
     admin: adminSchema.default(adminSchema.parse({})),
     ledger: ledgerSchema.default(ledgerSchema.parse({})),
     cache: cacheSchema.default(cacheSchema.parse({})),
+    /** Budgets by API key id (`local` in open mode, without keys). */
+    budgets: z.record(z.string(), budgetSchema).default({}),
   })
   .superRefine((config, context) => {
     const tierNames = config.tiers.map((tier) => tier.name);
@@ -340,6 +356,12 @@ export const configSchema = z
         issue(['routes', index, 'minTier'], `unknown tier "${route.minTier}" (tiers: ${tierNames.join(', ')})`);
       }
     });
+    for (const [keyId, budget] of Object.entries(config.budgets)) {
+      if (budget.capTier !== undefined && !tierNames.includes(budget.capTier))
+        issue(['budgets', keyId, 'capTier'], `unknown tier "${budget.capTier}" (tiers: ${tierNames.join(', ')})`);
+      if (budget.dailyUsd === undefined && budget.monthlyUsd === undefined)
+        issue(['budgets', keyId], 'needs dailyUsd, monthlyUsd or both');
+    }
     if (!tierNames.includes(config.classifier.defaultTier)) {
       issue(
         ['classifier', 'defaultTier'],
@@ -398,3 +420,5 @@ export type RouteConfig = z.infer<typeof routeSchema>;
 export type ProviderConfig = z.infer<typeof providerSchema>;
 export type ApiKeyConfig = z.infer<typeof apiKeySchema>;
 export type StrategyName = z.infer<typeof strategyNameSchema>;
+
+export type BudgetConfig = z.infer<typeof budgetSchema>;

@@ -31,6 +31,8 @@ export const environmentSchema = z.object({
   SWITCHYARD_HOST: z.string().min(1).optional(),
   /** `1`/`true`: sets `auth.allowOpenNetwork`, an API without keys on a non-loopback address. */
   SWITCHYARD_ALLOW_OPEN_NETWORK: z.enum(['0', '1', 'true', 'false']).optional(),
+  /** Signs the admin pages' session cookies; every API replica behind one address must share it. */
+  SWITCHYARD_SESSION_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export interface Environment {
@@ -43,6 +45,8 @@ export interface Environment {
   port: number | undefined;
   host: string | undefined;
   allowOpenNetwork: boolean;
+  /** Unset: each API process signs with a random secret of its own (sessions end with the process). */
+  sessionSecret: string | undefined;
   /** Everything else, for API keys named in the config. */
   variables: Readonly<Record<string, string | undefined>>;
 }
@@ -63,6 +67,7 @@ export function readEnvironment(env: Readonly<Record<string, string | undefined>
     port: parsed.PORT,
     host: parsed.SWITCHYARD_HOST,
     allowOpenNetwork: parsed.SWITCHYARD_ALLOW_OPEN_NETWORK === '1' || parsed.SWITCHYARD_ALLOW_OPEN_NETWORK === 'true',
+    sessionSecret: parsed.SWITCHYARD_SESSION_SECRET,
     variables: env,
   };
 }

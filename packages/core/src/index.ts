@@ -4,6 +4,7 @@ export {
   apiKeySchema,
   configSchema,
   type ApiKeyConfig,
+  type BudgetConfig,
   type DeploymentConfig,
   type ProviderConfig,
   type RouteConfig,
@@ -21,6 +22,7 @@ export {
 } from './config-loader.ts';
 export { parseJsonOrUndefined } from './parse-json-or-undefined.ts';
 export { TierLadder } from './tier-ladder.ts';
+export { applyBudgetCap } from './budget-cap.ts';
 export { addUsage, costUsd, roundUsd, type TokenUsage } from './pricing.ts';
 export { chatMessageSchema, chatRequestSchema, promptOf, type ChatMessage, type ChatRequest } from './chat-request.ts';
 export { classifyJobId, clientKeyPattern, newBatchId, newRequestId, requestIdPattern, tierJobId } from './ids.ts';

@@ -15,6 +15,8 @@ export interface StrategyVerdict {
   scores: Record<string, number>;
   /** Set when the strategy could not decide (e.g. no keyword matched, ambiguous top-2). */
   unsure?: string;
+  /** How long this strategy took on the prompt, in microseconds (set by the chain). */
+  durationUs?: number;
 }
 
 /** Where a request was sent and why. */
@@ -91,6 +93,8 @@ export interface RequestRecord {
   attempts: Attempt[];
   final?: FinalAnswer;
   error?: RequestError;
+  /** Set when the key was over its budget in `cap` mode: the highest tier the request may use. */
+  budgetMaxTier?: string;
   /** True when the answer came from the response cache (no call was made). */
   cacheHit?: boolean;
   usage: TokenUsage;

@@ -66,7 +66,7 @@ export class SwitchyardMetrics {
     });
     this.classification = new Histogram({
       name: 'switchyard_classification_duration_seconds',
-      help: 'Time the classifier chain took, by the strategy that settled the tier (default: none did)',
+      help: 'Time each classification strategy took on a prompt; strategy="chain" is the whole decision',
       labelNames: ['strategy'],
       buckets: classificationBuckets,
       registers,

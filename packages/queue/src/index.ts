@@ -7,6 +7,7 @@ export {
   type RedisRole,
 } from './redis-connection.ts';
 export { KeySpace, ledgerShards } from './key-space.ts';
+export { BudgetStore, type BudgetHold, type BudgetSpend, type ReserveOutcome } from './budget-store.ts';
 export { cacheKeyOf, ResponseCache, type CachedAnswer } from './response-cache.ts';
 export {
   daysBetween,

@@ -53,6 +53,11 @@ export class KeySpace {
     return `${this.prefix}:batch:{${batchId}}:members`;
   }
 
+  /** A budget counter of one API key (`tag` = digest of the key id; `period` = `day:...` or `month:...`). */
+  budget(tag: string, period: string): string {
+    return `${this.prefix}:budget:{${tag}}:${period}`;
+  }
+
   /** Rate-limit bucket of one API key; both of a key's buckets share its tag, so one script updates them. */
   rateLimit(keyId: string, kind: 'requests' | 'tokens'): string {
     return `${this.prefix}:rate-limit:{${keyId}}:${kind}`;

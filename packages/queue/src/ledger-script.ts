@@ -42,10 +42,12 @@ local function add(metric, tier, deployment, amount)
   redis.call('HINCRBY', ledger, field, amount)
 end
 local served = false
+local totalNano = 0
 for _, attempt in ipairs(attempts) do
   local deployment = attempt.deployment.provider .. '/' .. attempt.deployment.model
   add('attempts', attempt.tier, deployment, 1)
   add('costNano', attempt.tier, deployment, nano(attempt.costUsd))
+  totalNano = totalNano + tonumber(nano(attempt.costUsd))
   add('inputTokens', attempt.tier, deployment, string.format('%.0f', attempt.usage.inputTokens))
   add('outputTokens', attempt.tier, deployment, string.format('%.0f', attempt.usage.outputTokens))
   if attempt.escalationReason then add('escalations', attempt.tier, deployment, 1) end

@@ -26,8 +26,9 @@ return 1
  * KEYS[1] record, KEYS[2] its shard's ledger of the day; ARGV[1] channel, ARGV[2] terminal
  * status, ARGV[3] retention seconds, ARGV[4] ledger retention seconds, ARGV[5..] field/value
  * pairs. Makes the record terminal, adds it to the cost ledger and publishes the completion event
- * in the same step, so no waiter can miss it and the ledger counts each record once. Returns 1
- * finished now, 0 was already terminal, -1 missing.
+ * in the same step, so no waiter can miss it and the ledger counts each record once. Returns
+ * { 1, the request's cost in nano-dollars, its budget hold or false } when finished now, 0 when
+ * already terminal, -1 when missing.
  */
 export const finishScript = `
 local status = redis.call('HGET', KEYS[1], 'status')
@@ -42,7 +43,7 @@ redis.call('PUBLISH', ARGV[1], cjson.encode({
   batchId = batchId or cjson.null,
   status = ARGV[2],
 }))
-return 1
+return { 1, string.format('%.0f', totalNano), redis.call('HGET', KEYS[1], 'budgetHold') or false }
 `;
 
 /** KEYS[1] idempotency key; ARGV[1] owner id. Deletes the key only while it still names that owner. */

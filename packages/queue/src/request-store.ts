@@ -11,6 +11,7 @@ import {
   type RequestStatus,
   type RoutingDecision,
 } from '@switchyard/core';
+import { BudgetStore, type BudgetHold } from './budget-store.ts';
 import type { KeySpace } from './key-space.ts';
 import {
   createRecordScript,
@@ -33,6 +34,10 @@ export interface NewRequest {
   decision?: RoutingDecision;
   /** The executor writes the answer to the request's answer stream. */
   answerStream?: boolean;
+  /** The budget reservation it holds until it finishes (settled by the finishing step). */
+  budgetHold?: BudgetHold;
+  /** The highest tier a key over its budget (`cap`) may use. */
+  budgetMaxTier?: string;
   /** Hash of what the client sent with an idempotency key: a repeat with another body is refused. */
   bodyHash?: string;
 }
@@ -71,12 +76,14 @@ export class RequestStore {
   private readonly retentionSeconds: number;
   /** How long a day's cost ledger is kept after its last write. */
   private readonly ledgerRetentionSeconds: number;
+  private readonly budgets: BudgetStore;
 
   constructor(redis: RedisClient, keys: KeySpace, retentionSeconds: number, ledgerRetentionSeconds = 400 * 86_400) {
     this.redis = redis;
     this.keys = keys;
     this.retentionSeconds = retentionSeconds;
     this.ledgerRetentionSeconds = ledgerRetentionSeconds;
+    this.budgets = new BudgetStore(redis, keys);
   }
 
   /**
@@ -133,6 +140,8 @@ export class RequestStore {
           if (request.idempotencyKey !== undefined) fields.idempotencyKey = request.idempotencyKey;
           if (request.decision !== undefined) fields.decision = JSON.stringify(request.decision);
           if (request.answerStream === true) fields.answerStream = '1';
+          if (request.budgetHold !== undefined) fields.budgetHold = JSON.stringify(request.budgetHold);
+          if (request.budgetMaxTier !== undefined) fields.budgetMaxTier = request.budgetMaxTier;
           if (request.bodyHash !== undefined) fields.bodyHash = request.bodyHash;
           return this.redis.eval(
             createRecordScript,
@@ -297,7 +306,7 @@ export class RequestStore {
   ): Promise<boolean> {
     const now = new Date().toISOString();
     const args = Object.entries({ ...fields, updatedAt: now, completedAt: now }).flat();
-    const result = await this.redis.eval(
+    const result = (await this.redis.eval(
       finishScript,
       2,
       this.keys.request(requestId),
@@ -307,8 +316,14 @@ export class RequestStore {
       String(this.retentionSeconds),
       String(this.ledgerRetentionSeconds),
       ...args,
-    );
-    return result === 1;
+    )) as [number, string, string | null] | number;
+    if (!Array.isArray(result)) return false;
+    const [, costNano, hold] = result;
+    // The request's budget reservation becomes its real cost, once: only the step that finished
+    // the record gets the hold back. A process dying right here leaves the estimate reserved
+    // until the day's counter expires (one estimate per crash, never an overspend).
+    if (typeof hold === 'string') await this.budgets.settle(JSON.parse(hold) as BudgetHold, Number(costNano));
+    return true;
   }
 }
 
@@ -345,6 +360,7 @@ function toRecord(hash: Record<string, string>): RequestRecord {
   if (hash.customId !== undefined) record.customId = hash.customId;
   if (hash.idempotencyKey !== undefined) record.idempotencyKey = hash.idempotencyKey;
   if (hash.answerStream === '1') record.answerStream = true;
+  if (hash.budgetMaxTier !== undefined) record.budgetMaxTier = hash.budgetMaxTier;
   if (hash.completedAt !== undefined) record.completedAt = hash.completedAt;
   const decision = parseJson<RoutingDecision>(hash.decision);
   if (decision !== undefined) record.decision = decision;

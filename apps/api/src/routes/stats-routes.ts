@@ -9,6 +9,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ApiContext } from '../api-context.ts';
+import { budgetStatus } from '../budget-gate.ts';
 import { ApiError, validationError } from '../api-errors.ts';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day (YYYY-MM-DD)');
@@ -42,7 +43,10 @@ export function registerStatsRoutes(app: FastifyInstance, context: ApiContext): 
       throw new ApiError('invalid_range', (error as Error).message);
     }
     const groupBy: LedgerGroup = parsed.data.group_by;
-    const cells = await readLedger(context.runtime.redis, context.runtime.keys, days);
+    // An admin key sees every key's totals; a client key only its own.
+    const { keyId, role } = request.principal;
+    const onlyKey = role === 'admin' ? undefined : keyId;
+    const cells = await readLedger(context.runtime.redis, context.runtime.keys, days, onlyKey);
     const { total, groups } = groupLedger(cells, groupBy);
     return reply.send({
       object: 'switchyard.stats',
@@ -50,6 +54,7 @@ export function registerStatsRoutes(app: FastifyInstance, context: ApiContext): 
       to,
       group_by: groupBy,
       total: withRates(total, total.requests),
+      budgets: await budgetStatus(context.budgets, onlyKey === undefined ? context.budgets.keyIds : [onlyKey]),
       groups: Object.fromEntries(
         Object.entries(groups).map(([name, totals]) => [name, withRates(totals, total.requests)]),
       ),
