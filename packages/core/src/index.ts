@@ -54,4 +54,5 @@ export {
 export { parseRedisAddress, type RedisAddress, type RedisNodeAddress } from './redis-address.ts';
 export { readEnvironment, type Environment } from './environment.ts';
 export { parseCsv } from './csv.ts';
+export { stableHash, stableUnit } from './stable-hash.ts';
 export { hashApiKey, newApiKey } from './api-key.ts';

@@ -1,3 +1,4 @@
+import { stableUnit } from '@switchyard/core';
 import { normalizePrompt } from '@switchyard/providers';
 import type { Benchmark, RecordedOutcome, RouteLlmData } from './routellm-data.ts';
 
@@ -41,7 +42,7 @@ export function splitBuiltIn(data: RouteLlmData, options: BuiltInSplitOptions = 
   const testBenchmarks: Benchmark[] = [];
   for (const benchmark of data.benchmarks) {
     const groups = leakFreeGroups(benchmark.items);
-    const inTest = benchmark.items.map((_, index) => hashUnit(`${salt}\n${groups[index] as string}`) < testShare);
+    const inTest = benchmark.items.map((_, index) => stableUnit(`${salt}\n${groups[index] as string}`) < testShare);
     trainBenchmarks.push({ ...benchmark, items: benchmark.items.filter((_, index) => !(inTest[index] as boolean)) });
     testBenchmarks.push({ ...benchmark, items: benchmark.items.filter((_, index) => inTest[index] as boolean) });
   }
@@ -102,23 +103,4 @@ export function leakFreeGroups(items: readonly RecordedOutcome[]): string[] {
     if (first !== second) parent.set(second, first);
   }
   return items.map((item) => root(item.group));
-}
-
-/**
- * FNV-1a of the text with MurmurHash3's finaliser, mapped to [0, 1): stable across runs, machines
- * and Node versions. The finaliser matters: names that differ only in their last characters
- * (`s1`, `s2`, ...) differ only in FNV's low bits, and would all land on the same side.
- */
-function hashUnit(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < text.length; index += 1) {
-    hash ^= text.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  hash ^= hash >>> 16;
-  hash = Math.imul(hash, 0x85ebca6b);
-  hash ^= hash >>> 13;
-  hash = Math.imul(hash, 0xc2b2ae35);
-  hash ^= hash >>> 16;
-  return (hash >>> 0) / 2 ** 32;
 }

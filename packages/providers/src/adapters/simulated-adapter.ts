@@ -1,6 +1,5 @@
-import { ProviderError } from '@switchyard/core';
+import { ProviderError, stableHash, stableUnit } from '@switchyard/core';
 import type { GenerateOptions, GenerateRequest, GenerateResult, ProviderAdapter } from '../contract.ts';
-import { stableHash, stableUnit } from './stable-hash.ts';
 
 export interface SimulatedAdapterOptions {
   /** Endpoint name, normally `simulated` or the real provider it stands in for. */
