@@ -1,12 +1,4 @@
-import {
-  ConfigError,
-  loadConfig,
-  parseConfig,
-  type ChatRequest,
-  type RoutingDecision,
-  type StrategyName,
-  type StrategyVerdict,
-} from '@switchyard/core';
+import { ConfigError, loadConfig, parseConfig, type ChatRequest } from '@switchyard/core';
 import { createOpenAIAdapter } from '@switchyard/providers';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createClassifierChain } from './classifier-chain.ts';
 import type { ClassificationStrategy } from './strategy.ts';
 import { configWithTiers } from '@switchyard/testkit';
-import { startTestServer } from '@switchyard/testkit';
+import { fixedStrategy } from '@switchyard/testkit';
 
 const defaultConfig = loadConfig();
 // The chain mechanics are tested on the hand-written strategies, whose verdicts do not move when the shipped model is retrained.
@@ -30,25 +22,7 @@ const ask = (content: string, extra: Partial<ChatRequest> = {}): ChatRequest => 
 });
 const classify = (content: string, extra: Partial<ChatRequest> = {}) => chain.classify(ask(content, extra));
 
-/** A strategy that always says the same thing and counts its calls. */
-function fixed(name: StrategyName, verdict: Partial<StrategyVerdict>) {
-  const strategy = {
-    name,
-    calls: 0,
-    classify(): StrategyVerdict {
-      strategy.calls += 1;
-      return {
-        strategy: name,
-        tier: 'medium',
-        route: 'general',
-        confidence: 0.9,
-        scores: { simple: 0, medium: 0.9, complex: 0.1 },
-        ...verdict,
-      };
-    },
-  };
-  return strategy;
-}
+const fixed = fixedStrategy;
 
 describe('the default chain: the shipped tier model, reading the rules and keywords, then keywords for the route', () => {
   const learned = createClassifierChain(defaultConfig);
@@ -305,97 +279,6 @@ describe('createClassifierChain thresholds and strategy order', () => {
     const notAModel = join(mkdtempSync(join(tmpdir(), 'switchyard-chain-')), 'config.json');
     writeFileSync(notAModel, JSON.stringify({ tiers: [] }));
     expect(() => createClassifierChain(withModel(notAModel))).toThrow(/is not a Switchyard tier model/);
-  });
-});
-
-describe('createClassifierChain explain, ready and counters', () => {
-  it('explains with the decision classify gives plus every strategy, marking those classify skipped', async () => {
-    const rules = fixed('rules', { tier: 'complex', route: 'legal', scores: { simple: 0, medium: 0.1, complex: 0.9 } });
-    const llm = { ...fixed('llm', { tier: 'simple' }), counters: { calls: 3, invalid: 1 } };
-    const explained = createClassifierChain(config, { strategies: [rules, llm] });
-    const explanation = await explained.explain(ask('anything'));
-    // Timings differ from run to run; everything else is the same decision.
-    const untimed = ({ durationUs: _total, chain, ...rest }: RoutingDecision) => ({
-      ...rest,
-      chain: chain.map(({ durationUs: _each, ...verdict }) => verdict),
-    });
-    const decision = await explained.classify(ask('anything'));
-    expect(decision.chain.every((verdict) => (verdict.durationUs ?? -1) >= 0)).toBe(true);
-    expect(untimed(explanation.decision)).toEqual(untimed(decision));
-    expect(explanation.strategies.map((verdict) => [verdict.strategy, verdict.inChain, verdict.tier])).toEqual([
-      ['rules', true, 'complex'],
-      ['llm', false, 'simple'],
-    ]);
-    expect(explanation.strategies.every((verdict) => verdict.durationUs >= 0)).toBe(true);
-    expect(explanation.counters).toEqual({ llm: { calls: 3, invalid: 1 } });
-    expect(explained.counters()).toEqual({ llm: { calls: 3, invalid: 1 } });
-  });
-
-  it('explains without paying for a model call the chain would not make: the llm is reported skipped', async () => {
-    // The real llm strategy and OpenAI adapter against a local server that counts the calls.
-    const server = await startTestServer(() => ({
-      body: {
-        id: 'c',
-        object: 'chat.completion',
-        choices: [
-          {
-            index: 0,
-            message: { role: 'assistant', content: '{"tier": "complex", "confidence": 0.9, "reason": "open-ended"}' },
-            finish_reason: 'stop',
-          },
-        ],
-        usage: { prompt_tokens: 5, completion_tokens: 5 },
-      },
-    }));
-    try {
-      const withLlm = parseConfig({
-        ...config,
-        classifier: { ...config.classifier, strategies: ['rules', 'keywords', 'llm'] },
-      });
-      const adapter = createOpenAIAdapter({
-        name: 'local',
-        apiKey: 'test-key',
-        baseURL: server.baseURL,
-        timeoutMs: 5_000,
-        stream: false,
-      });
-      const explained = createClassifierChain(withLlm, { llm: { adapter, model: 'tiny-router', simulated: false } });
-
-      const decided = await explained.explain(ask('Prove that there are infinitely many primes.'));
-      expect(decided.decision).toMatchObject({ tier: 'complex', strategy: 'rules' });
-      expect(server.calls).toHaveLength(0);
-      expect(decided.strategies.map((verdict) => [verdict.strategy, verdict.inChain, verdict.skipped])).toEqual([
-        ['rules', true, false],
-        ['keywords', true, false],
-        ['llm', false, true],
-      ]);
-      expect(decided.strategies[2]).toMatchObject({
-        confidence: 0,
-        scores: {},
-        durationUs: 0,
-        unsure: expect.stringMatching(/^skipped: /),
-      });
-      expect(decided.counters).toEqual({ llm: { calls: 0, answered: 0, invalid: 0, failed: 0, unavailable: 0 } });
-
-      // Where the chain itself asks the model, the explanation shows that one call.
-      const fellThrough = await explained.explain(
-        ask('The quarterly numbers came in and the team would like your view on them tomorrow.'),
-      );
-      expect(fellThrough.decision).toMatchObject({ tier: 'complex', strategy: 'llm' });
-      expect(fellThrough.strategies[2]).toMatchObject({ strategy: 'llm', inChain: true, skipped: false });
-      expect(server.calls).toHaveLength(1);
-    } finally {
-      await server.close();
-    }
-  });
-
-  it('ready() waits for every strategy to prepare and rejects with the first failure', async () => {
-    const prepared: string[] = [];
-    const slow = { ...fixed('centroid', {}), prepare: async () => void prepared.push('centroid') };
-    await createClassifierChain(config, { strategies: [fixed('rules', {}), slow] }).ready();
-    expect(prepared).toEqual(['centroid']);
-    const failing = { ...fixed('centroid', {}), prepare: () => Promise.reject(new Error('embedder down')) };
-    await expect(createClassifierChain(config, { strategies: [failing] }).ready()).rejects.toThrow('embedder down');
   });
 });
 

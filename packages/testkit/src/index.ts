@@ -9,3 +9,4 @@ export { configWithTiers } from './config-with-tiers.ts';
 export { sharedDataPath } from './shared-data-path.ts';
 export { scriptedSseFetch, sseFrame, type SseScript } from './scripted-sse-fetch.ts';
 export { routedDecision } from './routed-decision.ts';
+export { fixedStrategy } from './fixed-strategy.ts';

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+/** The `classifier` section: which strategies run, in what order, and each one's settings. */
+export const strategyNameSchema = z.enum(['keywords', 'rules', 'centroid', 'trained', 'llm']);
+
+/** Turns prompts into vectors for the centroid strategy. */
+export const embedderSchema = z.discriminatedUnion('type', [
+  /** Weight-free and offline: character and word n-grams hashed into `dimensions` buckets. */
+  z.strictObject({
+    type: z.literal('hashing'),
+    dimensions: z
+      .number()
+      .int()
+      .min(256)
+      .max(1_048_576)
+      .refine((value) => (value & (value - 1)) === 0, 'must be a power of two')
+      .default(16_384),
+  }),
+  /** Any server speaking OpenAI's `POST /embeddings`: hosted APIs, vLLM, Ollama, llama.cpp. */
+  z.strictObject({
+    type: z.literal('openai'),
+    /** Up to and including `/v1`. */
+    baseURL: z.url(),
+    model: z.string().min(1),
+    /** Environment variable holding the key; local servers usually need none. */
+    apiKeyEnv: z.string().optional(),
+    timeoutMs: z.number().int().positive().default(10_000),
+  }),
+]);
+
+export const centroidSchema = z.strictObject({
+  embedder: embedderSchema.default({ type: 'hashing', dimensions: 16_384 }),
+  /** Labeled JSONL (`prompt`, `tier`, optional `category`) the centroids are built from (a relative path starts at the config file's folder); default: the set shipped with Switchyard. */
+  examplesPath: z.string().min(1).optional(),
+});
+
+export const trainedSchema = z.strictObject({
+  /** Model file written by `switchyard train` (a relative path starts at the config file's folder); required when `strategies` lists `trained`. */
+  modelPath: z.string().min(1).optional(),
+});
+
+export const llmClassifierSchema = z.strictObject({
+  /** The tier whose deployment answers the classification question; default: the first (cheapest) tier. */
+  tier: z.string().optional(),
+  /** Index into that tier's deployments. */
+  deployment: z.number().int().min(0).default(0),
+  /** A classification that takes longer is given up (the chain falls through to the default tier). */
+  timeoutMs: z.number().int().positive().default(10_000),
+});
+
+export const classifierSchema = z.strictObject({
+  /** Cheapest first; the next strategy runs only when the previous one is unsure. */
+  strategies: z.array(strategyNameSchema).min(1).default(['rules', 'keywords']),
+  confidenceThreshold: z.number().min(0).max(1).default(0.35),
+  /** Top-2 scores closer than this are ambiguous. */
+  minGap: z.number().min(0).max(1).default(0.02),
+  defaultTier: z.string(),
+  /** Route used when no expert's keywords match. */
+  fallbackRoute: z.string().default('general'),
+  centroid: centroidSchema.default(centroidSchema.parse({})),
+  trained: trainedSchema.default(trainedSchema.parse({})),
+  llm: llmClassifierSchema.default(llmClassifierSchema.parse({})),
+});
