@@ -26,6 +26,11 @@ export const apiErrorCodes = {
     type: 'invalid_request_error',
     description: 'Two requests of one batch share a `custom_id`.',
   },
+  request_not_finished: {
+    status: 409,
+    type: 'invalid_request_error',
+    description: 'Feedback is taken on a finished (completed or failed) request only.',
+  },
   invalid_range: {
     status: 400,
     type: 'invalid_request_error',

@@ -10,6 +10,7 @@ import { installRateLimit } from './auth/rate-limit.ts';
 import type { ApiContext } from './api-context.ts';
 import { type AdminPagesOptions, registerAdminPages } from './admin/admin-pages.ts';
 import { registerChatRoutes } from './chat/chat-routes.ts';
+import { registerFeedbackRoutes } from './routes/feedback-routes.ts';
 import { registerBatchRoutes } from './routes/batch-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
 import { registerMetricsRoutes } from './routes/metrics-routes.ts';
@@ -175,5 +176,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.adminPages !== undefined) await registerAdminPages(app, context, options.adminPages);
   registerChatRoutes(app, context);
   registerStatsRoutes(app, context);
+  registerFeedbackRoutes(app, context);
   return app;
 }

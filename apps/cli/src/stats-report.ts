@@ -1,3 +1,5 @@
+import { formatQualityReport, type QualityBody } from './quality-report.ts';
+
 /** One group of `GET /v1/stats`. */
 export interface StatsGroup {
   requests: number;
@@ -21,6 +23,7 @@ export interface StatsBody {
   group_by: string;
   total: StatsGroup;
   groups: Record<string, StatsGroup>;
+  quality?: QualityBody;
 }
 
 const usd = (value: number) => `$${value.toFixed(4)}`;
@@ -56,5 +59,8 @@ export function formatStatsReport(stats: StatsBody, order: readonly string[] = [
     `Total cost:               ${usd(total.costUsd)}`,
     `Cost if all premium tier: ${usd(total.baselineUsd)}`,
     `Saved:                    ${usd(total.savedUsd)} (${total.savedPercent.toFixed(1)}%)`,
+    ...(stats.quality === undefined
+      ? []
+      : ['', formatQualityReport(stats.quality, stats.group_by === 'tier' ? order : [])]),
   ].join('\n');
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { driftSchema, feedbackSchema } from './quality-config.ts';
 import { classifierSchema, strategyNameSchema } from './classifier-config-schema.ts';
 
 const name = z
@@ -277,6 +278,8 @@ export const configSchema = z
     admin: adminSchema.default(adminSchema.parse({})),
     ledger: ledgerSchema.default(ledgerSchema.parse({})),
     cache: cacheSchema.default(cacheSchema.parse({})),
+    feedback: feedbackSchema.default(feedbackSchema.parse({})),
+    drift: driftSchema.default(driftSchema.parse({})),
     /** Budgets by API key id (`local` in open mode, without keys). */
     budgets: z.record(z.string(), budgetSchema).default({}),
   })

@@ -20,6 +20,14 @@ export {
   type LedgerGroup,
   type LedgerTotals,
 } from './cost-ledger.ts';
+export {
+  FeedbackStore,
+  qualityMonitor,
+  type FeedbackTarget,
+  type QualityCell,
+  type QualityFigures,
+  type StoredFeedback,
+} from './feedback-store.ts';
 export { RequestStore, type BatchMeta, type NewRequest, type StatusCounts } from './request-store.ts';
 export { CompletionEvents, type CompletionEvent } from './completion-events.ts';
 export { QueueSet, createWorker, type WorkerSettings } from './queue-factory.ts';

@@ -35,6 +35,21 @@ export class KeySpace {
     return this.ledger(shardOf(requestId), day);
   }
 
+  /** The feedback given on a request, beside its record (same hash tag). */
+  feedback(requestId: string): string {
+    return `${this.prefix}:feedback:{${shardTag(requestId)}}:${requestId}`;
+  }
+
+  /** Quality totals (feedback, judge scores) of one UTC day for the records of one shard. */
+  quality(shard: number, day: string): string {
+    return `${this.prefix}:quality:{r${shard}}:${day}`;
+  }
+
+  /** The quality totals a request's feedback is added to, in the record's slot. */
+  qualityOf(requestId: string, day: string): string {
+    return this.quality(shardOf(requestId), day);
+  }
+
   /** Client-supplied keys are hashed: they may contain anything, including `{`. */
   idempotency(clientKey: string): string {
     return `${this.prefix}:idempotency:{${createHash('sha256').update(clientKey).digest('hex')}}`;

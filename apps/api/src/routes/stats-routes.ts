@@ -1,4 +1,6 @@
 import {
+  FeedbackStore,
+  qualityMonitor,
   daysBetween,
   groupLedger,
   ledgerGroups,
@@ -28,6 +30,11 @@ const defaultDays = 30;
  * per `group_by` value, with each group's share of the requests and its escalation rate.
  */
 export function registerStatsRoutes(app: FastifyInstance, context: ApiContext): void {
+  const feedback = new FeedbackStore(
+    context.runtime.redis,
+    context.runtime.keys,
+    context.config.feedback.retentionDays * 86_400,
+  );
   app.get('/v1/stats', async (request, reply) => {
     const parsed = statsQuerySchema.safeParse(request.query);
     if (!parsed.success) throw validationError(parsed.error.issues);
@@ -54,6 +61,8 @@ export function registerStatsRoutes(app: FastifyInstance, context: ApiContext): 
       to,
       group_by: groupBy,
       total: withRates(total, total.requests),
+      // The quality monitor: feedback (and judge scores) per tier and route, over the same days.
+      quality: { lowScore: context.config.feedback.lowScore, ...qualityMonitor(await feedback.read(days, onlyKey)) },
       budgets: await budgetStatus(context.budgets, onlyKey === undefined ? context.budgets.keyIds : [onlyKey]),
       groups: Object.fromEntries(
         Object.entries(groups).map(([name, totals]) => [name, withRates(totals, total.requests)]),
