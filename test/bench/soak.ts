@@ -6,10 +6,17 @@ import { writeConfigFile } from '../support/stack.ts';
 
 /** How far above its warm-up level a figure may end, once the retention has passed. */
 export const soakBound = 0.2;
-/** Records and finished jobs live this long in the soak: short, so it passes within the run. */
-const retentionSeconds = 60;
+/**
+ * Records and finished jobs live this long in the soak: short, so it passes within the run, yet
+ * longer than one batch takes on a loaded machine (a record counts its retention from its
+ * creation: a batch still running when it lapses loses its records and never finishes).
+ */
+const retentionSeconds = 120;
 const warmUpRequests = 2_000;
-const maxBatch = 10_000;
+/** Batches go in one after another, each small enough to finish well within the retention. */
+const maxBatch = 2_000;
+/** A batch that has not finished by then never will: the soak stops instead of waiting forever. */
+const batchDeadlineMs = 600_000;
 const startMs = 120_000;
 
 export interface SoakMemory {
@@ -84,7 +91,8 @@ export async function benchSoak(
     let notCompleted = 0;
     for (let offset = 0; offset < requests; offset += maxBatch) {
       notCompleted += await runBatches(apiUrl, Math.min(maxBatch, requests - offset), `load ${offset}`);
-      say(`soak: ${Math.min(offset + maxBatch, requests)} of ${requests} requests done`);
+      const done = Math.min(offset + maxBatch, requests);
+      if (done % 10_000 === 0 || done === requests) say(`soak: ${done} of ${requests} requests done`);
     }
     const loadMs = performance.now() - loadStart;
     // Retention, then two passes of the finished-job cleaner (a quarter of the retention each), and a margin.
@@ -135,7 +143,8 @@ async function runBatches(apiUrl: string, count: number, label: string): Promise
   });
   if (response.status !== 202) throw new Error(`soak batch rejected: ${response.status} ${await response.text()}`);
   const { id } = (await response.json()) as { id: string };
-  const events = await (await fetch(`${apiUrl}/v1/batches/${id}/events`)).text();
+  const stream = await fetch(`${apiUrl}/v1/batches/${id}/events`, { signal: AbortSignal.timeout(batchDeadlineMs) });
+  const events = await stream.text();
   if (!events.includes('event: done')) throw new Error(`soak batch ${id}: progress stream ended without done`);
   const progress = [...events.matchAll(/^data: (.*)$/gm)]
     .map((match) => (JSON.parse(match[1] ?? '{}') as { counts?: Record<string, number> }).counts)
