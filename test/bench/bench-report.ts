@@ -1,6 +1,7 @@
 import type { BatchFigures } from './batch-throughput.ts';
 import type { StrategySpeed } from './classifier-speed.ts';
 import type { FloorFigures } from './queue-floor.ts';
+import { soakLines, type SoakFigures } from './soak.ts';
 import type { SyncPathFigures } from './sync-path.ts';
 
 export interface BenchInput {
@@ -10,6 +11,8 @@ export interface BenchInput {
   floor: FloorFigures;
   busiest: string;
   sync: SyncPathFigures | { error: string };
+  /** Only with `--soak`. */
+  soak?: SoakFigures | undefined;
 }
 
 /** The issue's targets, as ratios taken in one run. */
@@ -69,6 +72,7 @@ export function benchReport(input: BenchInput): { json: object; markdown: string
       'Redis grows with the records and finished jobs kept for the retention period (they are the data, not a leak).',
     '',
     ...syncLines(input.sync),
+    ...soakLines(input.soak),
     '## Classification, µs per prompt',
     '',
     '| strategy | mean | p99 | 1 MB prompt | target |',
@@ -89,6 +93,7 @@ export function benchReport(input: BenchInput): { json: object; markdown: string
       memory: { processes: growth, redis: { ...baseFigures.redisUsedMiB, growth: redisGrowth } },
       classifiers: input.classifiers,
       sync: input.sync,
+      ...(input.soak === undefined ? {} : { soak: input.soak }),
     },
     markdown: lines.join('\n'),
   };

@@ -1,5 +1,6 @@
-// `pnpm bench [--requests N] [--out DIR]`: speed figures of this machine, side by side with the
-// floor under them. Every part stops by itself. Writes DIR/bench.json and DIR/bench.md
+// `pnpm bench [--requests N] [--out DIR] [--soak [--soak-requests N]]`: speed figures of this
+// machine, side by side with the floor under them; `--soak` adds the memory soak (100,000 requests
+// by default, several minutes). Every part stops by itself. Writes DIR/bench.json and DIR/bench.md
 // (default DIR: bench-results) and prints the table.
 import { loadConfig } from '@switchyard/core';
 import { createRedis, waitForRedis } from '@switchyard/queue';
@@ -10,13 +11,22 @@ import { parseArgs } from 'node:util';
 import { benchBatch, benchConfig, type BatchFigures, type StackShape } from './batch-throughput.ts';
 import { benchClassifiers, formatClassifierSpeeds } from './classifier-speed.ts';
 import { benchReport } from './bench-report.ts';
+import { benchSoak, type SoakFigures } from './soak.ts';
 import { benchFloor } from './queue-floor.ts';
 import { benchSyncPath, type SyncPathFigures } from './sync-path.ts';
 import { benchValidation, formatValidationFigures } from './validation-cost.ts';
 
 const { values } = parseArgs({
-  options: { requests: { type: 'string', default: process.env.BENCH_REQUESTS ?? '20000' }, out: { type: 'string' } },
+  options: {
+    requests: { type: 'string', default: process.env.BENCH_REQUESTS ?? '20000' },
+    out: { type: 'string' },
+    soak: { type: 'boolean', default: false },
+    'soak-requests': { type: 'string', default: '100000' },
+  },
 });
+const soakRequests = Number(values['soak-requests']);
+if (!Number.isInteger(soakRequests) || soakRequests < 1_000)
+  throw new Error(`--soak-requests: a whole number ≥ 1000, not "${values['soak-requests']}"`);
 const requests = Number(values.requests);
 if (!Number.isInteger(requests) || requests < 100)
   throw new Error(`--requests: a whole number ≥ 100, not "${values.requests}"`);
@@ -72,7 +82,14 @@ try {
     process.stdout.write(`sync path: not measured: ${sync.error}\n`);
   }
 
-  const report = benchReport({ requests, classifiers, runs, floor, busiest, sync });
+  let soak: SoakFigures | undefined;
+  if (values.soak) {
+    await redis.flushall();
+    soak = await benchSoak(soakRequests, redisServer.url, redis, (line) => process.stdout.write(`${line}\n`));
+    process.stdout.write(`soak: ${soakRequests} requests, ${Math.round(soak.totalMs / 1_000)} s in all\n`);
+  }
+
+  const report = benchReport({ requests, classifiers, runs, floor, busiest, sync, soak });
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'bench.json'), `${JSON.stringify(report.json, null, 2)}\n`);
   writeFileSync(join(outDir, 'bench.md'), report.markdown);

@@ -7,6 +7,8 @@ export interface ResultLine {
   custom_id: string | null;
   status: string;
   tier: string | null;
+  /** `provider/model` that gave the final answer. */
+  model?: string | null;
   error?: { code: string; message: string } | null;
 }
 
@@ -38,7 +40,7 @@ const defaultPrompt = (index: number) =>
  */
 export async function startFaultStack(
   config: SwitchyardConfig,
-  options: { redisUrl: string; executors: string[][]; env?: Record<string, string> },
+  options: { redisUrl: string; executors: string[][]; env?: Record<string, string>; executorArgs?: string[] },
 ): Promise<FaultStack> {
   const env = {
     REDIS_URL: options.redisUrl,
@@ -58,7 +60,11 @@ export async function startFaultStack(
   const workers = [
     start('classifier', ['classifier']),
     ...options.executors.map((tiers, index) =>
-      start(`executor-${index}`, ['executor', ...tiers.flatMap((tier) => ['--tier', tier])]),
+      start(`executor-${index}`, [
+        'executor',
+        ...tiers.flatMap((tier) => ['--tier', tier]),
+        ...(options.executorArgs ?? []),
+      ]),
     ),
   ];
   const apiUrl = (await api.waitForLine(/listening on (http:\/\/\S+)/))[1] ?? '';
