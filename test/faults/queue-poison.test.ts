@@ -2,7 +2,7 @@ import { classifyJobId, loadConfig, newRequestId, tierJobId, type SwitchyardConf
 import { createQueueRuntime, type QueueRuntime } from '@switchyard/queue';
 import { redisUrlForTests, uniquePrefix } from '@switchyard/testkit';
 import type { Queue } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RoleProcess } from '../support/processes.ts';
 import { nonJsonLines, startFaultStack, type FaultStack } from './fault-stack.ts';
 
@@ -124,7 +124,11 @@ describe('poison on the queues, across processes', () => {
         reason: expect.stringMatching(reason),
       });
       expect(outcome.attemptsMade).toBeLessThanOrEqual(config.queue.attempts);
-      expect({ jobId, logged: loggedFailure(role, jobId) }).toEqual({ jobId, logged: true });
+      // The worker writes its log line after the job's state changes: wait for the line to reach stderr.
+      await vi.waitFor(() => expect({ jobId, logged: loggedFailure(role, jobId) }).toEqual({ jobId, logged: true }), {
+        timeout: 30_000,
+        interval: 100,
+      });
     }
     // None of it touched the request it named: still queued, then answered by its own job.
     expect((await runtime.store.get(innocent))?.status).toBe('queued');
