@@ -1,12 +1,7 @@
+import type { QualityFigures } from '@switchyard/queue';
+
 /** The quality monitor's figures of one tier or route, as `GET /v1/stats` returns them. */
-export interface QualityFiguresBody {
-  feedback: number;
-  averageScore: number | null;
-  lowShare: number;
-  suspectedMisroutes: number;
-  judged: number;
-  averageJudgeScore: number | null;
-}
+export type QualityFiguresBody = QualityFigures;
 
 export interface QualityBody {
   lowScore: number;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { driftSchema, feedbackSchema } from './quality-config.ts';
+import { feedbackSchema } from './quality-config.ts';
 import { classifierSchema, strategyNameSchema } from './classifier-config-schema.ts';
 
 const name = z
@@ -279,7 +279,6 @@ export const configSchema = z
     ledger: ledgerSchema.default(ledgerSchema.parse({})),
     cache: cacheSchema.default(cacheSchema.parse({})),
     feedback: feedbackSchema.default(feedbackSchema.parse({})),
-    drift: driftSchema.default(driftSchema.parse({})),
     /** Budgets by API key id (`local` in open mode, without keys). */
     budgets: z.record(z.string(), budgetSchema).default({}),
   })

@@ -12,7 +12,7 @@ export {
   type SwitchyardConfig,
   type TierConfig,
 } from './config-schema.ts';
-export { driftSchema, feedbackSchema, type DriftConfig, type FeedbackConfig } from './quality-config.ts';
+export { feedbackSchema, type FeedbackConfig } from './quality-config.ts';
 export {
   defaultConfigPath,
   formatIssues,

@@ -1,7 +1,7 @@
-import { hashApiKey, loadConfig, type FinalAnswer, type RoutingDecision } from '@switchyard/core';
+import { hashApiKey, loadConfig, type FinalAnswer } from '@switchyard/core';
 import { createLogger } from '@switchyard/observability';
 import { createQueueRuntime, FeedbackStore, qualityMonitor, type QueueRuntime } from '@switchyard/queue';
-import { redisUrlForTests, uniquePrefix } from '@switchyard/testkit';
+import { redisUrlForTests, routedDecision, uniquePrefix } from '@switchyard/testkit';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
@@ -9,16 +9,6 @@ import { buildApp } from '../app.ts';
 const logger = createLogger({ name: 'feedback-test', level: 'silent' });
 const bearer = (secret: string) => ({ authorization: `Bearer ${secret}` });
 
-const decision = (tier: string, route: string): RoutingDecision => ({
-  strategy: 'keywords',
-  tier,
-  route,
-  confidence: 1,
-  scores: {},
-  adjustments: [],
-  chain: [],
-  durationUs: 1,
-});
 const final = (tier: string): FinalAnswer => ({
   answer: 'an answer',
   tier,
@@ -44,7 +34,7 @@ describe('POST /v1/requests/:id/feedback', () => {
     return response.json().id as string;
   }
   async function finish(id: string, tier: string, route: string): Promise<void> {
-    await runtime.store.setDecision(id, decision(tier, route));
+    await runtime.store.setDecision(id, routedDecision(tier, route));
     await runtime.store.complete(id, final(tier));
   }
   const feedback = (id: string, secret: string, payload: unknown) =>
