@@ -10,6 +10,7 @@ import { installRateLimit } from './auth/rate-limit.ts';
 import type { ApiContext } from './api-context.ts';
 import { type AdminPagesOptions, registerAdminPages } from './admin/admin-pages.ts';
 import { registerChatRoutes } from './chat/chat-routes.ts';
+import { registerDocsRoutes } from './docs/docs-routes.ts';
 import { registerFeedbackRoutes } from './routes/feedback-routes.ts';
 import { registerBatchRoutes } from './routes/batch-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
@@ -170,6 +171,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installRateLimit(app, config, runtime.redis, runtime.keys);
   registerHealthRoutes(app, context);
   registerMetricsRoutes(app, context);
+  registerDocsRoutes(app, context);
   registerRequestRoutes(app, context);
   registerRouteRoutes(app, context);
   registerBatchRoutes(app, context);

@@ -15,7 +15,7 @@ import { budgetStatus } from '../budget-gate.ts';
 import { ApiError, validationError } from '../api-errors.ts';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day (YYYY-MM-DD)');
-const statsQuerySchema = z.strictObject({
+export const statsQuerySchema = z.strictObject({
   from: day.optional(),
   to: day.optional(),
   group_by: z.enum(ledgerGroups).default('tier'),
