@@ -200,7 +200,11 @@ function parametersOf(route: RouteDoc): JsonSchema[] {
 
 function responseOf(response: RouteDoc['responses'][string]): JsonSchema {
   if (response.content === 'error') return errorResponse(response.description);
-  return { description: response.description, content: { [mediaTypes[response.content]]: {} } };
+  const kinds = typeof response.content === 'string' ? [response.content] : response.content;
+  return {
+    description: response.description,
+    content: Object.fromEntries(kinds.map((kind) => [mediaTypes[kind], {}])),
+  };
 }
 
 function errorResponse(description: string): JsonSchema {

@@ -112,6 +112,8 @@ describe('the OpenAPI document and /docs', () => {
     expect(schema.required).toEqual(expect.arrayContaining(['messages', 'model']));
     expect(JSON.stringify(schema.properties.stream)).toContain('"boolean"');
     expect(JSON.stringify(schema)).not.toContain('"$id"');
+    const answer = paths['/v1/chat/completions']?.post?.responses['200'] as { content: Record<string, unknown> };
+    expect(Object.keys(answer.content)).toEqual(['application/json', 'text/event-stream']);
     // The configuration's limits reach the document.
     expect(JSON.stringify(components.schemas.Batch)).toContain(`"maxItems":${maxBatchSize}`);
     const stats = paths['/v1/stats']?.get?.parameters as { name: string; in: string }[];

@@ -7,7 +7,8 @@ export type ResponseContent = 'json' | 'error' | 'event-stream' | 'ndjson' | 'te
 
 export interface ResponseDoc {
   description: string;
-  content: ResponseContent;
+  /** Several: the same status answers in either (the request's fields say which). */
+  content: ResponseContent | readonly Exclude<ResponseContent, 'error'>[];
 }
 
 /** The request bodies, by their name under `components.schemas` (built in `openapi-document.ts`). */
@@ -163,7 +164,7 @@ export const routeDocs: readonly RouteDoc[] = [
     responses: {
       200: {
         description: 'The completion (`stream: true`: server-sent chunks, then `data: [DONE]`).',
-        content: 'json',
+        content: ['json', 'event-stream'],
       },
       404: { description: '`model_not_found`: not `auto`, a tier or a configured model.', content: 'error' },
       502: { description: '`request_failed`: providers down or attempts spent.', content: 'error' },
