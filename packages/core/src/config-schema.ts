@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { feedbackSchema } from './quality-config.ts';
-import { classifierSchema, strategyNameSchema } from './classifier-config-schema.ts';
+import { classifierSchema, type strategyNameSchema } from './classifier-config-schema.ts';
 
 const name = z
   .string()
@@ -31,6 +31,12 @@ export const routeSchema = z.strictObject({
   temperature: z.number().min(0).max(2).optional(),
   /** Requests on this route never run below this tier. */
   minTier: z.string().optional(),
+  /**
+   * `classify` (default): a request starts on the tier its classification picked. `cheapest-first`:
+   * every request of the route starts on the lowest tier allowed (its `minTier`, else the
+   * cheapest) and climbs on the quality gate; the classification still names the route.
+   */
+  cascadeMode: z.enum(['classify', 'cheapest-first']).default('classify'),
   keywords: z.array(z.string().min(1)).default([]),
   examples: z.array(z.string().min(1)).default([]),
 });
