@@ -38,6 +38,9 @@ const idempotencyKey = {
     'Makes a repeat of the call (same key, same body) answer with the first result instead of running again; ' +
     '1-200 printable ASCII characters.',
 };
+const cacheBypass = {
+  'x-switchyard-cache': '`bypass` (or `no-store`, `off`): neither read nor fill the response cache.',
+};
 const requestId = { id: 'The request id (`POST /v1/requests` answered it).' };
 const batchId = { id: 'The batch id (`POST /v1/batches` answered it).' };
 const notFound = (what: string): ResponseDoc => ({
@@ -58,10 +61,7 @@ export const routeDocs: readonly RouteDoc[] = [
     summary: 'Queue a chat request',
     description: 'Classified, routed to a tier and answered by the workers; poll or wait on `GET /v1/requests/{id}`.',
     access: 'key',
-    headers: {
-      ...idempotencyKey,
-      'x-switchyard-cache': '`bypass` (or `no-store`, `off`): neither read nor fill the response cache.',
-    },
+    headers: { ...idempotencyKey, ...cacheBypass },
     body: 'ChatRequest',
     responses: {
       202: { description: 'Queued; `Location` names the request.', content: 'json' },
@@ -159,7 +159,7 @@ export const routeDocs: readonly RouteDoc[] = [
       '`model` is `auto` (classified), a tier or a configured deployment model. ' +
       'Fields this router does not use are accepted and ignored.',
     access: 'key',
-    headers: idempotencyKey,
+    headers: { ...idempotencyKey, ...cacheBypass },
     body: 'ChatCompletionRequest',
     responses: {
       200: {
