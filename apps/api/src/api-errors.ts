@@ -50,19 +50,14 @@ export const apiErrorCodes = {
   invalid_api_key: {
     status: 401,
     type: 'invalid_request_error',
-    description: 'No `Authorization: Bearer <key>` header, or a key that is not configured.',
+    description:
+      'No `Authorization: Bearer <key>` header, or a key that is not configured (admin pages: log in at `/admin/login`).',
   },
   admin_required: {
     status: 403,
     type: 'permission_error',
-    description: 'The route needs an admin key; the key sent is a client key.',
+    description: 'The route or page needs an admin key; the key sent is a client key.',
   },
-  unauthorized: {
-    status: 401,
-    type: 'authentication_error',
-    description: 'No API key, or an unknown one (admin pages: log in at `/admin/login`).',
-  },
-  forbidden: { status: 403, type: 'permission_error', description: 'The key is valid but this needs an admin key.' },
   unsupported_content: {
     status: 400,
     type: 'invalid_request_error',

@@ -5,6 +5,7 @@ import { BudgetStore, snapshotQueues, type QueueRuntime } from '@switchyard/queu
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { ApiError, sendError } from './api-errors.ts';
 import { BudgetGate } from './budget-gate.ts';
+import { watchDrift } from './drift-watch.ts';
 import { installAuth } from './auth/index.ts';
 import { installRateLimit } from './auth/rate-limit.ts';
 import type { ApiContext } from './api-context.ts';
@@ -178,5 +179,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerChatRoutes(app, context);
   registerStatsRoutes(app, context);
   registerFeedbackRoutes(app, context);
+  watchDrift(app, context);
   return app;
 }

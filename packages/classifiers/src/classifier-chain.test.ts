@@ -167,6 +167,29 @@ describe('createClassifierChain with rules → keywords', () => {
     expect(forcedAbove.tier).toBe('medium');
   });
 
+  it('starts every request of a cheapest-first route on its lowest allowed tier, unless the tier is forced', async () => {
+    const cheapest = createClassifierChain(
+      parseConfig({
+        ...config,
+        routes: config.routes.map((route) => ({ ...route, cascadeMode: 'cheapest-first' as const })),
+      }),
+    );
+    const proof = await cheapest.classify(ask('Prove that there are infinitely many primes.'));
+    expect(proof).toMatchObject({ tier: 'simple', strategy: 'cheapest-first', confidence: 1 });
+    expect(proof.chain[0]?.tier).toBe('complex');
+    expect(proof.adjustments).toEqual(['route general cascadeMode cheapest-first: starts at simple, not complex']);
+
+    const code = await cheapest.classify(ask('Fix this TypeScript compile error in my React component.'));
+    expect(code).toMatchObject({ route: 'code', tier: 'medium', strategy: 'cheapest-first' });
+    expect(code.adjustments.at(-1)).toBe('route code minTier medium: raised from simple to medium');
+
+    const forced = await cheapest.classify(
+      ask('Prove that there are infinitely many primes.', { force_tier: 'complex' }),
+    );
+    expect(forced).toMatchObject({ tier: 'complex', strategy: 'forced' });
+    expect(forced.adjustments).toContain('route general cascadeMode cheapest-first: not applied, the tier was forced');
+  });
+
   it('throws a RangeError for tier names that are not on the ladder', async () => {
     await expect(classify('hi', { force_tier: 'gold' })).rejects.toThrow(RangeError);
     await expect(classify('hi', { max_tier: 'gold' })).rejects.toThrow(/unknown tier "gold"/);

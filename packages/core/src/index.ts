@@ -38,6 +38,7 @@ export {
   type RequestStatus,
   type RoutingDecision,
   type StrategyVerdict,
+  cacheProvider,
 } from './request-record.ts';
 export {
   attemptSummarySchema,

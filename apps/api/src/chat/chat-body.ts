@@ -40,6 +40,8 @@ export const chatCompletionBodySchema = z.looseObject({
   n: z.literal(1, 'only 1 choice per request is supported').nullish(),
   stream: z.boolean().nullish(),
   stream_options: z.looseObject({ include_usage: z.boolean().nullish() }).nullish(),
+  /** Switchyard's own: `false` neither reads nor fills the response cache (header: `x-switchyard-cache: bypass`). */
+  cache: z.boolean().nullish(),
 });
 
 export type ChatCompletionBody = z.infer<typeof chatCompletionBodySchema>;
@@ -65,6 +67,7 @@ export function parseChatCompletion(raw: unknown): ParsedChatCompletion {
     // A JSON schema is asked for as JSON: the gate checks the answer parses; the schema itself is not enforced.
     request.response_format = { type: body.response_format.type === 'text' ? 'text' : 'json_object' };
   if (body.metadata !== null && body.metadata !== undefined) request.metadata = body.metadata;
+  if (body.cache === false) request.cache = false;
   return { body, request };
 }
 

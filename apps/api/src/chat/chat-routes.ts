@@ -5,7 +5,7 @@ import { ApiError } from '../api-errors.ts';
 import type { ApiContext } from '../api-context.ts';
 import { parseChatRequest } from '../request-validation.ts';
 import { unavailable } from '../submission.ts';
-import { idempotencyKeyOf } from '../routes/request-routes.ts';
+import { cacheBypassed, cacheHeader, idempotencyKeyOf } from '../routes/request-routes.ts';
 import { parseChatCompletion } from './chat-body.ts';
 import { chatCompletion, failureError, recordInfo, routingHeaders, timeoutError } from './chat-response.ts';
 import { StreamRelay } from './chat-stream.ts';
@@ -42,6 +42,7 @@ export function registerChatRoutes(app: FastifyInstance, context: ApiContext): v
     // The rules every request is held to (a user message with content, api.maxMessages, the size
     // limit), on what OpenAI's shape became: errors name the same fields.
     const chat = parseChatRequest(converted, context.requestLimits);
+    if (cacheBypassed(request.headers[cacheHeader])) chat.cache = false;
     const choice = catalog.resolve(body.model);
     if (choice.kind === 'tier') chat.force_tier = choice.tier;
     const idempotencyKey = idempotencyKeyOf(request.headers['idempotency-key']);

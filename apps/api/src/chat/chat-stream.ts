@@ -168,6 +168,8 @@ export class StreamRelay {
             'x-switchyard-request-id': requestId,
             'x-switchyard-tier': start.tier,
             'x-switchyard-deployment': `${start.provider}/${start.model}`,
+            // Text streamed live from a provider: a cached answer arrives whole, with its info.
+            'x-switchyard-cache': 'miss',
           }
         : routingHeaders(requestId, info);
     reply.hijack();
