@@ -51,7 +51,8 @@ export const apiErrorCodes = {
     status: 401,
     type: 'invalid_request_error',
     description:
-      'No `Authorization: Bearer <key>` header, or a key that is not configured (admin pages: log in at `/admin/login`).',
+      'No `Authorization: Bearer <key>` header, or a key that is not configured ' +
+      '(admin pages: log in at `/admin/login`).',
   },
   admin_required: {
     status: 403,

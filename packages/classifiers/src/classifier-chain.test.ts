@@ -167,7 +167,7 @@ describe('createClassifierChain with rules → keywords', () => {
     expect(forcedAbove.tier).toBe('medium');
   });
 
-  it('starts every request of a cheapest-first route on its lowest allowed tier, unless the tier is forced', async () => {
+  it('starts each request of a cheapest-first route on its lowest allowed tier unless the tier is forced', async () => {
     const cheapest = createClassifierChain(
       parseConfig({
         ...config,
