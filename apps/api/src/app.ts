@@ -5,11 +5,13 @@ import { BudgetStore, snapshotQueues, type QueueRuntime } from '@switchyard/queu
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { ApiError, sendError } from './api-errors.ts';
 import { BudgetGate } from './budget-gate.ts';
+import { watchDrift } from './drift-watch.ts';
 import { installAuth } from './auth/index.ts';
 import { installRateLimit } from './auth/rate-limit.ts';
 import type { ApiContext } from './api-context.ts';
 import { type AdminPagesOptions, registerAdminPages } from './admin/admin-pages.ts';
 import { registerChatRoutes } from './chat/chat-routes.ts';
+import { registerDocsRoutes } from './docs/docs-routes.ts';
 import { registerFeedbackRoutes } from './routes/feedback-routes.ts';
 import { registerBatchRoutes } from './routes/batch-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
@@ -170,6 +172,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installRateLimit(app, config, runtime.redis, runtime.keys);
   registerHealthRoutes(app, context);
   registerMetricsRoutes(app, context);
+  registerDocsRoutes(app, context);
   registerRequestRoutes(app, context);
   registerRouteRoutes(app, context);
   registerBatchRoutes(app, context);
@@ -177,5 +180,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerChatRoutes(app, context);
   registerStatsRoutes(app, context);
   registerFeedbackRoutes(app, context);
+  watchDrift(app, context);
   return app;
 }

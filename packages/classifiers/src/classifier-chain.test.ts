@@ -1,5 +1,4 @@
 import { ConfigError, loadConfig, parseConfig, type ChatRequest } from '@switchyard/core';
-import { createOpenAIAdapter } from '@switchyard/providers';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -268,9 +268,20 @@ export const budgetSchema = z.strictObject({
   estimateOutputTokens: z.number().int().positive().default(1_024),
 });
 
+/** Traffic drift: each tier's share of the last hour's requests against its share of the last day's. */
+export const driftSchema = z.strictObject({
+  /** A tier whose share moved by more than this (share points, 0..1) is logged as a warning. */
+  warnShift: z.number().gt(0).max(1).default(0.15),
+  /** Fewer requests in the last hour than this say nothing: no warning. */
+  minRequests: z.number().int().min(1).default(100),
+  /** How often the API checks; 0: never (stats still show the drift). */
+  checkSeconds: z.number().int().min(0).default(300),
+});
+
 export const ledgerSchema = z.strictObject({
   /** Days a day's cost totals are kept: 400 covers a year against the year before. */
   retentionDays: z.number().int().positive().default(400),
+  drift: driftSchema.default(driftSchema.parse({})),
 });
 
 export const configSchema = z

@@ -85,7 +85,8 @@ export function requireAdminSession(scope: FastifyInstance, access: AdminAccess)
         ? access.sessions.verify(readCookie(request.headers.cookie, sessionCookieName))
         : access.checkKey(key);
     if (principal?.role === 'admin') return;
-    if (principal !== undefined) return sendError(reply, new ApiError('admin_required', 'this page needs an admin key'));
+    if (principal !== undefined)
+      return sendError(reply, new ApiError('admin_required', 'this page needs an admin key'));
     const wantsPage = request.method === 'GET' && (request.headers.accept ?? '').includes('text/html');
     if (wantsPage) return reply.redirect(`/admin/login?next=${encodeURIComponent(request.url)}`, 303);
     return sendError(
