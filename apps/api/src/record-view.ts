@@ -1,4 +1,13 @@
-import { roundUsd, type Attempt, type RequestRecord } from '@switchyard/core';
+import { roundUsd, type Attempt, type RequestRecord, type TokenUsage } from '@switchyard/core';
+
+/** Thinking tokens are part of `output_tokens` (and priced with them), shown apart; 0 when none were spent. */
+function usageView(usage: TokenUsage) {
+  return {
+    input_tokens: usage.inputTokens,
+    output_tokens: usage.outputTokens,
+    thinking_tokens: usage.thinkingTokens ?? 0,
+  };
+}
 
 /** The public JSON shape of a request (snake_case, like the OpenAI API). */
 export function requestView(record: RequestRecord) {
@@ -39,7 +48,7 @@ export function requestView(record: RequestRecord) {
             finish_reason: record.final.finishReason,
             simulated: record.final.simulated,
           },
-    usage: { input_tokens: record.usage.inputTokens, output_tokens: record.usage.outputTokens },
+    usage: usageView(record.usage),
     cost_usd: record.costUsd,
     baseline_cost_usd: record.baselineCostUsd,
     saving_usd: roundUsd(record.baselineCostUsd - record.costUsd),
@@ -55,7 +64,7 @@ function attemptView(attempt: Attempt) {
     model: attempt.deployment.model,
     started_at: attempt.startedAt,
     latency_ms: attempt.latencyMs,
-    usage: { input_tokens: attempt.usage.inputTokens, output_tokens: attempt.usage.outputTokens },
+    usage: usageView(attempt.usage),
     cost_usd: attempt.costUsd,
     baseline_cost_usd: attempt.baselineCostUsd,
     finish_reason: attempt.finishReason,
@@ -81,7 +90,7 @@ export function resultLine(record: RequestRecord) {
     escalations: Math.max(0, record.attempts.length - 1),
     answer: record.final?.answer ?? null,
     simulated: record.final?.simulated ?? null,
-    usage: { input_tokens: record.usage.inputTokens, output_tokens: record.usage.outputTokens },
+    usage: usageView(record.usage),
     cost_usd: record.costUsd,
     baseline_cost_usd: record.baselineCostUsd,
     error: record.error ?? null,

@@ -2,6 +2,7 @@ import {
   costUsd,
   jobCatalog,
   promptOf,
+  resolveThinking,
   roundUsd,
   type Attempt,
   type AttemptSummary,
@@ -183,6 +184,7 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
     const ownSystem = request.messages.filter((message) => message.role === 'system').map((message) => message.content);
     const system = ownSystem.length > 0 ? ownSystem.join('\n\n') : route?.systemPrompt;
     const temperature = request.temperature ?? route?.temperature;
+    const thinking = resolveThinking(ladder.get(tierName), route);
     const startedAt = new Date().toISOString();
     const call = await callTier(
       tierName,
@@ -194,6 +196,7 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
         ...(request.max_tokens === undefined ? {} : { maxOutputTokens: request.max_tokens }),
         json: request.response_format?.type === 'json_object',
         ...(request.stop === undefined ? {} : { stop: request.stop }),
+        ...(thinking === undefined ? {} : { thinking }),
       },
       breakers,
       signal,

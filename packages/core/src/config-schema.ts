@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { feedbackSchema } from './quality-config.ts';
 import { classifierSchema, type strategyNameSchema } from './classifier-config-schema.ts';
+import { thinkingSchema } from './thinking-config.ts';
 
 const name = z
   .string()
@@ -23,6 +24,8 @@ export const tierSchema = z.strictObject({
   deployments: z.array(deploymentSchema).min(1),
   /** Overrides `cascade.qualityThreshold` for answers produced on this tier. */
   qualityThreshold: z.number().min(0).max(1).optional(),
+  /** Extended thinking / reasoning effort of every call on this tier; none when absent. */
+  thinking: thinkingSchema.optional(),
 });
 
 export const routeSchema = z.strictObject({
@@ -39,6 +42,8 @@ export const routeSchema = z.strictObject({
   cascadeMode: z.enum(['classify', 'cheapest-first']).default('classify'),
   keywords: z.array(z.string().min(1)).default([]),
   examples: z.array(z.string().min(1)).default([]),
+  /** Overrides the tiers' `thinking` for this route's requests on every tier; `false`: none here. */
+  thinking: z.union([thinkingSchema, z.literal(false)]).optional(),
 });
 
 export const cascadeSchema = z.strictObject({

@@ -14,6 +14,18 @@ export {
 } from './config-schema.ts';
 export { feedbackSchema, type FeedbackConfig } from './quality-config.ts';
 export {
+  effortForBudget,
+  minThinkingBudgetTokens,
+  mostThinkingTokens,
+  resolveThinking,
+  thinkingEfforts,
+  thinkingOutputLimit,
+  thinkingSchema,
+  type ThinkingConfig,
+  type ThinkingEffort,
+  type ThinkingSetting,
+} from './thinking-config.ts';
+export {
   defaultConfigPath,
   formatIssues,
   formatPath,
