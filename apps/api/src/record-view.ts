@@ -1,4 +1,4 @@
-import { roundUsd, type Attempt, type RequestRecord } from '@switchyard/core';
+import { roundUsd, type Attempt, type JudgeOutcome, type RequestRecord } from '@switchyard/core';
 
 /** The public JSON shape of a request (snake_case, like the OpenAI API). */
 export function requestView(record: RequestRecord) {
@@ -65,6 +65,20 @@ function attemptView(attempt: Attempt) {
     skipped_deployments: attempt.skipped,
     simulated: attempt.simulated,
     answer: attempt.answer,
+    judge: attempt.judge === undefined ? null : judgeView(attempt.judge),
+  };
+}
+
+/** The LLM judge's score of an attempt (`score: null`: unknown) and its cost, part of the record's `cost_usd`. */
+function judgeView(judge: JudgeOutcome) {
+  return {
+    score: judge.score,
+    provider: judge.deployment?.provider ?? null,
+    model: judge.deployment?.model ?? null,
+    usage: { input_tokens: judge.usage.inputTokens, output_tokens: judge.usage.outputTokens },
+    cost_usd: judge.costUsd,
+    latency_ms: judge.latencyMs,
+    unknown_reason: judge.unknownReason ?? null,
   };
 }
 
