@@ -90,7 +90,12 @@ export function createAnswerJudge(
         if (signal?.aborted === true) throw error;
         // Tokens of a call given up on are not known: it is recorded at no cost.
         if (timeout.aborted) return unknown(`no reply within ${settings.timeoutMs} ms`);
-        if (error instanceof TierUnavailableError) return unknown(`no judge deployment available: ${error.message}`);
+        if (error instanceof TierUnavailableError) {
+          const skipped = error.skipped.map(
+            (entry) => `${entry.deployment.provider}/${entry.deployment.model}: ${entry.error}`,
+          );
+          return unknown(`no judge deployment can answer now: ${skipped.join('; ')}`);
+        }
         return unknown(`the judge call failed: ${error instanceof Error ? error.message : String(error)}`);
       }
     },

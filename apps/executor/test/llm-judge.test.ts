@@ -150,6 +150,62 @@ describe('the LLM judge in the quality gate', () => {
     expect(slow.attempts[0]?.judge).toMatchObject({ score: null, costUsd: 0, unknownReason: 'no reply within 300 ms' });
   });
 
+  it('skips a judge whose breaker is open: unknown, without a call', async () => {
+    const wire = { type: 'openai', apiKeyEnv: 'OPENAI_API_KEY', baseURL: fakes.openai.baseURL };
+    stack = await startTestStack('judge-breaker', {
+      tiers: [{ name: 'cheap', deployments: [mini] }],
+      // The judge on an endpoint of its own, whose breaker opens on its first failure.
+      providers: { openai: wire, judging: { ...wire, breaker: { volumeThreshold: 1, resetTimeoutMs: 60_000 } } },
+      quality: { judge: { enabled: true, deployment: { ...judgeDeployment, provider: 'judging' } } },
+    });
+    fakes.openai.setBehaviour((request: RecordedRequest) =>
+      request.body.model === judgeDeployment.model
+        ? { kind: 'error', status: 503, message: 'overloaded' }
+        : { kind: 'answer', text: 'Cheap: light scatters.' },
+    );
+    const before = judgeRequests().length;
+    const [first] = await stack.finished([await stack.submit(prompt, 'cheap')]);
+    const [second] = await stack.finished([await stack.submit(prompt, 'cheap')]);
+
+    // The failure opened the breaker: the judge's only deployment cannot answer now.
+    expect(first?.attempts[0]?.judge?.unknownReason).toMatch(
+      /^no judge deployment can answer now: judging\/judge-nano: .*overloaded/,
+    );
+    expect(stack.breakers.board.states()).toMatchObject({ openai: 'closed', judging: 'open' });
+    expect(second?.final).toMatchObject({ tier: 'cheap', qualityScore: 1 });
+    expect(second?.attempts[0]?.judge?.score).toBeNull();
+    expect(second?.attempts[0]?.judge?.unknownReason).toMatch(
+      /^no judge deployment can answer now: judging\/judge-nano: judging breaker open until /,
+    );
+    expect(judgeRequests().length - before).toBe(1);
+  });
+
+  it("judges with a tier's deployments at their prices when given a tier", async () => {
+    stack = await startTestStack('judge-tier', {
+      tiers: [
+        { name: 'cheap', deployments: [mini] },
+        { name: 'strong', deployments: [big] },
+      ],
+      providers: { openai: { type: 'openai', apiKeyEnv: 'OPENAI_API_KEY', baseURL: fakes.openai.baseURL } },
+      quality: { judge: { enabled: true, tier: 'cheap' } },
+    });
+    fakes.openai.setBehaviour((request: RecordedRequest) =>
+      (request.body.messages as { role: string }[])[0]?.role === 'system'
+        ? { kind: 'answer', text: '{"score": 0.95}', inputTokens: 400, outputTokens: 10 }
+        : { kind: 'answer', text: 'Cheap: light scatters.', inputTokens: 1_000, outputTokens: 100 },
+    );
+    const [record] = await stack.finished([await stack.submit(prompt, 'cheap')]);
+
+    expect(record?.final).toMatchObject({ tier: 'cheap', qualityScore: 0.95 });
+    // 400 × $0.15/M + 10 × $0.60/M on the cheap tier's deployment.
+    expect(record?.attempts[0]?.judge).toMatchObject({
+      score: 0.95,
+      deployment: { provider: 'openai', model: 'mini' },
+      costUsd: 0.000066,
+    });
+    expect(record?.costUsd).toBeCloseTo(0.00021 + 0.000066, 9);
+  });
+
   it('does not ask the judge about an answer the heuristics already fail', async () => {
     const before = judgeRequests().length;
     stack = await startTestStack('judge-skipped', {
