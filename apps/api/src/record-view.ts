@@ -1,4 +1,4 @@
-import { roundUsd, type Attempt, type RequestRecord, type TokenUsage } from '@switchyard/core';
+import { roundUsd, type Attempt, type JudgeOutcome, type RequestRecord, type TokenUsage } from '@switchyard/core';
 
 /** Thinking tokens are part of `output_tokens` (and priced with them), shown apart; 0 when none were spent. */
 function usageView(usage: TokenUsage) {
@@ -74,6 +74,20 @@ function attemptView(attempt: Attempt) {
     skipped_deployments: attempt.skipped,
     simulated: attempt.simulated,
     answer: attempt.answer,
+    judge: attempt.judge === undefined ? null : judgeView(attempt.judge),
+  };
+}
+
+/** The LLM judge's score of an attempt (`score: null`: unknown) and its cost, part of the record's `cost_usd`. */
+function judgeView(judge: JudgeOutcome) {
+  return {
+    score: judge.score,
+    provider: judge.deployment?.provider ?? null,
+    model: judge.deployment?.model ?? null,
+    usage: { input_tokens: judge.usage.inputTokens, output_tokens: judge.usage.outputTokens },
+    cost_usd: judge.costUsd,
+    latency_ms: judge.latencyMs,
+    unknown_reason: judge.unknownReason ?? null,
   };
 }
 

@@ -15,6 +15,9 @@ export interface StatsGroup {
   requestShare: number;
   escalationRate: number;
   savedPercent: number;
+  /** Absent from an API without the LLM judge. */
+  judgeCalls?: number;
+  judgeCostUsd?: number;
 }
 
 export interface StatsBody {
@@ -72,6 +75,9 @@ export function formatStatsReport(stats: StatsBody, order: readonly string[] = [
     `Escalations: ${total.escalations} (${percent(total.escalationRate)} of attempts)`,
     `Tokens: ${total.inputTokens} in, ${total.outputTokens} out`,
     `Total cost:               ${usd(total.costUsd)}`,
+    ...((total.judgeCalls ?? 0) > 0
+      ? [`  of which the judge:      ${usd(total.judgeCostUsd ?? 0)} (${total.judgeCalls} answers judged)`]
+      : []),
     `Cost if all premium tier: ${usd(total.baselineUsd)}`,
     `Saved:                    ${usd(total.savedUsd)} (${total.savedPercent.toFixed(1)}%)`,
     ...(stats.quality === undefined

@@ -1,7 +1,6 @@
 import {
   costUsd,
   jobCatalog,
-  promptOf,
   resolveThinking,
   roundUsd,
   type Attempt,
@@ -15,9 +14,9 @@ import {
 } from '@switchyard/core';
 import type { Logger, SwitchyardMetrics } from '@switchyard/observability';
 import type { BreakerBoard, ProviderRegistry } from '@switchyard/providers';
-import { assessAnswer } from '@switchyard/quality';
 import {
   parseJobData,
+  type FeedbackStore,
   runHop,
   type AnswerStreamWriter,
   type QueueSet,
@@ -25,12 +24,14 @@ import {
   type ResponseCache,
 } from '@switchyard/queue';
 import { DelayedError, type Job } from 'bullmq';
+import type { AnswerJudge } from './answer-judge.ts';
 import { attemptFromCache, cacheDigestOf, fillCache, isCacheHit } from './cached-answer.ts';
 import { callTier, deploymentRef } from './call-tier.ts';
 import { capsOf, escalate, mayEscalate } from './escalation-rule.ts';
 import { assertJobMatchesRecord } from './job-trust.ts';
 import { instrumentDeployments } from './instrumented-deployments.ts';
 import { endAnswerStream, LiveAnswer } from './live-answer.ts';
+import { countJudgeScore, reviewAnswer } from './quality-review.ts';
 import { TierUnavailableError } from './tier-unavailable-error.ts';
 import {
   escalatePassedOver,
@@ -56,6 +57,10 @@ export interface TierProcessorDeps {
   metrics?: SwitchyardMetrics | undefined;
   /** Opens the answer stream of a request that asked for one (streaming chat completions). */
   answerStream?: (requestId: string) => AnswerStreamWriter;
+  /** The quality gate's LLM judge, when `quality.judge` is on. */
+  judge?: AnswerJudge | undefined;
+  /** The quality monitor the judge's scores are added to. */
+  feedback?: FeedbackStore | undefined;
 }
 
 export type TierOutcome = { outcome: 'escalated'; nextTier: string } | { outcome: 'completed' | 'skipped' };
@@ -119,18 +124,26 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
         }
         await forgetWait(job, waited);
         metrics?.attemptCosted(tierName, `${attempt.deployment.provider}/${attempt.deployment.model}`, attempt.costUsd);
+        const judged = attempt.judge;
+        if (judged?.deployment !== undefined)
+          metrics?.attemptCosted(tierName, `${judged.deployment.provider}/${judged.deployment.model}`, judged.costUsd);
       }
+      const made = attempt !== existing && !isCacheHit(attempt);
+      const recordAttempt = async (stored: Attempt) => {
+        const written = await store.recordAttempt({ ...stored, requestId: payload.requestId });
+        if (written && made) await countJudgeScore(deps.feedback, record, stored, logger);
+      };
 
       const escalateTo = isCacheHit(attempt) ? undefined : nextTier(payload, record, attempt.qualityScore);
       if (escalateTo !== undefined) {
         const reasons = attempt.qualityReasons.join(', ');
         attempt.escalationReason = `quality ${attempt.qualityScore} below ${threshold}: ${reasons}`;
-        await store.recordAttempt({ ...attempt, requestId: payload.requestId });
+        await recordAttempt(attempt);
         metrics?.requestEscalated(tierName, escalateTo);
         return escalate(deps, payload, summarize(attempt), escalateTo);
       }
 
-      await store.recordAttempt({ ...attempt, requestId: payload.requestId });
+      await recordAttempt(attempt);
       const answered = attempt;
       const attempts = [...record.attempts.filter((earlier) => earlier.hop !== answered.hop), answered];
       const best = bestAttempt(attempts);
@@ -202,12 +215,7 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
       signal,
       live,
     );
-    const verdict = assessAnswer({
-      prompt: promptOf(request),
-      answer: call.result.text,
-      finishReason: call.result.finishReason,
-      expectsJson: request.response_format?.type === 'json_object',
-    });
+    const { verdict, judge } = await reviewAnswer(request, call.result, threshold, deps.judge, signal);
     return {
       hop: payload.hop,
       tier: tierName,
@@ -223,6 +231,7 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
       qualityScore: verdict.score,
       qualityReasons: verdict.reasons,
       skipped: [...waitsBefore(waited), ...call.skipped],
+      ...(judge === undefined ? {} : { judge }),
     };
   }
 

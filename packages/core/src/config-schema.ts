@@ -1,22 +1,14 @@
 import { z } from 'zod';
-import { feedbackSchema } from './quality-config.ts';
+import { checkJudge, feedbackSchema, qualitySchema } from './quality-config.ts';
 import { classifierSchema, type strategyNameSchema } from './classifier-config-schema.ts';
 import { thinkingSchema } from './thinking-config.ts';
+import { deploymentSchema } from './deployment-schema.ts';
+
+export { deploymentSchema };
 
 const name = z
   .string()
   .regex(/^[a-z][a-z0-9_-]*$/, 'must be lowercase letters, digits, "-" or "_", starting with a letter');
-
-export const deploymentSchema = z.strictObject({
-  /** Key into `providers`; the provider entry says which adapter serves it. */
-  provider: z.string().min(1),
-  model: z.string().min(1),
-  /** Price in USD per million input tokens. */
-  inputPerMTok: z.number().nonnegative(),
-  /** Price in USD per million output tokens. */
-  outputPerMTok: z.number().nonnegative(),
-  maxOutputTokens: z.number().int().positive().optional(),
-});
 
 export const tierSchema = z.strictObject({
   name,
@@ -49,6 +41,7 @@ export const routeSchema = z.strictObject({
 export const cascadeSchema = z.strictObject({
   enabled: z.boolean().default(true),
   qualityThreshold: z.number().min(0).max(1).default(0.7),
+  /** The heuristic gate runs on every answer; `quality.judge` adds an LLM judge to it. */
   judge: z.enum(['heuristic']).default('heuristic'),
   maxEscalations: z.number().int().min(0).default(2),
   /**
@@ -319,6 +312,7 @@ export const configSchema = z
     ledger: ledgerSchema.default(ledgerSchema.parse({})),
     cache: cacheSchema.default(cacheSchema.parse({})),
     feedback: feedbackSchema.default(feedbackSchema.parse({})),
+    quality: qualitySchema.default(qualitySchema.parse({})),
     /** Budgets by API key id (`local` in open mode, without keys). */
     budgets: z.record(z.string(), budgetSchema).default({}),
   })
@@ -377,6 +371,7 @@ export const configSchema = z
         issue(['providers', providerName, 'maxTokensField'], `only used by type "openai", not "${provider.type}"`);
       }
     }
+    checkJudge(config, issue);
     for (const tierName of Object.keys(config.simulation.weakAnswerRate)) {
       if (!tierNames.includes(tierName))
         issue(['simulation', 'weakAnswerRate', tierName], `unknown tier "${tierName}"`);

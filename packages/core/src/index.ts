@@ -12,7 +12,7 @@ export {
   type SwitchyardConfig,
   type TierConfig,
 } from './config-schema.ts';
-export { feedbackSchema, type FeedbackConfig } from './quality-config.ts';
+export { feedbackSchema, judgeSchema, type FeedbackConfig, type JudgeConfig } from './quality-config.ts';
 export {
   effortForBudget,
   minThinkingBudgetTokens,
@@ -40,9 +40,11 @@ export { addUsage, costUsd, roundUsd, type TokenUsage } from './pricing.ts';
 export { chatMessageSchema, chatRequestSchema, promptOf, type ChatMessage, type ChatRequest } from './chat-request.ts';
 export { classifyJobId, clientKeyPattern, newBatchId, newRequestId, requestIdPattern, tierJobId } from './ids.ts';
 export {
+  attemptCostUsd,
   openModeKeyId,
   terminalStatuses,
   type Attempt,
+  type JudgeOutcome,
   type DeploymentRef,
   type FinalAnswer,
   type RequestError,

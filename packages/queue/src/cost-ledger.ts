@@ -18,6 +18,9 @@ export interface LedgerTotals {
   /** What every request would have cost on the premium deployment with the same tokens. */
   baselineUsd: number;
   savedUsd: number;
+  /** Answers the LLM judge was asked about, and what asking cost (already part of `costUsd`). */
+  judgeCalls: number;
+  judgeCostUsd: number;
 }
 
 /** One cell of the ledger: a day × tier × deployment × route × key and its counters. */
@@ -95,6 +98,8 @@ export function emptyTotals(): LedgerTotals {
     costUsd: 0,
     baselineUsd: 0,
     savedUsd: 0,
+    judgeCalls: 0,
+    judgeCostUsd: 0,
   };
 }
 
@@ -111,6 +116,8 @@ function addCell(totals: LedgerTotals, cell: LedgerCell): void {
   totals.costUsd = roundUsd(totals.costUsd + counter('costNano') / 1e9);
   totals.baselineUsd = roundUsd(totals.baselineUsd + counter('baselineNano') / 1e9);
   totals.savedUsd = roundUsd(totals.baselineUsd - totals.costUsd);
+  totals.judgeCalls += counter('judgeCalls');
+  totals.judgeCostUsd = roundUsd(totals.judgeCostUsd + counter('judgeCostNano') / 1e9);
 }
 
 /** Totals over all cells and per value of `groupBy`. */

@@ -8,6 +8,9 @@
  * - every attempt adds its own cost, tokens and an `attempts` count to its tier and deployment
  *   (an escalated attempt adds `escalations` too): the cost of an attempt is the one fixed when
  *   it was made, stored on the attempt;
+ * - an attempt the LLM judge scored adds the judge call's cost to `costNano` and `judgeCostNano`,
+ *   and a `judgeCalls` count, on the attempt's tier and the judge's deployment (its tokens stay on
+ *   the attempt: `inputTokens`/`outputTokens` count answers, as the records' `usage` does);
  * - the served attempt (the final answer's hop; for a failed request, the last attempt) adds
  *   `requests`, the request's `baseline` (what the premium deployment would have charged for its
  *   tokens), `cacheHits` for an answer from the cache and `failed` for a failed request.
@@ -57,6 +60,14 @@ for _, attempt in ipairs(attempts) do
   add('inputTokens', attempt.tier, deployment, string.format('%.0f', attempt.usage.inputTokens))
   add('outputTokens', attempt.tier, deployment, string.format('%.0f', attempt.usage.outputTokens))
   if attempt.escalationReason then add('escalations', attempt.tier, deployment, 1) end
+  local judge = attempt.judge
+  if type(judge) == 'table' and type(judge.deployment) == 'table' then
+    local judgeDeployment = judge.deployment.provider .. '/' .. judge.deployment.model
+    add('judgeCalls', attempt.tier, judgeDeployment, 1)
+    add('costNano', attempt.tier, judgeDeployment, nano(judge.costUsd))
+    add('judgeCostNano', attempt.tier, judgeDeployment, nano(judge.costUsd))
+    totalNano = totalNano + tonumber(nano(judge.costUsd))
+  end
   if attempt.hop == servedHop and not served then
     served = true
     add('requests', attempt.tier, deployment, 1)

@@ -1,5 +1,6 @@
 import {
   addUsage,
+  attemptCostUsd,
   MalformedJobError,
   openModeKeyId,
   roundUsd,
@@ -349,7 +350,7 @@ function toRecord(hash: Record<string, string>): RequestRecord {
     updatedAt: hash.updatedAt ?? '',
     attempts,
     usage,
-    costUsd: roundUsd(attempts.reduce((sum, attempt) => sum + attempt.costUsd, 0)),
+    costUsd: roundUsd(attempts.reduce((sum, attempt) => sum + attemptCostUsd(attempt), 0)),
     // The baseline is one premium call per request, priced with the tokens of the answer served.
     baselineCostUsd: 0,
   };

@@ -27,7 +27,7 @@ describe('extended thinking on the Anthropic adapter', () => {
     });
 
   for (const stream of [false, true]) {
-    it(`sends the budget on top of the answer limit; the answer is the text block alone (${stream ? 'SSE' : 'JSON'})`, async () => {
+    it(`sends the budget on top of the limit; the answer is the text alone (${stream ? 'SSE' : 'JSON'})`, async () => {
       server.script({
         kind: 'answer',
         thinking: reasoning,
