@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { feedbackSchema } from './quality-config.ts';
 import { classifierSchema, type strategyNameSchema } from './classifier-config-schema.ts';
+import { checkExperiments, experimentSchema } from './experiment-config.ts';
 
 const name = z
   .string()
@@ -298,6 +299,8 @@ export const configSchema = z
     feedback: feedbackSchema.default(feedbackSchema.parse({})),
     /** Budgets by API key id (`local` in open mode, without keys). */
     budgets: z.record(z.string(), budgetSchema).default({}),
+    /** A/B experiments; a request is in at most one (see `assignExperiment`). None by default. */
+    experiments: z.array(experimentSchema).default([]),
   })
   .superRefine((config, context) => {
     const tierNames = config.tiers.map((tier) => tier.name);
@@ -367,6 +370,7 @@ export const configSchema = z
     hashes.forEach((hash, index) => {
       if (hashes.indexOf(hash) !== index) issue(['auth', 'keys', index, 'hash'], 'the same key is listed twice');
     });
+    checkExperiments(config.experiments, tierNames, issue);
     if (config.simulation.latencyMs.min > config.simulation.latencyMs.max) {
       issue(['simulation', 'latencyMs'], 'min must not exceed max');
     }

@@ -13,6 +13,16 @@ export {
   type TierConfig,
 } from './config-schema.ts';
 export { feedbackSchema, type FeedbackConfig } from './quality-config.ts';
+export { experimentSchema, type ExperimentConfig } from './experiment-config.ts';
+export {
+  assignExperiment,
+  configuredStrategies,
+  experimentBucket,
+  qualityThresholdOf,
+  variantChangesStrategies,
+  variantConfig,
+  type ExperimentSubject,
+} from './experiments.ts';
 export {
   defaultConfigPath,
   formatIssues,
@@ -32,6 +42,7 @@ export {
   terminalStatuses,
   type Attempt,
   type DeploymentRef,
+  type ExperimentArm,
   type FinalAnswer,
   type RequestError,
   type RequestRecord,
