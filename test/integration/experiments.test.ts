@@ -63,7 +63,7 @@ describe('an experiment on the cascade mode, sticky per key', () => {
     await runtime.close();
   });
 
-  it('starts every complex prompt of the variant key on the cheapest tier, and the control key where classified', async () => {
+  it('starts complex prompts of the variant key on the cheapest tier, the control key where classified', async () => {
     for (const [arm, secret] of [
       ['variant', 'sy-variant'],
       ['control', 'sy-control'],

@@ -51,7 +51,8 @@ export const apiErrorCodes = {
     status: 401,
     type: 'invalid_request_error',
     description:
-      'No `Authorization: Bearer <key>` header, or a key that is not configured (admin pages: log in at `/admin/login`).',
+      'No `Authorization: Bearer <key>` header, or a key that is not configured ' +
+      '(admin pages: log in at `/admin/login`).',
   },
   admin_required: {
     status: 403,
@@ -62,13 +63,15 @@ export const apiErrorCodes = {
     status: 400,
     type: 'invalid_request_error',
     description:
-      'A chat message carries something other than text (an image, audio or file part, a tool message); `param` names it.',
+      'A chat message carries something other than text (an image, audio or file part, a tool message); ' +
+      '`param` names it.',
   },
   request_rejected: {
     status: 400,
     type: 'invalid_request_error',
     description:
-      'Chat completions: every provider of the tier refused the request as invalid (too long, say); the message has their reason.',
+      'Chat completions: every provider of the tier refused the request as invalid (too long, say); ' +
+      'the message has their reason.',
   },
   model_not_found: {
     status: 404,
@@ -79,7 +82,8 @@ export const apiErrorCodes = {
     status: 402,
     type: 'insufficient_quota',
     description:
-      'The API key is over its daily or monthly budget (`onExceeded: reject`); the message says which budget, how much was spent and when it resets.',
+      'The API key is over its daily or monthly budget (`onExceeded: reject`); ' +
+      'the message says which budget, how much was spent and when it resets.',
   },
   idempotency_key_reused: {
     status: 409,
@@ -91,7 +95,8 @@ export const apiErrorCodes = {
     status: 408,
     type: 'invalid_request_error',
     description:
-      'The request (headers and body) was not received within `api.requestTimeoutMs` (headers: `api.headersTimeoutMs`); the connection is closed.',
+      'The request (headers and body) was not received within `api.requestTimeoutMs` ' +
+      '(headers: `api.headersTimeoutMs`); the connection is closed.',
   },
   payload_too_large: {
     status: 413,
@@ -102,7 +107,8 @@ export const apiErrorCodes = {
     status: 413,
     type: 'invalid_request_error',
     description:
-      'One request (alone or as an item of a batch) is larger than `api.bodyLimitBytes` as JSON, or has more than `api.maxMessages` messages.',
+      'One request (alone or as an item of a batch) is larger than `api.bodyLimitBytes` as JSON, ' +
+      'or has more than `api.maxMessages` messages.',
   },
   unsupported_media_type: {
     status: 415,
@@ -118,25 +124,29 @@ export const apiErrorCodes = {
     status: 502,
     type: 'server_error',
     description:
-      'Chat completions: the request failed after it was accepted (providers down, attempts spent); the message has the reason and `request_id` the record.',
+      'Chat completions: the request failed after it was accepted (providers down, attempts spent); ' +
+      'the message has the reason and `request_id` the record.',
   },
   stream_interrupted: {
     status: 502,
     type: 'server_error',
     description:
-      'Sent as the last event of a stream whose provider call broke off after text went out; the request goes on and `GET /v1/requests/:id` collects the answer.',
+      'Sent as the last event of a stream whose provider call broke off after text went out; ' +
+      'the request goes on and `GET /v1/requests/:id` collects the answer.',
   },
   api_shutting_down: {
     status: 503,
     type: 'service_unavailable',
     description:
-      'Sent as the last event of a stream (or the answer, before its first event) open when the API shut down; the request goes on and `GET /v1/requests/:id` (the `request_id` field) collects it.',
+      'Sent as the last event of a stream (or the answer, before its first event) open when the API shut down; ' +
+      'the request goes on and `GET /v1/requests/:id` (the `request_id` field) collects it.',
   },
   sync_timeout: {
     status: 504,
     type: 'timeout_error',
     description:
-      'Chat completions: no answer within `api.syncTimeoutMs`; the request keeps running and `GET /v1/requests/:id` (the `request_id` field) collects it.',
+      'Chat completions: no answer within `api.syncTimeoutMs`; ' +
+      'the request keeps running and `GET /v1/requests/:id` (the `request_id` field) collects it.',
   },
   redis_unavailable: {
     status: 503,

@@ -11,6 +11,7 @@ import { installRateLimit } from './auth/rate-limit.ts';
 import type { ApiContext } from './api-context.ts';
 import { type AdminPagesOptions, registerAdminPages } from './admin/admin-pages.ts';
 import { registerChatRoutes } from './chat/chat-routes.ts';
+import { registerDocsRoutes } from './docs/docs-routes.ts';
 import { registerFeedbackRoutes } from './routes/feedback-routes.ts';
 import { registerBatchRoutes } from './routes/batch-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
@@ -110,13 +111,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       const apiError = timedOut
         ? new ApiError(
             'request_timeout',
-            `the request was not received within ${config.api.requestTimeoutMs} ms (headers within ${config.api.headersTimeoutMs} ms)`,
+            `the request was not received within ${config.api.requestTimeoutMs} ms ` +
+              `(headers within ${config.api.headersTimeoutMs} ms)`,
           )
         : new ApiError('bad_request', `malformed HTTP request: ${error.message}`);
       const body = JSON.stringify(apiError.toBody());
-      socket.end(
-        `HTTP/1.1 ${timedOut ? '408 Request Timeout' : '400 Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-      );
+      const head = [
+        `HTTP/1.1 ${timedOut ? '408 Request Timeout' : '400 Bad Request'}`,
+        'content-type: application/json',
+        `content-length: ${Buffer.byteLength(body)}`,
+        'connection: close',
+      ];
+      socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
     },
   });
   // Only JSON is accepted: without this, Fastify's built-in text/plain parser would turn a 415 into a 400.
@@ -129,13 +135,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof ApiError) return sendError(reply, error);
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return sendError(
-        reply,
-        new ApiError(
-          'payload_too_large',
-          `the body is larger than the limit of ${request.routeOptions.config?.url === '/v1/batches' ? config.api.batchBodyLimitBytes : config.api.bodyLimitBytes} bytes`,
-        ),
-      );
+      const isBatch = request.routeOptions.config?.url === '/v1/batches';
+      const limit = isBatch ? config.api.batchBodyLimitBytes : config.api.bodyLimitBytes;
+      return sendError(reply, new ApiError('payload_too_large', `the body is larger than the limit of ${limit} bytes`));
     }
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       return sendError(
@@ -171,6 +173,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installRateLimit(app, config, runtime.redis, runtime.keys);
   registerHealthRoutes(app, context);
   registerMetricsRoutes(app, context);
+  registerDocsRoutes(app, context);
   registerRequestRoutes(app, context);
   registerRouteRoutes(app, context);
   registerBatchRoutes(app, context);

@@ -28,7 +28,8 @@ export function watchDrift(app: FastifyInstance, context: ApiContext): () => Pro
           lastDayRequests: drift.lastDay.requests,
           warnShift,
         },
-        `traffic drift: ${moved.map(([tier, shift]) => describeShift(tier, shift)).join(', ')} in the last hour against the last day`,
+        `traffic drift: ${moved.map(([tier, shift]) => describeShift(tier, shift)).join(', ')} ` +
+          'in the last hour against the last day',
       );
     }
     return drift;

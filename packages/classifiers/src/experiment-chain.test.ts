@@ -45,7 +45,7 @@ describe('a chain with an experiment', () => {
   const chain = createClassifierChain(config);
   const { variant, control } = subjects(config.experiments);
 
-  it('starts a complex prompt of the variant on the cheapest tier, and the control where it is classified', async () => {
+  it('starts a complex prompt of the variant on the cheapest tier, of the control where classified', async () => {
     const inVariant = await chain.classify(ask(complexPrompt), variant);
     const inControl = await chain.classify(ask(complexPrompt), control);
     expect(inControl).toMatchObject({ tier: 'complex', experiment: { name: 'cheap-start', arm: 'control' } });

@@ -63,7 +63,10 @@ export const breakerSchema = z.strictObject({
   timeoutMs: z.number().int().positive().optional(),
   /** Share of failed calls in the rolling window, in percent, above which the breaker opens. */
   errorThresholdPercentage: z.number().min(1).max(100).default(50),
-  /** Calls in the rolling window before the breaker may open at all (opossum's own default, 0, opens on the first failure). */
+  /**
+   * Calls in the rolling window before the breaker may open at all (opossum's own default, 0, opens
+   * on the first failure).
+   */
   volumeThreshold: z.number().int().min(1).default(5),
   /** How long an open breaker stays open before one probe call may test the provider. */
   resetTimeoutMs: z.number().int().positive().default(30_000),
@@ -78,7 +81,10 @@ export const providerSchema = z.strictObject({
   apiKeyEnv: z.string().optional(),
   baseURL: z.url().optional(),
   timeoutMs: z.number().int().positive().default(60_000),
-  /** Ask for a server-sent-event stream and assemble the answer from it (hosted APIs, vLLM, Ollama and llama.cpp all stream). */
+  /**
+   * Ask for a server-sent-event stream and assemble the answer from it (hosted APIs, vLLM, Ollama
+   * and llama.cpp all stream).
+   */
   stream: z.boolean().default(false),
   /**
    * `openai` only: the field that carries the output limit. OpenAI's reasoning models accept only
@@ -111,7 +117,10 @@ export const apiSchema = z.strictObject({
   port: z.number().int().min(0).max(65_535).default(8080),
   /** Largest accepted body for single requests (bytes); each item of a batch is held to it too, as compact JSON. */
   bodyLimitBytes: z.number().int().positive().default(1_048_576),
-  /** Most messages in one request, alone or in a batch: OpenAI's own limit, and it bounds the work of validating one. */
+  /**
+   * Most messages in one request, alone or in a batch: OpenAI's own limit, and it bounds the work
+   * of validating one.
+   */
   maxMessages: z.number().int().positive().default(2_048),
   /** Largest accepted body for `POST /v1/batches` (bytes). */
   batchBodyLimitBytes: z
@@ -134,7 +143,10 @@ export const apiSchema = z.strictObject({
   requestTimeoutMs: z.number().int().min(100).default(60_000),
   /** Longest time to receive the headers: they are small, so a client this slow is holding a connection open. */
   headersTimeoutMs: z.number().int().min(100).default(10_000),
-  /** An idle keep-alive connection is closed after this; above the 60 s idle timeout of common load balancers, as Fastify's own default. */
+  /**
+   * An idle keep-alive connection is closed after this; above the 60 s idle timeout of common load
+   * balancers, as Fastify's own default.
+   */
   keepAliveTimeoutMs: z.number().int().min(100).default(72_000),
   progressRecountMs: z.number().int().min(100).default(5_000),
   /**
@@ -210,7 +222,10 @@ export const queueSchema = z.strictObject({
    * late still reads from the first chunk; the record keeps the answer for longer.
    */
   answerStreamTtlSeconds: z.number().int().positive().default(900),
-  /** Entries kept per answer stream (approximate trim): one per streamed text piece; 10,000 covers an 8k-token answer. */
+  /**
+   * Entries kept per answer stream (approximate trim): one per streamed text piece; 10,000 covers
+   * an 8k-token answer.
+   */
   answerStreamMaxLength: z.number().int().min(100).default(10_000),
   /** How long request records, batches and finished jobs are kept. */
   retentionSeconds: z
@@ -243,7 +258,10 @@ export const shutdownSchema = z.strictObject({
   deadlineMs: z.number().int().min(0).default(25_000),
 });
 
-/** The exact-match response cache (off by default: a cached answer is the same text every time, whatever the temperature). */
+/**
+ * The exact-match response cache (off by default: a cached answer is the same text every time,
+ * whatever the temperature).
+ */
 export const cacheSchema = z.strictObject({
   enabled: z.boolean().default(false),
   /** An hour: long enough for a retried batch to hit, short enough that answers are not stale for days. */

@@ -90,7 +90,7 @@ describe('a variant configuration', () => {
     expect(config.routes.every((route) => route.cascadeMode === 'classify')).toBe(true);
   });
 
-  it('holds the variant requests to its quality threshold, over a tier threshold, and others to the configured one', () => {
+  it('holds variant requests to its quality threshold, over a tier threshold, others to the configured one', () => {
     const config = loadConfig();
     config.experiments = [{ name: 'strict', share: 0.5, sticky: 'key', variant: { qualityThreshold: 0.9 } }];
     const tier = { qualityThreshold: 0.6 };

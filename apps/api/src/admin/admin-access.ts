@@ -52,7 +52,8 @@ export function registerAdminLogin(app: FastifyInstance, access: AdminAccess): v
       return reply
         .header(
           'set-cookie',
-          `${sessionCookieName}=${access.sessions.issue(principal)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${sessionLifetimeSeconds}${secure}`,
+          `${sessionCookieName}=${access.sessions.issue(principal)}; ` +
+            `HttpOnly; SameSite=Strict; Path=/; Max-Age=${sessionLifetimeSeconds}${secure}`,
         )
         .redirect(next, 303);
     });

@@ -95,7 +95,8 @@ function toMessage(message: ChatCompletionBody['messages'][number], index: numbe
     }
     throw new ApiError(
       'unsupported_content',
-      `${path}: "${part.type}" parts are not supported; send text parts (the models of a tier may not read images or audio)`,
+      `${path}: "${part.type}" parts are not supported; ` +
+        'send text parts (the models of a tier may not read images or audio)',
       path,
     );
   });

@@ -211,7 +211,8 @@ export class StreamRelay {
     this.fail(
       new ApiError(
         'stream_interrupted',
-        `the answer stream broke off (${reason}); request ${requestId} goes on: GET /v1/requests/${requestId} collects the answer`,
+        `the answer stream broke off (${reason}); ` +
+          `request ${requestId} goes on: GET /v1/requests/${requestId} collects the answer`,
         null,
         [],
         { request_id: requestId },

@@ -18,7 +18,7 @@ import { ApiError, validationError } from '../api-errors.ts';
 import { experimentStats } from './experiment-stats.ts';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day (YYYY-MM-DD)');
-const statsQuerySchema = z.strictObject({
+export const statsQuerySchema = z.strictObject({
   from: day.optional(),
   to: day.optional(),
   group_by: z.enum(ledgerGroups).default('tier'),

@@ -50,7 +50,8 @@ export async function status(batchId: string | undefined, flags: ClientFlags): P
   const { counts } = batchStatus;
   print(`${batchStatus.id}: ${batchStatus.status}, ${counts.completed + counts.failed}/${batchStatus.total} done`);
   print(
-    `  queued ${counts.queued}, routed ${counts.routed}, running ${counts.running}, completed ${counts.completed}, failed ${counts.failed}`,
+    `  queued ${counts.queued}, routed ${counts.routed}, running ${counts.running}, ` +
+      `completed ${counts.completed}, failed ${counts.failed}`,
   );
 }
 
