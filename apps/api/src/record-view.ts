@@ -32,6 +32,7 @@ export function requestView(record: RequestRecord) {
             adjustments: record.decision.adjustments,
             chain: record.decision.chain,
             duration_us: record.decision.durationUs,
+            experiment: record.decision.experiment ?? null,
           },
     attempts: record.attempts.map(attemptView),
     answer: record.final?.answer ?? null,

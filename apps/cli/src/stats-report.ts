@@ -1,3 +1,4 @@
+import type { ExperimentStats } from '@switchyard/api';
 import { formatQualityReport, type QualityBody } from './quality-report.ts';
 
 /** One group of `GET /v1/stats`. */
@@ -27,6 +28,8 @@ export interface StatsBody {
   total: StatsGroup;
   groups: Record<string, StatsGroup>;
   quality?: QualityBody;
+  /** Both arms of every experiment (see `formatExperimentReport`). */
+  experiments?: Record<string, ExperimentStats>;
 }
 
 const usd = (value: number) => `$${value.toFixed(4)}`;

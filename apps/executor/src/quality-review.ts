@@ -54,6 +54,8 @@ export async function countJudgeScore(
     createdAt: record.createdAt,
     tier: attempt.tier,
     route: record.decision?.route ?? 'none',
+    // An experiment's arm gets the score too: the judge compares variant and control.
+    experiment: record.decision?.experiment,
   };
   try {
     await feedback.addJudgeScore(target, score);

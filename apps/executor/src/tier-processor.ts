@@ -1,6 +1,7 @@
 import {
   costUsd,
   jobCatalog,
+  qualityThresholdOf,
   resolveThinking,
   roundUsd,
   type Attempt,
@@ -77,7 +78,9 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
   const { config, ladder, store, cache, providers, breakers, logger, metrics } = deps;
   const deployments = instrumentDeployments(providers.forTier(tierName), metrics);
   const premium = ladder.top.deployments[0];
-  const threshold = ladder.get(tierName).qualityThreshold ?? config.cascade.qualityThreshold;
+  const tier = ladder.get(tierName);
+  // The gate of a request: its experiment variant's threshold, else the tier's, else the cascade's.
+  const thresholdOf = (record: RequestRecord) => qualityThresholdOf(config, tier, record.decision?.experiment);
 
   return async (job: Job, token?: string, signal?: AbortSignal): Promise<TierOutcome> =>
     runHop(job, store, async () => {
@@ -137,7 +140,7 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
       const escalateTo = isCacheHit(attempt) ? undefined : nextTier(payload, record, attempt.qualityScore);
       if (escalateTo !== undefined) {
         const reasons = attempt.qualityReasons.join(', ');
-        attempt.escalationReason = `quality ${attempt.qualityScore} below ${threshold}: ${reasons}`;
+        attempt.escalationReason = `quality ${attempt.qualityScore} below ${thresholdOf(record)}: ${reasons}`;
         await recordAttempt(attempt);
         metrics?.requestEscalated(tierName, escalateTo);
         return escalate(deps, payload, summarize(attempt), escalateTo);
@@ -215,6 +218,7 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
       signal,
       live,
     );
+    const threshold = qualityThresholdOf(config, tier, decision?.experiment);
     const { verdict, judge } = await reviewAnswer(request, call.result, threshold, deps.judge, signal);
     return {
       hop: payload.hop,
@@ -237,7 +241,7 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
 
   /** The tier to escalate to, or undefined when this answer is final. */
   function nextTier(payload: TierJob, record: RequestRecord, score: number): string | undefined {
-    if (!config.cascade.enabled || score >= threshold) return undefined;
+    if (!config.cascade.enabled || score >= thresholdOf(record)) return undefined;
     const verdict = mayEscalate(ladder, config.cascade, { tier: tierName, hop: payload.hop }, capsOf(record));
     return verdict.allowed ? verdict.tier : undefined;
   }

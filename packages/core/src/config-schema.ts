@@ -3,6 +3,7 @@ import { checkJudge, feedbackSchema, qualitySchema } from './quality-config.ts';
 import { classifierSchema, type strategyNameSchema } from './classifier-config-schema.ts';
 import { thinkingSchema } from './thinking-config.ts';
 import { deploymentSchema } from './deployment-schema.ts';
+import { checkExperiments, experimentSchema } from './experiment-config.ts';
 
 export { deploymentSchema };
 
@@ -315,6 +316,8 @@ export const configSchema = z
     quality: qualitySchema.default(qualitySchema.parse({})),
     /** Budgets by API key id (`local` in open mode, without keys). */
     budgets: z.record(z.string(), budgetSchema).default({}),
+    /** A/B experiments; a request is in at most one (see `assignExperiment`). None by default. */
+    experiments: z.array(experimentSchema).default([]),
   })
   .superRefine((config, context) => {
     const tierNames = config.tiers.map((tier) => tier.name);
@@ -385,6 +388,7 @@ export const configSchema = z
     hashes.forEach((hash, index) => {
       if (hashes.indexOf(hash) !== index) issue(['auth', 'keys', index, 'hash'], 'the same key is listed twice');
     });
+    checkExperiments(config.experiments, tierNames, issue);
     if (config.simulation.latencyMs.min > config.simulation.latencyMs.max) {
       issue(['simulation', 'latencyMs'], 'min must not exceed max');
     }

@@ -25,6 +25,16 @@ export {
   type ThinkingEffort,
   type ThinkingSetting,
 } from './thinking-config.ts';
+export { experimentSchema, type ExperimentConfig } from './experiment-config.ts';
+export {
+  assignExperiment,
+  configuredStrategies,
+  experimentBucket,
+  qualityThresholdOf,
+  variantChangesStrategies,
+  variantConfig,
+  type ExperimentSubject,
+} from './experiments.ts';
 export {
   defaultConfigPath,
   formatIssues,
@@ -46,6 +56,7 @@ export {
   type Attempt,
   type JudgeOutcome,
   type DeploymentRef,
+  type ExperimentArm,
   type FinalAnswer,
   type RequestError,
   type RequestRecord,

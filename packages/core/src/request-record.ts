@@ -19,6 +19,12 @@ export interface StrategyVerdict {
   durationUs?: number;
 }
 
+/** The experiment a request is in and its arm (`experiments` in the config). */
+export interface ExperimentArm {
+  name: string;
+  arm: 'variant' | 'control';
+}
+
 /** Where a request was sent and why. */
 export interface RoutingDecision extends StrategyVerdict {
   /** Why the final tier differs from the strategy's, if it does. */
@@ -27,6 +33,8 @@ export interface RoutingDecision extends StrategyVerdict {
   chain: StrategyVerdict[];
   /** How long classification took, in microseconds. */
   durationUs: number;
+  /** Set when experiments are configured: which one the request is in, and which arm decided it. */
+  experiment?: ExperimentArm;
 }
 
 export interface DeploymentRef {

@@ -56,6 +56,9 @@ export function daysBetween(from: string, to: string): string[] {
 export const decodeName = (value: string) =>
   value.replace(/%([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
 
+/** Heads of ledger fields that are not a cell's metric: the hourly counts and the experiments' totals. */
+const otherCounters: ReadonlySet<string> = new Set(['hour', 'exp']);
+
 /** Reads the ledger cells of the given days (every shard), optionally only one key's. */
 export async function readLedger(
   redis: RedisClient,
@@ -70,7 +73,10 @@ export async function readLedger(
     );
     for (const hash of hashes) {
       for (const [field, value] of Object.entries(hash)) {
-        const [metric, tier, deployment, route, key] = field.split('|').map(decodeName);
+        const parts = field.split('|');
+        // A cell's field is exactly `metric|tier|deployment|route|key`; anything else is not a cell.
+        if (parts.length !== 5 || otherCounters.has(parts[0] ?? '')) continue;
+        const [metric, tier, deployment, route, key] = parts.map(decodeName);
         if (metric === undefined || tier === undefined || deployment === undefined || route === undefined) continue;
         if (key === undefined || (onlyKey !== undefined && key !== onlyKey)) continue;
         const id = `${day}|${field.slice(metric.length + 1)}`;

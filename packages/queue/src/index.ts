@@ -22,6 +22,14 @@ export {
 } from './cost-ledger.ts';
 export { readTrafficDrift, type TrafficDrift, type TrafficWindow } from './traffic-drift.ts';
 export {
+  armTotals,
+  experimentArms,
+  readExperiments,
+  type ExperimentArmName,
+  type ExperimentArmTotals,
+  type ExperimentTotals,
+} from './experiment-ledger.ts';
+export {
   FeedbackStore,
   qualityMonitor,
   type FeedbackTarget,

@@ -1,4 +1,10 @@
-import { newRequestId, terminalStatuses, type RoutingDecision, type SwitchyardConfig } from '@switchyard/core';
+import {
+  configuredStrategies,
+  newRequestId,
+  terminalStatuses,
+  type RoutingDecision,
+  type SwitchyardConfig,
+} from '@switchyard/core';
 import { AnswerStreamReaders } from '@switchyard/queue';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ApiError } from '../api-errors.ts';
@@ -12,12 +18,14 @@ import { StreamRelay } from './chat-stream.ts';
 import { ModelCatalog } from './model-catalog.ts';
 
 /**
- * Whether the API may classify chat completions itself: the configured chain runs no strategy
- * that calls a model (llm) or a remote embedder (centroid with an `openai` embedder). Such a
- * chain stays in the classifier pool, which owns those calls' keys, breakers and timeouts.
+ * Whether the API may classify chat completions itself: the configured chain, and every
+ * experiment's variant chain, runs no strategy that calls a model (llm) or a remote embedder
+ * (centroid with an `openai` embedder). Such a chain stays in the classifier pool, which owns
+ * those calls' keys, breakers and timeouts.
  */
-export function classifiesInline(config: Pick<SwitchyardConfig, 'classifier'>): boolean {
-  const { strategies, centroid } = config.classifier;
+export function classifiesInline(config: Pick<SwitchyardConfig, 'classifier' | 'experiments'>): boolean {
+  const { centroid } = config.classifier;
+  const strategies = configuredStrategies(config);
   if (strategies.includes('llm')) return false;
   return !(strategies.includes('centroid') && centroid.embedder.type !== 'hashing');
 }
@@ -47,9 +55,11 @@ export function registerChatRoutes(app: FastifyInstance, context: ApiContext): v
     if (choice.kind === 'tier') chat.force_tier = choice.tier;
     const idempotencyKey = idempotencyKeyOf(request.headers['idempotency-key']);
     const stream = body.stream === true;
-    // Classified here, in microseconds, instead of a hop through the classify queue.
-    const decision: RoutingDecision | undefined = inline ? await context.classifier.classify(chat) : undefined;
+    // Classified here, in microseconds, instead of a hop through the classify queue. The id is
+    // chosen first: an experiment sticky per request hashes it.
     const id = newRequestId();
+    const subject = { keyId: request.principal.keyId, requestId: id };
+    const decision: RoutingDecision | undefined = inline ? await context.classifier.classify(chat, subject) : undefined;
     const events = await context.completionEvents();
 
     if (stream) {

@@ -74,8 +74,9 @@ export const routeDocs: readonly RouteDoc[] = [
     tag: 'requests',
     summary: 'Read a request',
     description:
-      'Status, routing decision, every attempt (tier, deployment, latency, tokens, cost, quality score), ' +
-      'the answer and its cost. `x-switchyard-cache` says whether a completed answer came from the cache.',
+      'Status, routing decision (with its experiment arm, when experiments are configured), every attempt ' +
+      '(tier, deployment, latency, tokens, cost, quality score), the answer and its cost. ' +
+      '`x-switchyard-cache` says whether a completed answer came from the cache.',
     access: 'key',
     pathParameters: requestId,
     query: waitQuerySchema,
@@ -204,7 +205,10 @@ export const routeDocs: readonly RouteDoc[] = [
     access: 'key',
     query: statsQuerySchema,
     responses: {
-      200: { description: 'Totals, per group, with the quality monitor and the budgets.', content: 'json' },
+      200: {
+        description: 'Totals, per group, with the quality monitor, the budgets and both arms of every experiment.',
+        content: 'json',
+      },
     },
   },
   {
