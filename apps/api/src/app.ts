@@ -1,7 +1,7 @@
 import { createClassifierChain, type ClassifierChain } from '@switchyard/classifiers';
 import { TierLadder, type SwitchyardConfig } from '@switchyard/core';
 import { createMetricsRegistry, SwitchyardMetrics, type Logger } from '@switchyard/observability';
-import { BudgetStore, snapshotQueues, type QueueRuntime } from '@switchyard/queue';
+import { BudgetStore, FileStore, OpenAIBatchStore, snapshotQueues, type QueueRuntime } from '@switchyard/queue';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { ApiError, sendError } from './api-errors.ts';
 import { BudgetGate } from './budget-gate.ts';
@@ -10,6 +10,8 @@ import { installRateLimit } from './auth/rate-limit.ts';
 import type { ApiContext } from './api-context.ts';
 import { type AdminPagesOptions, registerAdminPages } from './admin/admin-pages.ts';
 import { registerChatRoutes } from './chat/chat-routes.ts';
+import { registerFileRoutes } from './files/file-routes.ts';
+import { registerOpenAIBatchRoutes } from './files/openai-batch-routes.ts';
 import { registerFeedbackRoutes } from './routes/feedback-routes.ts';
 import { registerBatchRoutes } from './routes/batch-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
@@ -50,6 +52,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     classifier: options.classifier ?? createClassifierChain(config),
     submissions: new SubmissionService(runtime, ladder, budgets),
     budgets,
+    files: new FileStore(runtime.redis, runtime.keys),
+    openAIBatches: new OpenAIBatchStore(runtime.redis, runtime.keys, config.queue.retentionSeconds),
     requestLimits: { maxRequestBytes: config.api.bodyLimitBytes, maxMessages: config.api.maxMessages },
     openStreams: new Set(),
     async completionEvents() {
@@ -141,7 +145,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         reply,
         new ApiError(
           'unsupported_media_type',
-          `content type "${request.headers['content-type'] ?? '(none)'}" is not supported; send application/json`,
+          `content type "${request.headers['content-type'] ?? '(none)'}" is not supported; send ${request.url.startsWith('/v1/files') ? 'multipart/form-data' : 'application/json'}`,
         ),
       );
     }
@@ -173,6 +177,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerRequestRoutes(app, context);
   registerRouteRoutes(app, context);
   registerBatchRoutes(app, context);
+  registerOpenAIBatchRoutes(app, context);
+  await registerFileRoutes(app, context);
   if (options.adminPages !== undefined) await registerAdminPages(app, context, options.adminPages);
   registerChatRoutes(app, context);
   registerStatsRoutes(app, context);

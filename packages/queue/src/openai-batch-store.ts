@@ -42,7 +42,10 @@ export class OpenAIBatchStore {
     this.retentionSeconds = retentionSeconds;
   }
 
-  /** Writes the batch's hash; it is listed only once `index` runs (after its requests are queued). */
+  /**
+   * Writes the batch's hash, before the batch itself exists: a reader never finds a batch from a
+   * file without it. Readers skip a listed id whose batch does not exist (yet, or any more).
+   */
   async save(meta: OpenAIBatchMeta): Promise<void> {
     const key = this.keys.openAIBatch(meta.batchId);
     const fields: Record<string, string> = {
@@ -68,9 +71,10 @@ export class OpenAIBatchStore {
       .exec();
   }
 
-  /** Removes a hash written for a submission that did not happen (failed, or an idempotent repeat). */
-  async discard(batchId: string): Promise<void> {
-    await this.redis.del(this.keys.openAIBatch(batchId));
+  /** Removes what was written for a submission that did not happen (failed, or an idempotent repeat). */
+  async discard(meta: Pick<OpenAIBatchMeta, 'batchId' | 'keyId'>): Promise<void> {
+    await this.redis.zrem(this.keys.openAIBatchIndex(meta.keyId), meta.batchId);
+    await this.redis.del(this.keys.openAIBatch(meta.batchId));
   }
 
   async get(batchId: string): Promise<OpenAIBatchMeta | undefined> {
