@@ -28,6 +28,21 @@ export interface OpenAIBatchMeta {
 }
 
 /**
+ * KEYS[1] a key's batch list; ARGV[1] batch id, ARGV[2] its creation time (ms), ARGV[3] the
+ * oldest time kept, ARGV[4] TTL seconds. Scores strictly increase: two batches of one millisecond
+ * still list in creation order, which `after` pages rely on.
+ */
+const indexScript = `
+local newest = redis.call('ZREVRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2]
+local score = tonumber(ARGV[2])
+if newest and tonumber(newest) >= score then score = tonumber(newest) + 1 end
+redis.call('ZADD', KEYS[1], score, ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[3])
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[4]))
+return score
+`;
+
+/**
  * OpenAI batches, in Redis: one hash beside each batch (same hash tag, same retention) and one
  * sorted set per API key, scored by creation time, for `GET /v1/batches`.
  */
@@ -62,13 +77,15 @@ export class OpenAIBatchStore {
 
   /** Lists the batch under its key; entries older than the retention (their batches are gone) are dropped. */
   async index(meta: OpenAIBatchMeta): Promise<void> {
-    const key = this.keys.openAIBatchIndex(meta.keyId);
-    await this.redis
-      .multi()
-      .zadd(key, meta.createdAtMs, meta.batchId)
-      .zremrangebyscore(key, '-inf', `(${Date.now() - this.retentionSeconds * 1_000}`)
-      .expire(key, this.retentionSeconds)
-      .exec();
+    await this.redis.eval(
+      indexScript,
+      1,
+      this.keys.openAIBatchIndex(meta.keyId),
+      meta.batchId,
+      String(meta.createdAtMs),
+      String(Date.now() - this.retentionSeconds * 1_000),
+      String(this.retentionSeconds),
+    );
   }
 
   /** Removes what was written for a submission that did not happen (failed, or an idempotent repeat). */
