@@ -39,7 +39,8 @@ export async function benchClassifiers(): Promise<StrategySpeed[]> {
   const examples = readLabeledSet(bundledLabeledSetPath);
   const prompts = examples.map((example) => example.prompt);
   const tiers = config.tiers.map((tier) => tier.name);
-  // The shipped model (it reads the rules, keywords and demand signals too), or one trained here for a config without it.
+  // The shipped model (it reads the rules, keywords and demand signals too), or one trained here
+  // for a config without it.
   const modelPath = config.classifier.trained.modelPath;
   const model =
     modelPath === undefined
@@ -66,7 +67,9 @@ function classifierOf(strategy: { classify(prompt: string): StrategyVerdict | Pr
   return (prompt: string) => strategy.classify(prompt);
 }
 
-const megabytePrompt = `Summarize the obligations in this agreement. ${'The supplier shall deliver the goods on time and in full. '.repeat(18_000)}`;
+const megabytePrompt =
+  'Summarize the obligations in this agreement. ' +
+  'The supplier shall deliver the goods on time and in full. '.repeat(18_000);
 
 function measure(name: string, prompts: readonly string[], classify: (prompt: string) => unknown): StrategySpeed {
   for (const prompt of prompts) classify(prompt);
@@ -137,7 +140,8 @@ export function formatClassifierSpeeds(speeds: readonly StrategySpeed[]): string
         ? ''
         : ` (target < ${speed.targetMicros} µs: ${speed.meetsTarget === true ? 'met' : 'MISSED'})`;
     lines.push(
-      `  ${speed.strategy.padEnd(28)} ${speed.microsPerPrompt.toFixed(1).padStart(7)} µs/prompt, p99 ${speed.p99Micros.toFixed(1).padStart(7)} µs, 1 MB prompt ${speed.megabyteMicros} µs${target}`,
+      `  ${speed.strategy.padEnd(28)} ${speed.microsPerPrompt.toFixed(1).padStart(7)} µs/prompt, ` +
+        `p99 ${speed.p99Micros.toFixed(1).padStart(7)} µs, 1 MB prompt ${speed.megabyteMicros} µs${target}`,
     );
   }
   return lines.join('\n');

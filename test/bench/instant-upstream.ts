@@ -29,8 +29,10 @@ const server = createServer((request, response) => {
       return;
     }
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-    const chunk = (delta: object, finish: string | null, extra: object = {}) =>
-      `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`;
+    const chunk = (delta: object, finish: string | null, extra: object = {}) => {
+      const choices = [{ index: 0, delta, finish_reason: finish }];
+      return `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices, ...extra })}\n\n`;
+    };
     let text = chunk({ role: 'assistant', content: '' }, null);
     words.forEach((word, index) => {
       text += chunk({ content: index === 0 ? word : ` ${word}` }, null);

@@ -55,8 +55,8 @@ try {
     await redis.flushall();
     const figures = await benchBatch(requests, shape, redisServer.url, redisUsedMiB);
     process.stdout.write(
-      `batch: ${requests} requests, ${shape.classifiers} classifier(s), executors ${JSON.stringify(shape.executors)}: ` +
-        `${figures.requestsPerSecond} requests/s\n`,
+      `batch: ${requests} requests, ${shape.classifiers} classifier(s), ` +
+        `executors ${JSON.stringify(shape.executors)}: ${figures.requestsPerSecond} requests/s\n`,
     );
     runs.push(figures);
     return figures;

@@ -164,8 +164,10 @@ export function soakLines(soak: SoakFigures | undefined): string[] {
   return [
     `## Soak: ${soak.requests} requests, retention ${soak.retentionSeconds} s`,
     '',
-    `Load: ${Math.round(soak.loadMs / 1_000)} s (${soak.requestsPerSecond} requests/s), ${soak.notCompleted} not completed; ` +
-      `second sample ${Math.round(soak.settleMs / 1_000)} s after the load stopped; whole soak ${Math.round(soak.totalMs / 1_000)} s.`,
+    `Load: ${Math.round(soak.loadMs / 1_000)} s (${soak.requestsPerSecond} requests/s), ` +
+      `${soak.notCompleted} not completed; ` +
+      `second sample ${Math.round(soak.settleMs / 1_000)} s after the load stopped; ` +
+      `whole soak ${Math.round(soak.totalMs / 1_000)} s.`,
     '',
     '| what | after warm-up (MiB) | after the retention (MiB) | growth | within the bound |',
     '| --- | ---: | ---: | ---: | --- |',
@@ -173,7 +175,8 @@ export function soakLines(soak: SoakFigures | undefined): string[] {
       (row) => `| ${row.name} | ${row.warm} | ${row.end} | ${percent(row.growth)} | ${row.within ? 'yes' : 'no'} |`,
     ),
     '',
-    `- Bound: ${percent(soak.bound)} above the warm-up level: ${soak.memory.every((row) => row.within) ? 'met' : 'missed'}. ` +
+    `- Bound: ${percent(soak.bound)} above the warm-up level: ` +
+      `${soak.memory.every((row) => row.within) ? 'met' : 'missed'}. ` +
       `Redis keys: ${soak.redisKeys.warm} after warm-up, ${soak.redisKeys.end} at the end.`,
     '',
   ];

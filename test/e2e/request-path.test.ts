@@ -26,7 +26,8 @@ const simplePrompts = [
 ];
 const complexPrompts = [
   'Prove that there are infinitely many primes.',
-  'Design a fault-tolerant, multi-region architecture for a payments system and do a security review of its threat model, with the trade-offs of each choice.',
+  'Design a fault-tolerant, multi-region architecture for a payments system ' +
+    'and do a security review of its threat model, with the trade-offs of each choice.',
   'Prove that the square root of 2 is irrational, then derive a general proof for the square root of any prime.',
 ];
 

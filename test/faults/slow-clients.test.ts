@@ -51,7 +51,8 @@ describe('slow clients', () => {
 
   it('closes stalled uploads and stalled headers with a 408, and stays responsive', async () => {
     const partialBody =
-      'POST /v1/requests HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"messages":[';
+      'POST /v1/requests HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n' +
+      '{"messages":[';
     const partialHeaders = 'POST /v1/batches HTTP/1.1\r\nhost: x\r\ncontent-type: appl';
     const stalled = Array.from({ length: connections }, (_, index) =>
       stall(index % 2 === 0 ? partialBody : partialHeaders),

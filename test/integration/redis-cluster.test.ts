@@ -55,7 +55,7 @@ describe('Switchyard state on a Redis Cluster', () => {
     expect(await redisAnswers('redis+cluster://127.0.0.1:1')).toBe(false);
   });
 
-  it('writes and reads a batch whose records live on every node, and every node hears each completion once', async () => {
+  it('writes and reads a batch with records on every node, and every node hears each completion once', async () => {
     const batchId = newBatchId();
     const ids = Array.from({ length: 60 }, () => newRequestId());
     // 60 random ids over 3 nodes: all three hold some (a miss has odds of about 1e-10).

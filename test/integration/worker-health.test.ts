@@ -32,7 +32,7 @@ describe('worker health and metrics port', () => {
     await redis.stop();
   });
 
-  it('is live while the worker takes jobs, and fails once it is paused, when Redis is away, and after close', async () => {
+  it('is live while the worker takes jobs; fails once it is paused, when Redis is away, and after close', async () => {
     const metrics = new SwitchyardMetrics(createMetricsRegistry({ role: 'test' }));
     let release = () => {};
     const held = new Promise<void>((resolve) => {

@@ -30,7 +30,8 @@ export const apiErrorCodes = {
     status: 400,
     type: 'invalid_request_error',
     description:
-      'A line of the batch input file is not a valid request: the message starts with its number (`line 7: ...`) and says why, `line` holds the number; nothing was submitted.',
+      'A line of the batch input file is not a valid request: the message starts with its number ' +
+      '(`line 7: ...`) and says why, `line` holds the number; nothing was submitted.',
   },
   batch_not_cancellable: {
     status: 409,
@@ -61,30 +62,28 @@ export const apiErrorCodes = {
   invalid_api_key: {
     status: 401,
     type: 'invalid_request_error',
-    description: 'No `Authorization: Bearer <key>` header, or a key that is not configured.',
+    description:
+      'No `Authorization: Bearer <key>` header, or a key that is not configured ' +
+      '(admin pages: log in at `/admin/login`).',
   },
   admin_required: {
     status: 403,
     type: 'permission_error',
-    description: 'The route needs an admin key; the key sent is a client key.',
+    description: 'The route or page needs an admin key; the key sent is a client key.',
   },
-  unauthorized: {
-    status: 401,
-    type: 'authentication_error',
-    description: 'No API key, or an unknown one (admin pages: log in at `/admin/login`).',
-  },
-  forbidden: { status: 403, type: 'permission_error', description: 'The key is valid but this needs an admin key.' },
   unsupported_content: {
     status: 400,
     type: 'invalid_request_error',
     description:
-      'A chat message carries something other than text (an image, audio or file part, a tool message); `param` names it.',
+      'A chat message carries something other than text (an image, audio or file part, a tool message); ' +
+      '`param` names it.',
   },
   request_rejected: {
     status: 400,
     type: 'invalid_request_error',
     description:
-      'Chat completions: every provider of the tier refused the request as invalid (too long, say); the message has their reason.',
+      'Chat completions: every provider of the tier refused the request as invalid (too long, say); ' +
+      'the message has their reason.',
   },
   model_not_found: {
     status: 404,
@@ -95,7 +94,8 @@ export const apiErrorCodes = {
     status: 402,
     type: 'insufficient_quota',
     description:
-      'The API key is over its daily or monthly budget (`onExceeded: reject`); the message says which budget, how much was spent and when it resets.',
+      'The API key is over its daily or monthly budget (`onExceeded: reject`); ' +
+      'the message says which budget, how much was spent and when it resets.',
   },
   idempotency_key_reused: {
     status: 409,
@@ -111,7 +111,8 @@ export const apiErrorCodes = {
     status: 408,
     type: 'invalid_request_error',
     description:
-      'The request (headers and body) was not received within `api.requestTimeoutMs` (headers: `api.headersTimeoutMs`); the connection is closed.',
+      'The request (headers and body) was not received within `api.requestTimeoutMs` ' +
+      '(headers: `api.headersTimeoutMs`); the connection is closed.',
   },
   payload_too_large: {
     status: 413,
@@ -127,7 +128,8 @@ export const apiErrorCodes = {
     status: 413,
     type: 'invalid_request_error',
     description:
-      'One request (alone or as an item of a batch) is larger than `api.bodyLimitBytes` as JSON, or has more than `api.maxMessages` messages.',
+      'One request (alone or as an item of a batch) is larger than `api.bodyLimitBytes` as JSON, ' +
+      'or has more than `api.maxMessages` messages.',
   },
   unsupported_media_type: {
     status: 415,
@@ -143,25 +145,29 @@ export const apiErrorCodes = {
     status: 502,
     type: 'server_error',
     description:
-      'Chat completions: the request failed after it was accepted (providers down, attempts spent); the message has the reason and `request_id` the record.',
+      'Chat completions: the request failed after it was accepted (providers down, attempts spent); ' +
+      'the message has the reason and `request_id` the record.',
   },
   stream_interrupted: {
     status: 502,
     type: 'server_error',
     description:
-      'Sent as the last event of a stream whose provider call broke off after text went out; the request goes on and `GET /v1/requests/:id` collects the answer.',
+      'Sent as the last event of a stream whose provider call broke off after text went out; ' +
+      'the request goes on and `GET /v1/requests/:id` collects the answer.',
   },
   api_shutting_down: {
     status: 503,
     type: 'service_unavailable',
     description:
-      'Sent as the last event of a stream (or the answer, before its first event) open when the API shut down; the request goes on and `GET /v1/requests/:id` (the `request_id` field) collects it.',
+      'Sent as the last event of a stream (or the answer, before its first event) open when the API shut down; ' +
+      'the request goes on and `GET /v1/requests/:id` (the `request_id` field) collects it.',
   },
   sync_timeout: {
     status: 504,
     type: 'timeout_error',
     description:
-      'Chat completions: no answer within `api.syncTimeoutMs`; the request keeps running and `GET /v1/requests/:id` (the `request_id` field) collects it.',
+      'Chat completions: no answer within `api.syncTimeoutMs`; ' +
+      'the request keeps running and `GET /v1/requests/:id` (the `request_id` field) collects it.',
   },
   redis_unavailable: {
     status: 503,

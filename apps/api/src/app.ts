@@ -5,11 +5,13 @@ import { BudgetStore, FileStore, OpenAIBatchStore, snapshotQueues, type QueueRun
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { ApiError, sendError } from './api-errors.ts';
 import { BudgetGate } from './budget-gate.ts';
+import { watchDrift } from './drift-watch.ts';
 import { installAuth } from './auth/index.ts';
 import { installRateLimit } from './auth/rate-limit.ts';
 import type { ApiContext } from './api-context.ts';
 import { type AdminPagesOptions, registerAdminPages } from './admin/admin-pages.ts';
 import { registerChatRoutes } from './chat/chat-routes.ts';
+import { registerDocsRoutes } from './docs/docs-routes.ts';
 import { registerFileRoutes } from './files/file-routes.ts';
 import { registerOpenAIBatchRoutes } from './files/openai-batch-routes.ts';
 import { registerFeedbackRoutes } from './routes/feedback-routes.ts';
@@ -113,13 +115,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       const apiError = timedOut
         ? new ApiError(
             'request_timeout',
-            `the request was not received within ${config.api.requestTimeoutMs} ms (headers within ${config.api.headersTimeoutMs} ms)`,
+            `the request was not received within ${config.api.requestTimeoutMs} ms ` +
+              `(headers within ${config.api.headersTimeoutMs} ms)`,
           )
         : new ApiError('bad_request', `malformed HTTP request: ${error.message}`);
       const body = JSON.stringify(apiError.toBody());
-      socket.end(
-        `HTTP/1.1 ${timedOut ? '408 Request Timeout' : '400 Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-      );
+      const head = [
+        `HTTP/1.1 ${timedOut ? '408 Request Timeout' : '400 Bad Request'}`,
+        'content-type: application/json',
+        `content-length: ${Buffer.byteLength(body)}`,
+        'connection: close',
+      ];
+      socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
     },
   });
   // Only JSON is accepted: without this, Fastify's built-in text/plain parser would turn a 415 into a 400.
@@ -132,21 +139,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof ApiError) return sendError(reply, error);
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return sendError(
-        reply,
-        new ApiError(
-          'payload_too_large',
-          `the body is larger than the limit of ${request.routeOptions.config?.url === '/v1/batches' ? config.api.batchBodyLimitBytes : config.api.bodyLimitBytes} bytes`,
-        ),
-      );
+      const isBatch = request.routeOptions.config?.url === '/v1/batches';
+      const limit = isBatch ? config.api.batchBodyLimitBytes : config.api.bodyLimitBytes;
+      return sendError(reply, new ApiError('payload_too_large', `the body is larger than the limit of ${limit} bytes`));
     }
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      const sent = request.headers['content-type'] ?? '(none)';
+      const wanted = request.url.startsWith('/v1/files') ? 'multipart/form-data' : 'application/json';
       return sendError(
         reply,
-        new ApiError(
-          'unsupported_media_type',
-          `content type "${request.headers['content-type'] ?? '(none)'}" is not supported; send ${request.url.startsWith('/v1/files') ? 'multipart/form-data' : 'application/json'}`,
-        ),
+        new ApiError('unsupported_media_type', `content type "${sent}" is not supported; send ${wanted}`),
       );
     }
     if (
@@ -174,6 +176,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installRateLimit(app, config, runtime.redis, runtime.keys);
   registerHealthRoutes(app, context);
   registerMetricsRoutes(app, context);
+  registerDocsRoutes(app, context);
   registerRequestRoutes(app, context);
   registerRouteRoutes(app, context);
   registerBatchRoutes(app, context);
@@ -183,5 +186,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerChatRoutes(app, context);
   registerStatsRoutes(app, context);
   registerFeedbackRoutes(app, context);
+  watchDrift(app, context);
   return app;
 }

@@ -122,7 +122,10 @@ export class BatchBodyScanner {
     while (space.has(this.text.charCodeAt(this.position))) this.position += 1;
   }
 
-  /** Offset just after the JSON value starting at `start`; only strings and nesting are tracked, `JSON.parse` judges the rest. */
+  /**
+   * Offset just after the JSON value starting at `start`; only strings and nesting are tracked,
+   * `JSON.parse` judges the rest.
+   */
   private valueEnd(start: number): number {
     const text = this.text;
     const first = text.charCodeAt(start);
@@ -202,7 +205,8 @@ export function readBatchItems(
       if (text.length > options.maxItemBytes) {
         throw new ApiError(
           'request_too_large',
-          `${name(index)} is over ${options.maxItemBytes} bytes; at most ${options.maxItemBytes} bytes are accepted per request`,
+          `${name(index)} is over ${options.maxItemBytes} bytes; ` +
+            `at most ${options.maxItemBytes} bytes are accepted per request`,
           name(index),
         );
       }

@@ -81,7 +81,8 @@ export class BudgetGate {
       const limit = period === 'daily' ? budget.dailyUsd : budget.monthlyUsd;
       throw new ApiError(
         'budget_exceeded',
-        `the ${period} budget of $${limit} for key "${keyId}" is used up: spent ${usd(figures.spentNano)}, ${usd(figures.reservedNano)} reserved by requests in flight; it resets at ${resetAt(period)}`,
+        `the ${period} budget of $${limit} for key "${keyId}" is used up: spent ${usd(figures.spentNano)}, ` +
+          `${usd(figures.reservedNano)} reserved by requests in flight; it resets at ${resetAt(period)}`,
       );
     }
     const capTier = this.ladder.clamp(budget.capTier ?? this.ladder.names[0] ?? top, { max: top });

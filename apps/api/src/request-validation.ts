@@ -28,11 +28,13 @@ const requestShapeSchema = chatRequestSchema.extend({
     'must be an array with at least one message',
   ),
 });
-const batchItemShapeSchema = requestShapeSchema.extend({
+/** One item of `POST /v1/batches`: a request plus the client's own id for it (unique in the batch). */
+export const batchItemSchema = chatRequestSchema.extend({
   custom_id: z.string().regex(clientKeyPattern, 'must be 1-200 printable ASCII characters').optional(),
 });
+const batchItemShapeSchema = batchItemSchema.extend({ messages: requestShapeSchema.shape.messages });
 
-export type BatchItem = ChatRequest & { custom_id?: string };
+export type BatchItem = z.infer<typeof batchItemSchema>;
 
 /**
  * Problems found so far: the first `maxListedProblems` kept, the rest only counted. Once the list

@@ -35,7 +35,7 @@ describe('submissions and idempotency keys', () => {
   const post = (url: string, payload: unknown, key: string) =>
     app.inject({ method: 'POST', url, payload: payload as object, headers: { 'idempotency-key': key } });
 
-  it('refuses a repeated key with another body with 409, and answers the same body with the first request', async () => {
+  it('refuses a repeated key with another body with 409; the same body gets the first request', async () => {
     const first = await post('/v1/requests', chat('one'), 'key-single');
     expect(first.statusCode).toBe(202);
     const again = await post('/v1/requests', chat('one'), 'key-single');

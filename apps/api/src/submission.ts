@@ -256,7 +256,8 @@ export class SubmissionService {
     if (earlierHash === undefined || earlierHash === hash) return;
     throw new ApiError(
       'idempotency_key_reused',
-      `Idempotency-Key ${JSON.stringify(idempotencyKey)} was already used with a different body; use a new key for a new request`,
+      `Idempotency-Key ${JSON.stringify(idempotencyKey)} was already used with a different body; ` +
+        'use a new key for a new request',
       'Idempotency-Key',
     );
   }

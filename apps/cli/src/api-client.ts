@@ -26,9 +26,12 @@ export interface ResultLine {
 
 export class ApiClient {
   readonly baseUrl: string;
+  readonly #apiKey: string | undefined;
 
-  constructor(baseUrl: string) {
-    this.baseUrl = baseUrl;
+  /** `apiKey` goes out as `Authorization: Bearer`; the API refuses `/v1` calls without one when keys are set. */
+  constructor(baseUrl: string, apiKey?: string) {
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
+    this.#apiKey = apiKey === '' ? undefined : apiKey;
   }
 
   async submitBatch(items: unknown[]): Promise<{ id: string; total: number }> {
@@ -40,8 +43,7 @@ export class ApiClient {
   }
 
   async results(id: string): Promise<ResultLine[]> {
-    const response = await fetch(`${this.baseUrl}/v1/batches/${encodeURIComponent(id)}/results`);
-    if (!response.ok) throw new Error(await describe(response));
+    const response = await this.send('GET', `/v1/batches/${encodeURIComponent(id)}/results`);
     const text = await response.text();
     return text
       .split('\n')
@@ -64,8 +66,8 @@ export class ApiClient {
 
   /** Follows the batch's server-sent progress events until it completes. */
   async followBatch(id: string, onProgress: (status: BatchStatus) => void): Promise<BatchStatus> {
-    const response = await fetch(`${this.baseUrl}/v1/batches/${encodeURIComponent(id)}/events`);
-    if (!response.ok || response.body === null) throw new Error(await describe(response));
+    const response = await this.send('GET', `/v1/batches/${encodeURIComponent(id)}/events`);
+    if (response.body === null) throw new Error(`${this.baseUrl}: the progress stream has no body`);
     const decoder = new TextDecoder();
     let buffer = '';
     let last: BatchStatus | undefined;
@@ -89,13 +91,32 @@ export class ApiClient {
   }
 
   private async json(method: string, path: string, body?: unknown): Promise<unknown> {
-    const response = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
-    });
-    if (!response.ok) throw new Error(await describe(response));
-    return response.json();
+    return (await this.send(method, path, body)).json();
   }
+
+  /** One call; a refused connection or an error status becomes an error that names the URL tried. */
+  private async send(method: string, path: string, body?: unknown): Promise<Response> {
+    const url = `${this.baseUrl}${path}`;
+    const headers: Record<string, string> = {};
+    if (this.#apiKey !== undefined) headers.authorization = `Bearer ${this.#apiKey}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetch(url, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    } catch (error) {
+      throw new Error(`cannot reach the Switchyard API at ${url}: ${reason(error)} (set --api URL)`);
+    }
+    if (response.ok) return response;
+    const described = await describe(response);
+    const hint = response.status === 401 ? ' (pass --api-key KEY or set SWITCHYARD_API_KEY)' : '';
+    throw new Error(`${method} ${url}: ${described}${hint}`);
+  }
+}
+
+/** `fetch failed` says nothing: the cause (ECONNREFUSED, ENOTFOUND, a bad URL) does. */
+function reason(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (error as Error).message;
 }
 
 async function describe(response: Response): Promise<string> {

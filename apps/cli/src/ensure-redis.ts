@@ -23,8 +23,10 @@ export async function ensureRedis(url: string, dataDir: string, say: (line: stri
     throw new Error(
       [
         `No Redis Cluster answers at ${redactRedisUrl(url)}.`,
-        'Check that the seed nodes are up and that the cluster is formed (`redis-cli -h <host> -p <port> cluster info` says cluster_state:ok),',
-        'or point REDIS_URL at a single Redis (REDIS_URL=redis://127.0.0.1:6379) and Switchyard starts one when none answers.',
+        'Check that the seed nodes are up and that the cluster is formed ' +
+          '(`redis-cli -h <host> -p <port> cluster info` says cluster_state:ok),',
+        'or point REDIS_URL at a single Redis (REDIS_URL=redis://127.0.0.1:6379) ' +
+          'and Switchyard starts one when none answers.',
       ].join('\n'),
     );
   }
@@ -36,7 +38,8 @@ export async function ensureRedis(url: string, dataDir: string, say: (line: stri
       [
         `No Redis answers at ${parsed.host}.`,
         local ? 'No redis-server binary is on the PATH to start one.' : '',
-        "Start Redis 7 or newer (for example `docker compose up -d redis`, or install your system's redis-server package),",
+        'Start Redis 7 or newer ' +
+          "(for example `docker compose up -d redis`, or install your system's redis-server package),",
         'or point REDIS_URL at one (REDIS_URL=redis://host:6379).',
       ]
         .filter(Boolean)

@@ -8,6 +8,7 @@ import { runExecutorProcess } from '@switchyard/executor';
 import { results, report, status, submit } from './commands/client-commands.ts';
 import { demo } from './commands/demo.ts';
 import { evaluate } from './commands/eval.ts';
+import { commandHelp } from './command-help.ts';
 import { keys } from './commands/keys.ts';
 import { route } from './commands/route.ts';
 import { start } from './commands/start.ts';
@@ -46,7 +47,10 @@ Classification (no Redis, no job):
   train FILE... -o MODEL train the tier model of the trained strategy on one or more labeled files, with the
                          rules' and keywords' verdicts as inputs [--text-only] [--strong-share 0.3]
 
+\`switchyard <command> --help\` (or \`switchyard help <command>\`) lists the command's own options.
+
 Options:
+  --api-key KEY   the key client commands send (env SWITCHYARD_API_KEY)
   --config FILE   YAML or JSON config (default: the bundled one; env SWITCHYARD_CONFIG)
   --port N        API port (default 8080; env PORT)
   --metrics-port N  classifier/executor: serve /metrics, /healthz, /readyz on port N (config metrics.port)
@@ -66,6 +70,7 @@ async function main(argv: string[]): Promise<void> {
       simulate: { type: 'boolean' },
       tier: { type: 'string', multiple: true },
       api: { type: 'string' },
+      'api-key': { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
       by: { type: 'string' },
@@ -91,8 +96,11 @@ async function main(argv: string[]): Promise<void> {
     },
   });
   const [command, argument] = positionals;
+  const asked = command === 'help' ? argument : command;
   if (command === undefined || values.help === true || command === 'help') {
-    process.stdout.write(`${usage}\n`);
+    const own = asked === undefined ? undefined : commandHelp[asked];
+    if (asked !== undefined && own === undefined) throw new Error(`unknown command "${asked}"\n\n${usage}`);
+    process.stdout.write(`${own ?? usage}\n`);
     return;
   }
   switch (command) {
@@ -127,6 +135,11 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+const [major = 0] = process.versions.node.split('.').map(Number);
+if (major < 22) {
+  process.stderr.write(`switchyard: needs Node 22 or newer; this is Node ${process.versions.node}\n`);
+  process.exit(1);
+}
 installSignalHandlers();
 main(process.argv.slice(2)).then(
   () => process.exit(0),

@@ -13,7 +13,9 @@ export function createProgressBar(stream: NodeJS.WriteStream) {
       const done = status.counts.completed + status.counts.failed;
       const share = status.total === 0 ? 1 : done / status.total;
       const filled = Math.round(share * width);
-      const line = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${status.total} done (${status.counts.failed} failed, ${status.counts.running} running)`;
+      const bar = `${'#'.repeat(filled)}${'-'.repeat(width - filled)}`;
+      const counts = `${status.counts.failed} failed, ${status.counts.running} running`;
+      const line = `[${bar}] ${done}/${status.total} done (${counts})`;
       if (stream.isTTY) {
         // `\x1b[K` clears what a longer previous line left behind.
         stream.write(`\r${line}\x1b[K`);

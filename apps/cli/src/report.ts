@@ -59,9 +59,12 @@ export function formatReport(report: BatchReport, tierOrder: readonly string[]):
   const tiers = [...new Set([...tierOrder, ...Object.keys(report.byTier), ...Object.keys(report.routedByTier)])].filter(
     (tier) => tier !== '(none)',
   );
-  const rows = tiers.map(
-    (tier) =>
-      `  ${tier.padEnd(12)} ${String(report.routedByTier[tier] ?? 0).padStart(8)} ${String(report.byTier[tier] ?? 0).padStart(10)}`,
+  const rows = tiers.map((tier) =>
+    [
+      `  ${tier.padEnd(12)}`,
+      String(report.routedByTier[tier] ?? 0).padStart(8),
+      String(report.byTier[tier] ?? 0).padStart(10),
+    ].join(' '),
   );
   return [
     `Requests: ${report.requests} (${report.completed} completed, ${report.failed} failed)`,
@@ -78,7 +81,8 @@ export function formatReport(report: BatchReport, tierOrder: readonly string[]):
     `Saving:                   ${report.savingPercent.toFixed(1)}%`,
     ...(report.simulatedAnswers > 0
       ? [
-          `(${report.simulatedAnswers} answers are simulated: costs use the configured prices with simulated token counts)`,
+          `(${report.simulatedAnswers} answers are simulated: ` +
+            'costs use the configured prices with simulated token counts)',
         ]
       : []),
   ].join('\n');

@@ -41,15 +41,30 @@ export function formatStatsReport(stats: StatsBody, order: readonly string[] = [
       .filter((name) => !order.includes(name))
       .sort(),
   ];
-  const header = `  ${stats.group_by.padEnd(28)} ${'requests'.padStart(9)} ${'share'.padStart(7)} ${'escalated'.padStart(10)} ${'rate'.padStart(7)} ${'cost'.padStart(11)}`;
+  const header = [
+    `  ${stats.group_by.padEnd(28)}`,
+    'requests'.padStart(9),
+    'share'.padStart(7),
+    'escalated'.padStart(10),
+    'rate'.padStart(7),
+    'cost'.padStart(11),
+  ].join(' ');
   const rows = names.map((name) => {
     const group = stats.groups[name] as StatsGroup;
-    return `  ${name.padEnd(28)} ${String(group.requests).padStart(9)} ${percent(group.requestShare).padStart(7)} ${String(group.escalations).padStart(10)} ${percent(group.escalationRate).padStart(7)} ${usd(group.costUsd).padStart(11)}`;
+    return [
+      `  ${name.padEnd(28)}`,
+      String(group.requests).padStart(9),
+      percent(group.requestShare).padStart(7),
+      String(group.escalations).padStart(10),
+      percent(group.escalationRate).padStart(7),
+      usd(group.costUsd).padStart(11),
+    ].join(' ');
   });
   const { total } = stats;
   return [
     `Ledger ${stats.from} to ${stats.to} (UTC days)`,
-    `Requests: ${total.requests} (${total.failed} failed, ${total.cacheHits} from the cache), attempts ${total.attempts}`,
+    `Requests: ${total.requests} (${total.failed} failed, ${total.cacheHits} from the cache), ` +
+      `attempts ${total.attempts}`,
     '',
     header,
     ...rows,

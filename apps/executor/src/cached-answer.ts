@@ -7,11 +7,9 @@ import {
   type RoutingDecision,
   type SwitchyardConfig,
   type TierLadder,
+  cacheProvider,
 } from '@switchyard/core';
 import { cacheKeyOf, type ResponseCache } from '@switchyard/queue';
-
-/** The provider name a served-from-cache attempt carries, so the record and the ledger show it. */
-const cacheProvider = 'cache';
 
 /** The request's cache key, or undefined when the cache is off for it (config, or `cache: false`). */
 export function cacheDigestOf(

@@ -37,7 +37,10 @@ export function assertJobMatchesRecord(
   }
   const previous = record.attempts.find((attempt) => attempt.hop === payload.hop - 1);
   if (previous?.escalationReason === undefined) throw stray(`hop ${payload.hop - 1} did not escalate`);
-  const above = ladder.next(previous.tier);
-  if (above !== tierName)
-    throw stray(`hop ${payload.hop - 1} ran on tier ${previous.tier}, below ${above ?? 'nothing'}`);
+  // The same rule that sent it up: a job past the request's max_tier or budget cap is a stray too.
+  const verdict = mayEscalate(ladder, config.cascade, { tier: previous.tier, hop: previous.hop }, capsOf(record));
+  if (!verdict.allowed)
+    throw stray(`hop ${payload.hop - 1} on tier ${previous.tier} may not escalate: ${verdict.reason}`);
+  if (verdict.tier !== tierName)
+    throw stray(`hop ${payload.hop - 1} ran on tier ${previous.tier}, below ${verdict.tier}`);
 }

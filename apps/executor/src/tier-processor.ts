@@ -123,7 +123,8 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
 
       const escalateTo = isCacheHit(attempt) ? undefined : nextTier(payload, record, attempt.qualityScore);
       if (escalateTo !== undefined) {
-        attempt.escalationReason = `quality ${attempt.qualityScore} below ${threshold}: ${attempt.qualityReasons.join(', ')}`;
+        const reasons = attempt.qualityReasons.join(', ');
+        attempt.escalationReason = `quality ${attempt.qualityScore} below ${threshold}: ${reasons}`;
         await store.recordAttempt({ ...attempt, requestId: payload.requestId });
         metrics?.requestEscalated(tierName, escalateTo);
         return escalate(deps, payload, summarize(attempt), escalateTo);

@@ -159,7 +159,10 @@ export async function whenTierUnavailable(
   return escalatePassedOver(deps, payload, passedOver, may.tier);
 }
 
-/** Enqueues the next hop after a tier was passed over; also what a redelivered hop does again (same job id: no duplicate). */
+/**
+ * Enqueues the next hop after a tier was passed over; also what a redelivered hop does again (same
+ * job id: no duplicate).
+ */
 export function escalatePassedOver(
   deps: EscalateDeps,
   payload: TierJob,

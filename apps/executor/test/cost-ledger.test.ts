@@ -1,4 +1,13 @@
-import { daysBetween, groupLedger, readLedger } from '@switchyard/queue';
+import {
+  KeySpace,
+  createRedis,
+  daysBetween,
+  waitForRedis,
+  groupLedger,
+  readLedger,
+  readTrafficDrift,
+} from '@switchyard/queue';
+import { redisUrlForTests, uniquePrefix } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from './test-stack.ts';
 
@@ -75,6 +84,12 @@ describe('the cost ledger', () => {
       });
       expect(groups[tier]?.costUsd).toBeCloseTo(figures.costUsd, 8);
     }
+
+    // The same step counts each request in its hour: the traffic drift sees the batch's tiers.
+    const drift = await readTrafficDrift(stack.runtime.redis, stack.runtime.keys);
+    expect(drift.lastDay.requests).toBe(1_000);
+    for (const [tier, figures] of Object.entries(expected))
+      expect(drift.lastDay.shares[tier]).toBeCloseTo(figures.requests / 1_000, 3);
   });
 
   it('counts a record once, however often it is finished', async () => {
@@ -96,5 +111,30 @@ describe('the cost ledger', () => {
       'tier',
     ).total;
     expect(after).toEqual(before);
+  });
+});
+
+describe('the traffic drift', () => {
+  it('compares the last hour with the last day, counting the oldest hour for its part inside the window', async () => {
+    const redis = createRedis(await redisUrlForTests(), 'producer');
+    await waitForRedis(redis, 10_000);
+    const keys = new KeySpace(uniquePrefix('drift'));
+    const now = Date.parse('2026-03-10T12:30:00Z');
+    // 12:00-12:30 and half of 11:00-12:00 make the last hour; 12:00 of the day before is half inside the day.
+    await redis.hset(keys.ledger(0, '2026-03-10'), 'hour|12|complex|a', 30, 'hour|11|simple|a', 60);
+    await redis.hset(keys.ledger(5, '2026-03-10'), 'hour|02|simple|b', 200, 'hour|12|simple|b', 30);
+    await redis.hset(keys.ledger(9, '2026-03-09'), 'hour|12|medium|a', 100, 'hour|11|medium|a', 999);
+    await redis.hset(keys.ledger(9, '2026-03-09'), 'requests|simple|sim/small|general|a', 7);
+    const drift = await readTrafficDrift(redis, keys, now);
+    expect(drift.lastHour).toEqual({ requests: 90, shares: { complex: 0.3333, simple: 0.6667 } });
+    // 30 + 60 + 200 + 30 + 50 (half of 12:00); 11:00 of the day before is outside.
+    expect(drift.lastDay.requests).toBe(370);
+    expect(drift.lastDay.shares.medium).toBeCloseTo(50 / 370, 4);
+    expect(drift.shift.complex).toBeCloseTo(1 / 3 - 30 / 370, 3);
+    expect(drift.largest?.tier).toBe('complex');
+    // A client key sees only its own hours.
+    const own = await readTrafficDrift(redis, keys, now, 'b');
+    expect(own.lastHour).toEqual({ requests: 30, shares: { simple: 1 } });
+    redis.disconnect();
   });
 });

@@ -37,7 +37,7 @@ describe('the response cache', () => {
     ...extra,
   });
 
-  it('serves an identical request from the cache: no call, no cost, marked on the record and in the ledger', async () => {
+  it('serves an identical request from the cache: no call, no cost, marked on the record and the ledger', async () => {
     const first = await run(ask('Name three prime numbers.'));
     const second = await run(ask('  Name three   prime numbers. '));
     expect(first.cacheHit).toBeUndefined();
@@ -56,7 +56,7 @@ describe('the response cache', () => {
     expect(groups['cache/sim/small']).toMatchObject({ requests: 1, cacheHits: 1, costUsd: 0 });
   });
 
-  it('a different parameter or a request that opts out is a miss, and the opt-out does not fill the cache', async () => {
+  it('a different parameter or an opted-out request is a miss, and the opt-out does not fill the cache', async () => {
     await run(ask('Spell "cat" backwards.'));
     expect((await run(ask('Spell "cat" backwards.', { temperature: 0.3 }))).cacheHit).toBeUndefined();
     expect((await run(ask('Spell "cat" backwards.', { cache: false }))).cacheHit).toBeUndefined();

@@ -158,7 +158,7 @@ describe('executor with the Anthropic and OpenAI adapters', () => {
     ]);
   });
 
-  it('closing a worker aborts its in-flight provider call; another worker picks the hop up and answers it once', async () => {
+  it('closing a worker aborts its in-flight provider call; another worker takes the hop and answers once', async () => {
     stack = await startTestStack(
       'sdk-shutdown',
       {

@@ -93,5 +93,8 @@ export function simulationNotice(boot: Boot): string | undefined {
   const simulated = boot.providers().simulatedEndpoints.filter((name) => used.has(name));
   if (simulated.length === 0) return replay === '' ? undefined : replay.trim();
   const keys = simulated.map((name) => config.providers[name]?.apiKeyEnv).filter((key) => key !== undefined);
-  return `SIMULATED PROVIDER: no API key for ${simulated.join(', ')} (${keys.join(', ')} unset), so those deployments answer with simulated, labelled text; no model is called.${replay}`;
+  return (
+    `SIMULATED PROVIDER: no API key for ${simulated.join(', ')} (${keys.join(', ')} unset), ` +
+    `so those deployments answer with simulated, labelled text; no model is called.${replay}`
+  );
 }

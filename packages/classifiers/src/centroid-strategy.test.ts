@@ -22,7 +22,8 @@ describe('createCentroidStrategy with the hashing embedder', () => {
     expect(classify('What is the capital of Portugal?').tier).toBe('simple');
     expect(classify('Write a short poem about the sea at night.').tier).toBe('medium');
     const hard = classify(
-      'Design a multi-region event-sourced payment ledger with exactly-once settlement, and analyze the failure modes, consistency trade-offs and the migration plan from our current monolith.',
+      'Design a multi-region event-sourced payment ledger with exactly-once settlement, and analyze the failure ' +
+        'modes, consistency trade-offs and the migration plan from our current monolith.',
     );
     expect(hard.tier).toBe('complex');
     expect(hard.unsure).toBeUndefined();
@@ -87,7 +88,7 @@ describe('createCentroidStrategy with a remote embedder', () => {
     { prompt: 'prove the theorem rigorously', tier: 'complex' },
   ];
 
-  it('embeds the examples once, at start-up, then one prompt per request, and is unsure far from every example', async () => {
+  it('embeds the examples once at start-up, then one prompt per request; unsure far from every example', async () => {
     // A toy embedding that tells short prompts from long ones; "zzz" is orthogonal to everything.
     server = await startTestServer((call) => {
       const { input } = call.body as { input: string[] };

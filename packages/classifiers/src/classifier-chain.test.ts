@@ -1,5 +1,4 @@
 import { ConfigError, loadConfig, parseConfig, type ChatRequest } from '@switchyard/core';
-import { createOpenAIAdapter } from '@switchyard/providers';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +9,8 @@ import { configWithTiers } from '@switchyard/testkit';
 import { fixedStrategy } from '@switchyard/testkit';
 
 const defaultConfig = loadConfig();
-// The chain mechanics are tested on the hand-written strategies, whose verdicts do not move when the shipped model is retrained.
+// The chain mechanics are tested on the hand-written strategies, whose verdicts do not move when the
+// shipped model is retrained.
 const config = parseConfig({
   ...defaultConfig,
   classifier: { ...defaultConfig.classifier, strategies: ['rules', 'keywords'] },
@@ -24,7 +24,7 @@ const classify = (content: string, extra: Partial<ChatRequest> = {}) => chain.cl
 
 const fixed = fixedStrategy;
 
-describe('the default chain: the shipped tier model, reading the rules and keywords, then keywords for the route', () => {
+describe('the default chain: the shipped tier model (reading rules and keywords), then keywords for the route', () => {
   const learned = createClassifierChain(defaultConfig);
   const decide = (content: string) => learned.classify(ask(content));
 
@@ -42,7 +42,8 @@ describe('the default chain: the shipped tier model, reading the rules and keywo
     for (const prompt of [
       'Explain how you would shard a 40 TB database across regions without downtime, and justify each trade-off.',
       'Solve x^3 - 6x^2 + 11x - 6 = 0 and prove that there are no other real roots.',
-      'Write a consensus protocol for five replicas that tolerates two crashed nodes, and prove it never loses a committed write.',
+      'Write a consensus protocol for five replicas that tolerates two crashed nodes, ' +
+        'and prove it never loses a committed write.',
     ])
       expect((await decide(prompt)).tier, prompt).toBe('complex');
   });
@@ -163,6 +164,29 @@ describe('createClassifierChain with rules → keywords', () => {
 
     const forcedAbove = await classify('hello', { force_tier: 'complex', max_tier: 'medium' });
     expect(forcedAbove.tier).toBe('medium');
+  });
+
+  it('starts each request of a cheapest-first route on its lowest allowed tier unless the tier is forced', async () => {
+    const cheapest = createClassifierChain(
+      parseConfig({
+        ...config,
+        routes: config.routes.map((route) => ({ ...route, cascadeMode: 'cheapest-first' as const })),
+      }),
+    );
+    const proof = await cheapest.classify(ask('Prove that there are infinitely many primes.'));
+    expect(proof).toMatchObject({ tier: 'simple', strategy: 'cheapest-first', confidence: 1 });
+    expect(proof.chain[0]?.tier).toBe('complex');
+    expect(proof.adjustments).toEqual(['route general cascadeMode cheapest-first: starts at simple, not complex']);
+
+    const code = await cheapest.classify(ask('Fix this TypeScript compile error in my React component.'));
+    expect(code).toMatchObject({ route: 'code', tier: 'medium', strategy: 'cheapest-first' });
+    expect(code.adjustments.at(-1)).toBe('route code minTier medium: raised from simple to medium');
+
+    const forced = await cheapest.classify(
+      ask('Prove that there are infinitely many primes.', { force_tier: 'complex' }),
+    );
+    expect(forced).toMatchObject({ tier: 'complex', strategy: 'forced' });
+    expect(forced.adjustments).toContain('route general cascadeMode cheapest-first: not applied, the tier was forced');
   });
 
   it('throws a RangeError for tier names that are not on the ladder', async () => {

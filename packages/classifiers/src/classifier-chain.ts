@@ -142,8 +142,16 @@ export function createClassifierChain(config: SwitchyardConfig, options: Classif
       };
     }
 
+    const route = routes.get(routeName);
+    if (route?.cascadeMode === 'cheapest-first' && forcedTier !== undefined) {
+      adjustments.push(`route ${routeName} cascadeMode cheapest-first: not applied, the tier was forced`);
+    } else if (route?.cascadeMode === 'cheapest-first') {
+      const cheapest = tierNames[0] ?? decision.tier;
+      adjustments.push(`route ${routeName} cascadeMode cheapest-first: starts at ${cheapest}, not ${decision.tier}`);
+      decision = { tier: cheapest, strategy: 'cheapest-first', confidence: 1 };
+    }
     let tier = decision.tier;
-    const minTier = routes.get(routeName)?.minTier;
+    const minTier = route?.minTier;
     if (minTier !== undefined && ladder.indexOf(minTier) > ladder.indexOf(tier)) {
       if (forcedTier !== undefined) {
         adjustments.push(`route ${routeName} minTier ${minTier}: not applied, the tier was forced`);

@@ -18,7 +18,8 @@ describe('labeled sets', () => {
 
   it('keeps prompt, tier, category and the line, ignores other fields and blank lines', () => {
     const text =
-      '{"prompt": "hi", "tier": "simple", "id": 7}\n\n{"prompt": "prove it", "tier": "complex", "category": "reasoning"}\n';
+      '{"prompt": "hi", "tier": "simple", "id": 7}\n\n' +
+      '{"prompt": "prove it", "tier": "complex", "category": "reasoning"}\n';
     expect(parseLabeledSet(text, 'set.jsonl')).toEqual([
       { prompt: 'hi', tier: 'simple', line: 1 },
       { prompt: 'prove it', tier: 'complex', category: 'reasoning', line: 3 },

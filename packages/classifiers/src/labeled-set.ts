@@ -38,7 +38,8 @@ export function parseLabeledSet(text: string, source: string): LabeledExample[] 
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new Error(
-        `${where}: ${issue?.path.join('.') || 'line'}: ${issue?.message ?? 'invalid'} (each line needs "prompt" and "tier")`,
+        `${where}: ${issue?.path.join('.') || 'line'}: ${issue?.message ?? 'invalid'} ` +
+          '(each line needs "prompt" and "tier")',
       );
     }
     const example: LabeledExample = { prompt: parsed.data.prompt, tier: parsed.data.tier };
@@ -60,7 +61,10 @@ export function readLabeledSet(path: string): LabeledExample[] {
   return parseLabeledSet(text, path);
 }
 
-/** Fails naming the file line (or, for examples not read from a file, the position) of the first tier not on the ladder. */
+/**
+ * Fails naming the file line (or, for examples not read from a file, the position) of the first
+ * tier not on the ladder.
+ */
 export function checkLabeledTiers(
   examples: readonly LabeledExample[],
   tierNames: readonly string[],

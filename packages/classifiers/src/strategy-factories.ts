@@ -55,7 +55,8 @@ const strategyFactories: Record<StrategyName, StrategyFactory> = {
     const modelPath = config.classifier.trained.modelPath;
     if (modelPath === undefined) {
       throw new ConfigError('configuration is invalid:', [
-        'classifier.trained.modelPath: required for the trained strategy (write a model with: switchyard train <labeled.jsonl> -o <model.json>)',
+        'classifier.trained.modelPath: required for the trained strategy ' +
+          '(write a model with: switchyard train <labeled.jsonl> -o <model.json>)',
       ]);
     }
     return createTrainedStrategy(config, readTierModel(modelPath), `tier model ${modelPath}`);

@@ -10,8 +10,9 @@ export type TrainedStrategyConfig = Pick<SwitchyardConfig, 'tiers' | 'routes' | 
 /**
  * A local tier model (tier-model-file.ts) trained by `switchyard train`, reading hashed text
  * features and, when the model was trained with them, the rules' and keywords' verdicts
- * (tier-features.ts). Its scores are the calibrated tier probabilities, so the chain's confidence threshold and top-2 gap apply to them
- * as to any other strategy. Decides tiers only: the route is always the fallback route.
+ * (tier-features.ts). Its scores are the calibrated tier probabilities, so the chain's confidence
+ * threshold and top-2 gap apply to them as to any other strategy. Decides tiers only: the route is
+ * always the fallback route.
  */
 export function createTrainedStrategy(
   config: TrainedStrategyConfig,
@@ -21,7 +22,8 @@ export function createTrainedStrategy(
   const ladder = new TierLadder(config);
   if (model.tiers.join('\n') !== ladder.names.join('\n')) {
     throw new ConfigError(
-      `${source} was trained for the tiers ${model.tiers.join(', ')}, but the config has ${ladder.names.join(', ')}; retrain it with: switchyard train <labeled.jsonl> -o <model.json>`,
+      `${source} was trained for the tiers ${model.tiers.join(', ')}, but the config has ${ladder.names.join(', ')}; ` +
+        'retrain it with: switchyard train <labeled.jsonl> -o <model.json>',
     );
   }
   const route = config.classifier.fallbackRoute;

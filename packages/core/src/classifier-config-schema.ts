@@ -30,12 +30,18 @@ export const embedderSchema = z.discriminatedUnion('type', [
 
 export const centroidSchema = z.strictObject({
   embedder: embedderSchema.default({ type: 'hashing', dimensions: 16_384 }),
-  /** Labeled JSONL (`prompt`, `tier`, optional `category`) the centroids are built from (a relative path starts at the config file's folder); default: the set shipped with Switchyard. */
+  /**
+   * Labeled JSONL (`prompt`, `tier`, optional `category`) the centroids are built from (a relative
+   * path starts at the config file's folder); default: the set shipped with Switchyard.
+   */
   examplesPath: z.string().min(1).optional(),
 });
 
 export const trainedSchema = z.strictObject({
-  /** Model file written by `switchyard train` (a relative path starts at the config file's folder); required when `strategies` lists `trained`. */
+  /**
+   * Model file written by `switchyard train` (a relative path starts at the config file's folder);
+   * required when `strategies` lists `trained`.
+   */
   modelPath: z.string().min(1).optional(),
 });
 

@@ -31,6 +31,12 @@ export const routeSchema = z.strictObject({
   temperature: z.number().min(0).max(2).optional(),
   /** Requests on this route never run below this tier. */
   minTier: z.string().optional(),
+  /**
+   * `classify` (default): a request starts on the tier its classification picked. `cheapest-first`:
+   * every request of the route starts on the lowest tier allowed (its `minTier`, else the
+   * cheapest) and climbs on the quality gate; the classification still names the route.
+   */
+  cascadeMode: z.enum(['classify', 'cheapest-first']).default('classify'),
   keywords: z.array(z.string().min(1)).default([]),
   examples: z.array(z.string().min(1)).default([]),
 });
@@ -56,7 +62,10 @@ export const breakerSchema = z.strictObject({
   timeoutMs: z.number().int().positive().optional(),
   /** Share of failed calls in the rolling window, in percent, above which the breaker opens. */
   errorThresholdPercentage: z.number().min(1).max(100).default(50),
-  /** Calls in the rolling window before the breaker may open at all (opossum's own default, 0, opens on the first failure). */
+  /**
+   * Calls in the rolling window before the breaker may open at all (opossum's own default, 0, opens
+   * on the first failure).
+   */
   volumeThreshold: z.number().int().min(1).default(5),
   /** How long an open breaker stays open before one probe call may test the provider. */
   resetTimeoutMs: z.number().int().positive().default(30_000),
@@ -71,7 +80,10 @@ export const providerSchema = z.strictObject({
   apiKeyEnv: z.string().optional(),
   baseURL: z.url().optional(),
   timeoutMs: z.number().int().positive().default(60_000),
-  /** Ask for a server-sent-event stream and assemble the answer from it (hosted APIs, vLLM, Ollama and llama.cpp all stream). */
+  /**
+   * Ask for a server-sent-event stream and assemble the answer from it (hosted APIs, vLLM, Ollama
+   * and llama.cpp all stream).
+   */
   stream: z.boolean().default(false),
   /**
    * `openai` only: the field that carries the output limit. OpenAI's reasoning models accept only
@@ -104,7 +116,10 @@ export const apiSchema = z.strictObject({
   port: z.number().int().min(0).max(65_535).default(8080),
   /** Largest accepted body for single requests (bytes); each item of a batch is held to it too, as compact JSON. */
   bodyLimitBytes: z.number().int().positive().default(1_048_576),
-  /** Most messages in one request, alone or in a batch: OpenAI's own limit, and it bounds the work of validating one. */
+  /**
+   * Most messages in one request, alone or in a batch: OpenAI's own limit, and it bounds the work
+   * of validating one.
+   */
   maxMessages: z.number().int().positive().default(2_048),
   /** Largest accepted body for `POST /v1/batches` (bytes). */
   batchBodyLimitBytes: z
@@ -146,7 +161,10 @@ export const apiSchema = z.strictObject({
   requestTimeoutMs: z.number().int().min(100).default(60_000),
   /** Longest time to receive the headers: they are small, so a client this slow is holding a connection open. */
   headersTimeoutMs: z.number().int().min(100).default(10_000),
-  /** An idle keep-alive connection is closed after this; above the 60 s idle timeout of common load balancers, as Fastify's own default. */
+  /**
+   * An idle keep-alive connection is closed after this; above the 60 s idle timeout of common load
+   * balancers, as Fastify's own default.
+   */
   keepAliveTimeoutMs: z.number().int().min(100).default(72_000),
   progressRecountMs: z.number().int().min(100).default(5_000),
   /**
@@ -222,7 +240,10 @@ export const queueSchema = z.strictObject({
    * late still reads from the first chunk; the record keeps the answer for longer.
    */
   answerStreamTtlSeconds: z.number().int().positive().default(900),
-  /** Entries kept per answer stream (approximate trim): one per streamed text piece; 10,000 covers an 8k-token answer. */
+  /**
+   * Entries kept per answer stream (approximate trim): one per streamed text piece; 10,000 covers
+   * an 8k-token answer.
+   */
   answerStreamMaxLength: z.number().int().min(100).default(10_000),
   /** How long request records, batches and finished jobs are kept. */
   retentionSeconds: z
@@ -255,7 +276,10 @@ export const shutdownSchema = z.strictObject({
   deadlineMs: z.number().int().min(0).default(25_000),
 });
 
-/** The exact-match response cache (off by default: a cached answer is the same text every time, whatever the temperature). */
+/**
+ * The exact-match response cache (off by default: a cached answer is the same text every time,
+ * whatever the temperature).
+ */
 export const cacheSchema = z.strictObject({
   enabled: z.boolean().default(false),
   /** An hour: long enough for a retried batch to hit, short enough that answers are not stale for days. */
@@ -276,9 +300,20 @@ export const budgetSchema = z.strictObject({
   estimateOutputTokens: z.number().int().positive().default(1_024),
 });
 
+/** Traffic drift: each tier's share of the last hour's requests against its share of the last day's. */
+export const driftSchema = z.strictObject({
+  /** A tier whose share moved by more than this (share points, 0..1) is logged as a warning. */
+  warnShift: z.number().gt(0).max(1).default(0.15),
+  /** Fewer requests in the last hour than this say nothing: no warning. */
+  minRequests: z.number().int().min(1).default(100),
+  /** How often the API checks; 0: never (stats still show the drift). */
+  checkSeconds: z.number().int().min(0).default(300),
+});
+
 export const ledgerSchema = z.strictObject({
   /** Days a day's cost totals are kept: 400 covers a year against the year before. */
   retentionDays: z.number().int().positive().default(400),
+  drift: driftSchema.default(driftSchema.parse({})),
 });
 
 export const configSchema = z

@@ -49,7 +49,8 @@ export function parseCsv(text: string, source: string): string[][] {
       const next = text[index];
       if (next !== undefined && next !== ',' && next !== '\n' && next !== '\r') {
         throw new Error(
-          `${source}:${line}: unexpected ${JSON.stringify(next)} after a closing quote (a quote inside a field must be doubled)`,
+          `${source}:${line}: unexpected ${JSON.stringify(next)} after a closing quote ` +
+            '(a quote inside a field must be doubled)',
         );
       }
     } else if (char === ',') {

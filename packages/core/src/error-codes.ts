@@ -7,7 +7,8 @@
 export const errorCodes = {
   tier_failed: "Every deployment of the tier failed; the message lists each deployment's error.",
   tier_unavailable:
-    'No deployment of the tier could be called (breakers open, cooling down) for longer than `cascade.unavailableWaitMs`, and the request was not escalated.',
+    'No deployment of the tier could be called (breakers open, cooling down) ' +
+    'for longer than `cascade.unavailableWaitMs`, and the request was not escalated.',
   deployment_unavailable: 'One deployment could not be called (its breaker is open or it is cooling down).',
   provider_rejected: 'The provider refused the request (a 4xx other than 401/403/408/409/429); its message is kept.',
   provider_auth_failed: 'The provider refused the API key (401 or 403).',

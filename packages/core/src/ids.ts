@@ -25,7 +25,7 @@ export const newRequestId = (): string => randomId('req');
 /** What `newRequestId` makes: payloads and records are checked against it. */
 export const requestIdPattern = /^req_[a-z2-7]+$/;
 export const newBatchId = (): string => randomId('batch');
-/** An uploaded file: `file-` like OpenAI's ids; lowercase base32 holds no `-`, so these never look like `batchFileId`s. */
+/** An uploaded file: `file-` like OpenAI's ids. Base32 holds no `-`, so these never look like `batchFileId`s. */
 export const newFileId = (): string => randomId('file', '-');
 
 /**

@@ -48,6 +48,7 @@ export {
   type RequestStatus,
   type RoutingDecision,
   type StrategyVerdict,
+  cacheProvider,
 } from './request-record.ts';
 export {
   attemptSummarySchema,

@@ -101,3 +101,6 @@ export interface RequestRecord {
   costUsd: number;
   baselineCostUsd: number;
 }
+
+/** The provider name a served-from-cache attempt carries, so the record, the ledger and the answer stream show it. */
+export const cacheProvider = 'cache';

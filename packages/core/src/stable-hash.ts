@@ -1,4 +1,7 @@
-/** FNV-1a, 32 bit, with a murmur3 finaliser: a fast, stable hash so that simulated behaviour is the same on every run. */
+/**
+ * FNV-1a, 32 bit, with a murmur3 finaliser: a fast, stable hash so that simulated behaviour is the
+ * same on every run.
+ */
 export function stableHash(text: string): number {
   let hash = 0x811c9dc5;
   for (let index = 0; index < text.length; index += 1) {

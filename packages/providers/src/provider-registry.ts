@@ -76,7 +76,8 @@ export function createProviderRegistry(config: SwitchyardConfig, options: Provid
       const dataset = replayDatasets.get(deployment.provider);
       if (dataset === undefined || dataset.models.includes(deployment.model)) return;
       throw new ConfigError(
-        `tiers[${tierIndex}].deployments[${deploymentIndex}].model: "${deployment.model}" has no recorded answers in ${dataset.source} (models: ${dataset.models.join(', ')})`,
+        `tiers[${tierIndex}].deployments[${deploymentIndex}].model: "${deployment.model}" ` +
+          `has no recorded answers in ${dataset.source} (models: ${dataset.models.join(', ')})`,
       );
     });
   });

@@ -13,10 +13,15 @@ export interface QualityVerdict {
   reasons: string[];
 }
 
-// A refusal is only a refusal when it leads the answer: "I can't stress enough..." later in a
-// good answer must not count.
-const refusalPattern =
-  /^(?:\[[^\]]*\]\s*)?(?:i['’]m sorry,? but i (?:can(?:no|['’])t|am unable)|i (?:can(?:no|['’])t|won['’]t|am unable to) (?:help|assist|comply|provide|do that)|as an ai(?: language model)?,? i (?:can(?:no|['’])t|am unable))/i;
+// A refusal is only a refusal when it leads the answer (after an optional "[label]"): "I can't
+// stress enough..." later in a good answer must not count.
+const unable = String.raw`(?:can(?:no|['’])t|am unable)`;
+const refusalOpenings = [
+  String.raw`i['’]m sorry,? but i ${unable}`,
+  String.raw`i (?:can(?:no|['’])t|won['’]t|am unable to) (?:help|assist|comply|provide|do that)`,
+  String.raw`as an ai(?: language model)?,? i ${unable}`,
+];
+const refusalPattern = new RegExp(String.raw`^(?:\[[^\]]*\]\s*)?(?:${refusalOpenings.join('|')})`, 'i');
 
 /** Prompts at least this long ask for real work; a one-line answer to them is suspect. */
 const substantialPromptChars = 200;

@@ -49,7 +49,8 @@ export function daysBetween(from: string, to: string): string[] {
   return Array.from({ length: count }, (_, index) => new Date(start + index * dayMs).toISOString().slice(0, 10));
 }
 
-const decodeName = (value: string) =>
+/** Undoes the Lua `escape` of a ledger field part. */
+export const decodeName = (value: string) =>
   value.replace(/%([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
 
 /** Reads the ledger cells of the given days (every shard), optionally only one key's. */

@@ -39,7 +39,8 @@ export async function checkEvictionPolicy(
     const problem = `Redis at ${where} has maxmemory-policy ${policy}, not noeviction: ${why}`;
     if (mode === 'refuse')
       throw new Error(
-        `${problem}. Set "maxmemory-policy noeviction" (infra/redis/redis.conf does), or queue.evictionPolicyCheck: warn to start anyway.`,
+        `${problem}. Set "maxmemory-policy noeviction" (infra/redis/redis.conf does), ` +
+          'or queue.evictionPolicyCheck: warn to start anyway.',
       );
     logger.warn({ redis: where, policy }, problem);
   }

@@ -40,7 +40,8 @@ describe('parseJobData', () => {
   it('names the job and every bad field of a malformed payload', () => {
     const schema = z.object({ requestId: z.string(), hop: z.number() });
     expect(() => parseJobData(schema, { id: 'req_x-t0', data: { hop: 'one' } })).toThrow(
-      'job req_x-t0 has a malformed payload: requestId: Invalid input: expected string, received undefined; hop: Invalid input: expected number, received string',
+      'job req_x-t0 has a malformed payload: requestId: Invalid input: expected string, received undefined; ' +
+        'hop: Invalid input: expected number, received string',
     );
   });
 });

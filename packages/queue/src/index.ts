@@ -20,6 +20,7 @@ export {
   type LedgerGroup,
   type LedgerTotals,
 } from './cost-ledger.ts';
+export { readTrafficDrift, type TrafficDrift, type TrafficWindow } from './traffic-drift.ts';
 export {
   FeedbackStore,
   qualityMonitor,

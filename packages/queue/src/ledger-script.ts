@@ -13,6 +13,8 @@
  *   tokens), `cacheHits` for an answer from the cache and `failed` for a failed request.
  * Dollars are kept as integer nano-dollars (`costNano`, `baselineNano`): HINCRBY sums exactly,
  * where floating-point sums over millions of requests would drift.
+ * The served attempt also counts in `hour|<HH>|tier|key` (the UTC hour the record finished), which
+ * the traffic drift compares hour against day; `readLedger` skips these four-part fields.
  */
 export const ledgerLua = `
 local function escape(value)
@@ -41,6 +43,10 @@ local function add(metric, tier, deployment, amount)
   local field = metric .. '|' .. escape(tier) .. '|' .. escape(deployment) .. '|' .. escape(route) .. '|' .. escape(key)
   redis.call('HINCRBY', ledger, field, amount)
 end
+local hour = string.sub(redis.call('HGET', KEYS[1], 'completedAt') or '', 12, 13)
+local function countHour(tier)
+  if hour ~= '' then redis.call('HINCRBY', ledger, 'hour|' .. hour .. '|' .. escape(tier) .. '|' .. escape(key), 1) end
+end
 local served = false
 local totalNano = 0
 for _, attempt in ipairs(attempts) do
@@ -54,6 +60,7 @@ for _, attempt in ipairs(attempts) do
   if attempt.hop == servedHop and not served then
     served = true
     add('requests', attempt.tier, deployment, 1)
+    countHour(attempt.tier)
     add('baselineNano', attempt.tier, deployment, nano(attempt.baselineCostUsd))
     if redis.call('HGET', KEYS[1], 'cache') == 'hit' then add('cacheHits', attempt.tier, deployment, 1) end
     if ARGV[2] == 'failed' then add('failed', attempt.tier, deployment, 1) end
@@ -61,6 +68,7 @@ for _, attempt in ipairs(attempts) do
 end
 if not served then
   add('requests', 'none', 'none', 1)
+  countHour('none')
   if ARGV[2] == 'failed' then add('failed', 'none', 'none', 1) end
 end
 redis.call('EXPIRE', ledger, tonumber(ARGV[4]))

@@ -2,8 +2,9 @@ import { ledgerLua } from './ledger-script.ts';
 
 /**
  * Lua scripts that change a request record atomically. Each touches one slot (the record's, and
- * the finish script its shard's ledger), so they run on Redis Cluster too. A record in a terminal state (`completed`, `failed`) is never
- * changed again: a redelivered job (at-least-once delivery) cannot reopen or rewrite it.
+ * the finish script its shard's ledger), so they run on Redis Cluster too. A record in a terminal
+ * state (`completed`, `failed`) is never changed again: a redelivered job (at-least-once delivery)
+ * cannot reopen or rewrite it.
  */
 
 /** KEYS[1] record; ARGV[1] retention seconds, ARGV[2..] field/value pairs. A new record and its TTL in one step. */

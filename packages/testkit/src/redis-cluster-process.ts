@@ -31,7 +31,8 @@ export async function startRedisCluster(): Promise<RedisClusterProcess> {
   for (const binary of ['redis-server', 'redis-cli']) {
     if (spawnSync(binary, ['--version'], { stdio: 'ignore' }).status !== 0) {
       throw new Error(
-        `startRedisCluster needs the ${binary} binary on the PATH (Redis 7 or newer, e.g. the redis-server package); it was not found`,
+        `startRedisCluster needs the ${binary} binary on the PATH ` +
+          '(Redis 7 or newer, e.g. the redis-server package); it was not found',
       );
     }
   }

@@ -52,7 +52,8 @@ export function registerAdminLogin(app: FastifyInstance, access: AdminAccess): v
       return reply
         .header(
           'set-cookie',
-          `${sessionCookieName}=${access.sessions.issue(principal)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${sessionLifetimeSeconds}${secure}`,
+          `${sessionCookieName}=${access.sessions.issue(principal)}; ` +
+            `HttpOnly; SameSite=Strict; Path=/; Max-Age=${sessionLifetimeSeconds}${secure}`,
         )
         .redirect(next, 303);
     });
@@ -85,12 +86,13 @@ export function requireAdminSession(scope: FastifyInstance, access: AdminAccess)
         ? access.sessions.verify(readCookie(request.headers.cookie, sessionCookieName))
         : access.checkKey(key);
     if (principal?.role === 'admin') return;
-    if (principal !== undefined) return sendError(reply, new ApiError('forbidden', 'this page needs an admin key'));
+    if (principal !== undefined)
+      return sendError(reply, new ApiError('admin_required', 'this page needs an admin key'));
     const wantsPage = request.method === 'GET' && (request.headers.accept ?? '').includes('text/html');
     if (wantsPage) return reply.redirect(`/admin/login?next=${encodeURIComponent(request.url)}`, 303);
     return sendError(
       reply,
-      new ApiError('unauthorized', 'log in at /admin/login or send Authorization: Bearer <admin key>'),
+      new ApiError('invalid_api_key', 'log in at /admin/login or send Authorization: Bearer <admin key>'),
     );
   });
 }

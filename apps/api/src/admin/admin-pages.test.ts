@@ -47,7 +47,7 @@ describe('admin pages', () => {
     for (const url of ['/admin/queues', '/admin/queues/api/queues', '/dashboard', '/dashboard/data']) {
       const response = await app.inject({ method: 'GET', url });
       expect(response.statusCode, url).toBe(401);
-      expect(response.json().error.code).toBe('unauthorized');
+      expect(response.json().error.code).toBe('invalid_api_key');
     }
     const page = await app.inject({ method: 'GET', url: '/dashboard', headers: { accept: 'text/html' } });
     expect(page.statusCode).toBe(303);

@@ -32,12 +32,16 @@ function setup(tiers) {
     type: 'bar',
     data: { labels: [], datasets: [] },
     options: { animation: false, responsive: true, maintainAspectRatio: false,
-      scales: { y: { beginAtZero: true, title: { display: true, text: yTitle }, ...(extra.y || {}) }, x: { stacked: !!extra.stacked } },
+      scales: {
+        y: { beginAtZero: true, title: { display: true, text: yTitle }, ...(extra.y || {}) },
+        x: { stacked: !!extra.stacked },
+      },
       plugins: { legend: { display: extra.legend !== false } } },
   });
   for (const tier of tiers) history.requests[tier] = [];
   chart('requests-chart', line(tiers.map((tier, index) => ({ label: tier, data: history.requests[tier],
-    borderColor: palette[index % palette.length], backgroundColor: palette[index % palette.length] })), 'requests answered'));
+    borderColor: palette[index % palette.length], backgroundColor: palette[index % palette.length] })),
+    'requests answered'));
   chart('cost-chart', line([
     { label: 'cost', data: history.cost, borderColor: '#d95f02', backgroundColor: '#d95f02' },
     { label: 'all-premium baseline', data: history.baseline, borderColor: '#7570b3', backgroundColor: '#7570b3' },
@@ -48,7 +52,8 @@ function setup(tiers) {
     { label: 'all requests', data: history.answered, borderColor: '#7570b3', backgroundColor: '#7570b3' },
   ], 'requests today'));
   chart('escalation-chart', bar('% of hops escalated', { legend: false, y: { max: 100 } }));
-  chart('breaker-chart', bar('0 closed, 1 half-open, 2 open', { legend: false, y: { max: 2, ticks: { stepSize: 1 } } }));
+  chart('breaker-chart',
+    bar('0 closed, 1 half-open, 2 open', { legend: false, y: { max: 2, ticks: { stepSize: 1 } } }));
   const queueChart = bar('jobs', { stacked: true });
   queueChart.options.scales.y.stacked = true;
   chart('queue-chart', queueChart);
@@ -91,11 +96,13 @@ function update(data) {
   const queues = charts['queue-chart'];
   queues.data.labels = data.queues.map((queue) => queue.queue);
   queues.data.datasets = ['waiting', 'prioritized', 'active', 'delayed', 'failed'].map((state, index) => ({
-    label: state, backgroundColor: palette[index % palette.length], data: data.queues.map((queue) => queue.counts[state] || 0) }));
+    label: state, backgroundColor: palette[index % palette.length],
+    data: data.queues.map((queue) => queue.counts[state] || 0) }));
   queues.update();
   const wait = charts['wait-chart'];
   wait.data.labels = data.queues.map((queue) => queue.queue);
-  wait.data.datasets = [{ label: 'oldest waiting job', backgroundColor: '#66a61e', data: data.queues.map((queue) => queue.oldestWaitingAgeSeconds) }];
+  wait.data.datasets = [{ label: 'oldest waiting job', backgroundColor: '#66a61e',
+    data: data.queues.map((queue) => queue.oldestWaitingAgeSeconds) }];
   wait.update();
 
   document.getElementById('summary').textContent =
@@ -107,7 +114,8 @@ function update(data) {
 
 async function poll() {
   try {
-    const response = await fetch('/dashboard/data', { credentials: 'same-origin', headers: { accept: 'application/json' } });
+    const response = await fetch('/dashboard/data',
+      { credentials: 'same-origin', headers: { accept: 'application/json' } });
     if (response.status === 401 || response.status === 403) { location.href = '/admin/login?next=/dashboard'; return; }
     if (!response.ok) throw new Error('HTTP ' + response.status);
     const data = await response.json();
@@ -126,7 +134,8 @@ poll();
 /** The dashboard: seven live charts over `/dashboard/data`, drawn with the bundled Chart.js. */
 export function dashboardPage(): string {
   const panel = (id: string, title: string) =>
-    `<section><h2>${title}</h2><div class="chart"><canvas id="${id}" role="img" aria-label="${title}"></canvas></div></section>`;
+    `<section><h2>${title}</h2>` +
+    `<div class="chart"><canvas id="${id}" role="img" aria-label="${title}"></canvas></div></section>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Switchyard dashboard</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -141,7 +150,9 @@ h2{font-size:1rem;margin:.25rem 0}.chart{position:relative;height:14rem}
 <script src="/dashboard/assets/chart.umd.min.js"></script>
 </head><body>
 <header><h1>Switchyard</h1><p id="summary">Loading…</p>
-<nav><a href="/admin/queues">Queues (Bull Board)</a> · <form method="post" action="/admin/logout" style="display:inline"><button type="submit">Log out</button></form></nav></header>
+<nav><a href="/admin/queues">Queues (Bull Board)</a> ·
+<form method="post" action="/admin/logout" style="display:inline"><button type="submit">Log out</button></form></nav>
+</header>
 <p id="problem" role="alert"></p>
 <main>
 ${panel('requests-chart', 'Requests per tier today')}

@@ -5,6 +5,7 @@ import { groupLedger, readLedger } from '@switchyard/queue';
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../api-context.ts';
 import { type AdminAccess, requireAdminSession } from './admin-access.ts';
+import { deploymentBreakerStates } from './breaker-states.ts';
 import { dashboardPage } from './dashboard-page.ts';
 
 /** Chart.js's own browser build, read once from the installed package: the page needs no internet. */
@@ -15,14 +16,15 @@ function chartLibrary(): string {
 
 /**
  * `/dashboard` behind the admin session: the page, the Chart.js it draws with, and
- * `/dashboard/data`, which the page polls every few seconds. Everything but the breakers is read
- * from Redis, so it covers every process: today's cost ledger per tier (requests, escalations,
- * cache hits, cost, baseline; the figures of `GET /v1/stats`) and each queue's depth and oldest
- * wait. Breaker states are the ones this process sees (all of them under `switchyard start`;
- * per executor in Prometheus, `switchyard_breaker_state`).
+ * `/dashboard/data`, which the page polls every few seconds. Everything is read from Redis, so
+ * it covers every process: today's cost ledger per tier (requests, escalations, cache hits, cost,
+ * baseline; the figures of `GET /v1/stats`), each queue's depth and oldest wait, and each
+ * endpoint's breaker as the executors stored it (per executor in Prometheus,
+ * `switchyard_breaker_state`).
  */
 export function registerDashboard(app: FastifyInstance, context: ApiContext, access: AdminAccess): void {
   let library: string | undefined;
+  const endpoints = Object.keys(context.config.providers);
   app.register(async (scope) => {
     requireAdminSession(scope, access);
     scope.get('/dashboard', async (_request, reply) =>
@@ -36,9 +38,10 @@ export function registerDashboard(app: FastifyInstance, context: ApiContext, acc
       const now = new Date();
       // UTC, like the ledger's days.
       const day = now.toISOString().slice(0, 10);
-      const [cells, queues] = await Promise.all([
+      const [cells, queues, breakers] = await Promise.all([
         readLedger(context.runtime.redis, context.runtime.keys, [day]),
         context.metrics.queues(),
+        deploymentBreakerStates(context.runtime, endpoints, context.metrics.breakerStates()),
       ]);
       const { total, groups } = groupLedger(cells, 'tier');
       return reply.header('cache-control', 'no-store').send({
@@ -48,7 +51,7 @@ export function registerDashboard(app: FastifyInstance, context: ApiContext, acc
         total,
         byTier: groups,
         queues,
-        breakers: context.metrics.breakerStates(),
+        breakers,
       });
     });
   });

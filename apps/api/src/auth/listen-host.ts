@@ -19,16 +19,22 @@ export function planListen(config: SwitchyardConfig): ListenPlan {
   if (loopbackHosts.has(host)) {
     return {
       host,
-      openModeNotice: `open mode: no API keys configured (auth.keys), so every caller is admin; listening on ${host} only. Add keys with \`switchyard keys create\` to serve other machines.`,
+      openModeNotice:
+        `open mode: no API keys configured (auth.keys), so every caller is admin; listening on ${host} only. ` +
+        'Add keys with `switchyard keys create` to serve other machines.',
     };
   }
   if (!config.auth.allowOpenNetwork) {
     throw new ConfigError('refusing to listen without API keys on a non-loopback address:', [
-      `api.host: "${host}" with no auth.keys would let anyone who reaches the port submit work and read every answer; add keys (\`switchyard keys create --id NAME\`), or set auth.allowOpenNetwork: true (env SWITCHYARD_ALLOW_OPEN_NETWORK=1) to accept that`,
+      `api.host: "${host}" with no auth.keys would let anyone who reaches the port submit work ` +
+        'and read every answer; add keys (`switchyard keys create --id NAME`), ' +
+        'or set auth.allowOpenNetwork: true (env SWITCHYARD_ALLOW_OPEN_NETWORK=1) to accept that',
     ]);
   }
   return {
     host,
-    openModeNotice: `open mode on ${host}: no API keys configured and auth.allowOpenNetwork is set, so anyone who reaches this port is admin.`,
+    openModeNotice:
+      `open mode on ${host}: no API keys configured and auth.allowOpenNetwork is set, ` +
+      'so anyone who reaches this port is admin.',
   };
 }

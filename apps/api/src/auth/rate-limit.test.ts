@@ -46,7 +46,7 @@ describe('rate limits per key, shared by API instances', () => {
   const call = (index: number, secret: string) =>
     instances[index % 2]?.app.inject({ method: 'GET', url: '/v1/requests/req_none', headers: bearer(secret) });
 
-  it('answers 429 with Retry-After once a key has used its requests, on any instance, while another key is served', async () => {
+  it('answers 429 with Retry-After once a key used its requests, on any instance; another key is served', async () => {
     const answers = [];
     for (let index = 0; index < 3; index += 1) answers.push(await call(index, 'sy-flood'));
     expect(answers.map((answer) => answer?.statusCode)).toEqual([404, 404, 404]);

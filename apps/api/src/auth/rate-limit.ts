@@ -99,11 +99,13 @@ export function installRateLimit(app: FastifyInstance, config: SwitchyardConfig,
     reply.header('retry-after', String(retryAfterSeconds)).header('retry-after-ms', String(verdict.retryAfterMs));
     const which = key.requestsPerMinute !== undefined && verdict.requestsRemaining < 1 ? 'requests' : 'tokens';
     const limit = which === 'requests' ? key.requestsPerMinute : key.tokensPerMinute;
+    const estimate = which === 'tokens' ? ` (this call is estimated at ${tokens} tokens)` : '';
     return sendError(
       reply,
       new ApiError(
         'rate_limit_exceeded',
-        `rate limit of key "${key.id}" reached: ${limit} ${which} per minute${which === 'tokens' ? ` (this call is estimated at ${tokens} tokens)` : ''}; retry in ${retryAfterSeconds} s`,
+        `rate limit of key "${key.id}" reached: ${limit} ${which} per minute${estimate}; ` +
+          `retry in ${retryAfterSeconds} s`,
       ),
     );
   });

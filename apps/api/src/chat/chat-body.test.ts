@@ -94,7 +94,8 @@ describe('chat completion bodies', () => {
     const user = (content: unknown) => ({ model: 'auto', messages: [{ role: 'user', content }] });
     for (const content of [[null], 42]) {
       expect(errorOf(user(content)).message).toBe(
-        'invalid request: messages[0].content: expected a string, an array of content parts ({"type": "text", "text": "..."}) or null',
+        'invalid request: messages[0].content: ' +
+          'expected a string, an array of content parts ({"type": "text", "text": "..."}) or null',
       );
     }
     expect(errorOf({ ...user('hi'), stop: ['a', 'b', 'c', 'd', 'e'] }).message).toBe(

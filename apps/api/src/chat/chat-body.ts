@@ -42,6 +42,8 @@ export const chatCompletionBodySchema = z.looseObject({
   n: z.literal(1, 'only 1 choice per request is supported').nullish(),
   stream: z.boolean().nullish(),
   stream_options: z.looseObject({ include_usage: z.boolean().nullish() }).nullish(),
+  /** Switchyard's own: `false` neither reads nor fills the response cache (header: `x-switchyard-cache: bypass`). */
+  cache: z.boolean().nullish(),
 });
 
 export type ChatCompletionBody = z.infer<typeof chatCompletionBodySchema>;
@@ -67,6 +69,7 @@ export function parseChatCompletion(raw: unknown): ParsedChatCompletion {
     // A JSON schema is asked for as JSON: the gate checks the answer parses; the schema itself is not enforced.
     request.response_format = { type: body.response_format.type === 'text' ? 'text' : 'json_object' };
   if (body.metadata !== null && body.metadata !== undefined) request.metadata = body.metadata;
+  if (body.cache === false) request.cache = false;
   return { body, request };
 }
 
@@ -112,7 +115,8 @@ function toMessage(message: ChatCompletionBody['messages'][number], index: numbe
     }
     throw new ApiError(
       'unsupported_content',
-      `${path}: "${part.type}" parts are not supported; send text parts (the models of a tier may not read images or audio)`,
+      `${path}: "${part.type}" parts are not supported; ` +
+        'send text parts (the models of a tier may not read images or audio)',
       path,
     );
   });

@@ -1,4 +1,4 @@
-import type { RequestRecord, TokenUsage } from '@switchyard/core';
+import { cacheProvider, type RequestRecord, type TokenUsage } from '@switchyard/core';
 import type { AnswerInfo } from '@switchyard/queue';
 import { ApiError } from '../api-errors.ts';
 
@@ -28,6 +28,7 @@ export function routingHeaders(requestId: string, info: AnswerInfo | undefined):
     'x-switchyard-escalations': String(info.escalations),
     'x-switchyard-cost-usd': String(info.costUsd),
     'x-switchyard-baseline-usd': String(info.baselineCostUsd),
+    'x-switchyard-cache': info.provider === cacheProvider ? 'hit' : 'miss',
   };
 }
 

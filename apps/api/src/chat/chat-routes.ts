@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ApiError } from '../api-errors.ts';
 import type { ApiContext } from '../api-context.ts';
 import { unavailable } from '../submission.ts';
-import { idempotencyKeyOf } from '../routes/request-routes.ts';
+import { cacheBypassed, cacheHeader, idempotencyKeyOf } from '../routes/request-routes.ts';
 import { parseChatCompletionRequest } from './chat-body.ts';
 import { chatCompletion, failureError, recordInfo, routingHeaders, timeoutError } from './chat-response.ts';
 import { StreamRelay } from './chat-stream.ts';
@@ -38,6 +38,7 @@ export function registerChatRoutes(app: FastifyInstance, context: ApiContext): v
 
   app.post('/v1/chat/completions', async (request, reply) => {
     const { body, request: chat } = parseChatCompletionRequest(request.body, context.requestLimits, catalog);
+    if (cacheBypassed(request.headers[cacheHeader])) chat.cache = false;
     const idempotencyKey = idempotencyKeyOf(request.headers['idempotency-key']);
     const stream = body.stream === true;
     // Classified here, in microseconds, instead of a hop through the classify queue.

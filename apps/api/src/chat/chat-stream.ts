@@ -168,6 +168,8 @@ export class StreamRelay {
             'x-switchyard-request-id': requestId,
             'x-switchyard-tier': start.tier,
             'x-switchyard-deployment': `${start.provider}/${start.model}`,
+            // Text streamed live from a provider: a cached answer arrives whole, with its info.
+            'x-switchyard-cache': 'miss',
           }
         : routingHeaders(requestId, info);
     reply.hijack();
@@ -209,7 +211,8 @@ export class StreamRelay {
     this.fail(
       new ApiError(
         'stream_interrupted',
-        `the answer stream broke off (${reason}); request ${requestId} goes on: GET /v1/requests/${requestId} collects the answer`,
+        `the answer stream broke off (${reason}); ` +
+          `request ${requestId} goes on: GET /v1/requests/${requestId} collects the answer`,
         null,
         [],
         { request_id: requestId },

@@ -59,7 +59,8 @@ export class ModelCatalog {
     if (choice === undefined) {
       throw new ApiError(
         'model_not_found',
-        `The model "${model}" does not exist here: use "auto", a tier or a configured model (GET /v1/models lists them)`,
+        `The model "${model}" does not exist here: ` +
+          'use "auto", a tier or a configured model (GET /v1/models lists them)',
         'model',
       );
     }

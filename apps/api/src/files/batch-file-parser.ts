@@ -60,7 +60,8 @@ function parseLine(text: string, line: number, rules: BatchFileRules): Submissio
     const reason =
       url === undefined
         ? `required: "${rules.endpoint}"`
-        : `${JSON.stringify(url)} is not supported here: this batch's endpoint is "${rules.endpoint}", and every line must use it`;
+        : `${JSON.stringify(url)} is not supported here: this batch's endpoint is "${rules.endpoint}", ` +
+          'and every line must use it';
     lineProblem(line, `url: ${reason}`, 'url');
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body))

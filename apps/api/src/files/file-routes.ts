@@ -63,7 +63,8 @@ export async function registerFileRoutes(app: FastifyInstance, context: ApiConte
     if (!request.isMultipart()) {
       throw new ApiError(
         'unsupported_media_type',
-        `content type "${request.headers['content-type'] ?? '(none)'}" is not supported here; send multipart/form-data with "file" and "purpose"`,
+        `content type "${request.headers['content-type'] ?? '(none)'}" is not supported here; ` +
+          'send multipart/form-data with "file" and "purpose"',
       );
     }
     const { content, filename, purpose } = await readUpload(request, filesMaxBytes);

@@ -16,7 +16,7 @@ import { openAIBatchObject } from './openai-batch-view.ts';
 const chatEndpoint = '/v1/chat/completions';
 
 /** `POST /v1/batches` in OpenAI's shape. Other fields (`output_expires_after`, ...) are ignored. */
-const createBodySchema = z.looseObject({
+export const fileBatchCreateSchema = z.looseObject({
   input_file_id: z.string().min(1, 'required: the id of a file uploaded with purpose "batch"'),
   endpoint: z.literal(chatEndpoint, `only "${chatEndpoint}" is supported`),
   completion_window: z.literal('24h', 'only "24h" is supported'),
@@ -27,7 +27,7 @@ const createBodySchema = z.looseObject({
     .nullish(),
 });
 
-const listQuerySchema = z.object({
+export const listQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   after: z.string().min(1).optional(),
 });
@@ -64,7 +64,8 @@ async function readableFileBatch(context: ApiContext, id: string, principal: Pri
   if (meta === undefined) {
     throw new ApiError(
       'not_found',
-      `batch "${id}" was submitted as JSON, not from a file: it has no OpenAI batch object (GET /v1/batches/${id} shows it)`,
+      `batch "${id}" was submitted as JSON, not from a file: it has no OpenAI batch object ` +
+        `(GET /v1/batches/${id} shows it)`,
       'batch_id',
     );
   }
@@ -78,7 +79,7 @@ export async function createFileBatch(
   reply: FastifyReply,
   raw: Record<string, unknown>,
 ): Promise<FastifyReply> {
-  const parsed = createBodySchema.safeParse(raw);
+  const parsed = fileBatchCreateSchema.safeParse(raw);
   if (!parsed.success) throw validationError(parsed.error.issues);
   const body = parsed.data;
   const { principal } = request;
@@ -132,7 +133,8 @@ export async function createFileBatch(
   if (view === undefined) {
     throw new ApiError(
       'idempotency_key_reused',
-      `Idempotency-Key ${JSON.stringify(idempotencyKey)} was already used for batch ${submitted.id}, submitted as JSON; use a new key`,
+      `Idempotency-Key ${JSON.stringify(idempotencyKey)} was already used for batch ${submitted.id}, ` +
+        'submitted as JSON; use a new key',
       'Idempotency-Key',
     );
   }

@@ -186,6 +186,7 @@ function poisonedOr(text: string, error: Error): Error {
   }
   return new ApiError(
     'invalid_body',
-    'the body has a "__proto__" key (or a "constructor" key holding "prototype"): such keys are refused because they could change object prototypes; rename or remove them',
+    'the body has a "__proto__" key (or a "constructor" key holding "prototype"): ' +
+      'such keys are refused because they could change object prototypes; rename or remove them',
   );
 }

@@ -31,7 +31,7 @@ describe('budgets per key', () => {
     max_tokens: 100,
   };
 
-  it('reject: once the reservations reach the budget, 402 in the OpenAI shape with the budget, the spend and the reset', async () => {
+  it('reject: once reservations reach the budget, 402 in the OpenAI shape with budget, spend and reset', async () => {
     const { app } = await start({ dailyUsd: 0.03, onExceeded: 'reject' });
     const statuses: number[] = [];
     let refusal: { error: { code: string; type: string; message: string } } | undefined;

@@ -6,7 +6,7 @@ import type { ApiContext } from '../api-context.ts';
 import { ApiError, validationError } from '../api-errors.ts';
 import { mayRead } from '../auth/index.ts';
 
-function feedbackBodySchema(maxCommentChars: number) {
+export function feedbackBodySchema(maxCommentChars: number) {
   return z
     .strictObject({
       score: z.number().min(0).max(1).optional(),

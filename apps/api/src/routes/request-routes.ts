@@ -7,7 +7,8 @@ import type { ApiContext } from '../api-context.ts';
 import { mayRead } from '../auth/index.ts';
 import { parseChatRequest } from '../request-validation.ts';
 
-const waitQuery = z.object({ wait: z.coerce.number().min(0).max(60).optional() });
+/** `GET /v1/requests/:id?wait=SECONDS`: how long to wait for the answer (at most a minute). */
+export const waitQuerySchema = z.object({ wait: z.coerce.number().min(0).max(60).optional() });
 
 export function idempotencyKeyOf(header: string | string[] | undefined): string | undefined {
   if (header === undefined) return undefined;
@@ -50,7 +51,7 @@ export function registerRequestRoutes(app: FastifyInstance, context: ApiContext)
   });
 
   app.get<{ Params: { id: string } }>('/v1/requests/:id', async (request, reply) => {
-    const query = waitQuery.safeParse(request.query);
+    const query = waitQuerySchema.safeParse(request.query);
     if (!query.success) throw validationError(query.error.issues, ['query']);
     const { id } = request.params;
     const waitSeconds = query.data.wait ?? 0;

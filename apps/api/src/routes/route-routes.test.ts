@@ -79,7 +79,7 @@ describe('POST /v1/route', () => {
     await runtime.close();
   });
 
-  it('explains the decision with every strategy the chain skipped but the llm, without a model call, writing or enqueuing anything', async () => {
+  it('explains the decision with every strategy the chain skipped but llm: no model call, write or job', async () => {
     const before = await runtime.queues.classify.getJobCounts();
     const callsBefore = modelCalls;
     const response = await app.inject({

@@ -5,6 +5,7 @@ import {
   groupLedger,
   ledgerGroups,
   readLedger,
+  readTrafficDrift,
   type LedgerGroup,
   type LedgerTotals,
 } from '@switchyard/queue';
@@ -15,7 +16,7 @@ import { budgetStatus } from '../budget-gate.ts';
 import { ApiError, validationError } from '../api-errors.ts';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day (YYYY-MM-DD)');
-const statsQuerySchema = z.strictObject({
+export const statsQuerySchema = z.strictObject({
   from: day.optional(),
   to: day.optional(),
   group_by: z.enum(ledgerGroups).default('tier'),
@@ -63,6 +64,11 @@ export function registerStatsRoutes(app: FastifyInstance, context: ApiContext): 
       total: withRates(total, total.requests),
       // The quality monitor: feedback (and judge scores) per tier and route, over the same days.
       quality: { lowScore: context.config.feedback.lowScore, ...qualityMonitor(await feedback.read(days, onlyKey)) },
+      // The last hour's share of requests per tier against the last 24 hours' (not bound to from/to).
+      drift: {
+        warnShift: context.config.ledger.drift.warnShift,
+        ...(await readTrafficDrift(context.runtime.redis, context.runtime.keys, now, onlyKey)),
+      },
       budgets: await budgetStatus(context.budgets, onlyKey === undefined ? context.budgets.keyIds : [onlyKey]),
       groups: Object.fromEntries(
         Object.entries(groups).map(([name, totals]) => [name, withRates(totals, total.requests)]),

@@ -117,7 +117,8 @@ describe('switchyard train, route and eval', () => {
     const chain = report.results[4]?.metrics;
     expect(table.stdout).toMatch(
       new RegExp(
-        `chain +trained,keywords +${((chain?.accuracy ?? 0) * 100).toFixed(1)}% +${((chain?.underRoutingRate ?? 0) * 100).toFixed(1)}%`,
+        `chain +trained,keywords +${((chain?.accuracy ?? 0) * 100).toFixed(1)}% ` +
+          `+${((chain?.underRoutingRate ?? 0) * 100).toFixed(1)}%`,
       ),
     );
     expect(columnsMissingFrom(table.stdout, 'name', report.results[0])).toEqual([]);
@@ -215,7 +216,8 @@ describe('switchyard train, route and eval', () => {
     const rows = Array.from(
       { length: 40 },
       (_, index) =>
-        `"Tom has ${index} apples and buys ${index + 2} more. How many now?",${index % 3 === 0 ? 'False' : 'True'},True`,
+        `"Tom has ${index} apples and buys ${index + 2} more. How many now?",` +
+        `${index % 3 === 0 ? 'False' : 'True'},True`,
     );
     writeFileSync(
       join(data, 'gsm8k_responses.csv'),

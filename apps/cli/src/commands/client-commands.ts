@@ -8,6 +8,7 @@ import { formatStatsReport } from '../stats-report.ts';
 
 export interface ClientFlags extends CommonFlags {
   api?: string | undefined;
+  'api-key'?: string | undefined;
   from?: string | undefined;
   to?: string | undefined;
   by?: string | undefined;
@@ -15,11 +16,12 @@ export interface ClientFlags extends CommonFlags {
   wait?: boolean | undefined;
 }
 
-/** The API's address: `--api`, else the configured port on this machine. */
+/** The API's address (`--api`, else the configured port on this machine) and key (`--api-key`, else the env). */
 function clientFor(flags: ClientFlags): { client: ApiClient; tiers: readonly string[] } {
   const context = boot(flags);
   const url = flags.api ?? `http://127.0.0.1:${context.config.api.port}`;
-  return { client: new ApiClient(url.replace(/\/$/, '')), tiers: new TierLadder(context.config).names };
+  const apiKey = flags['api-key'] ?? process.env.SWITCHYARD_API_KEY;
+  return { client: new ApiClient(url, apiKey), tiers: new TierLadder(context.config).names };
 }
 
 const print = (text: string) => process.stdout.write(`${text}\n`);
@@ -46,7 +48,8 @@ export async function status(batchId: string | undefined, flags: ClientFlags): P
   const { counts } = batchStatus;
   print(`${batchStatus.id}: ${batchStatus.status}, ${counts.completed + counts.failed}/${batchStatus.total} done`);
   print(
-    `  queued ${counts.queued}, routed ${counts.routed}, running ${counts.running}, completed ${counts.completed}, failed ${counts.failed}`,
+    `  queued ${counts.queued}, routed ${counts.routed}, running ${counts.running}, ` +
+      `completed ${counts.completed}, failed ${counts.failed}`,
   );
 }
 

@@ -13,7 +13,8 @@ const usd = (value: number) => `$${value.toFixed(4)}`;
 export function formatLabeledEvaluation(report: LabeledReport, tiers: readonly string[]): string {
   const method =
     report.method === 'cross-validation'
-      ? `${report.folds}-fold cross-validation, stratified by tier (centroid and trained are built from the training folds only)`
+      ? `${report.folds}-fold cross-validation, stratified by tier ` +
+        '(centroid and trained are built from the training folds only)'
       : `trained on ${report.trainingSet} (${report.trainingExamples} prompts), tested on every prompt of the file`;
   const lines = [`Labeled set ${report.labeledSet}: ${report.examples} prompts, ${method}.`, ''];
   lines.push(
@@ -50,10 +51,14 @@ export function formatLabeledEvaluation(report: LabeledReport, tiers: readonly s
   );
   lines.push(
     '',
-    'underRoutingRate: prompts labeled with the last tier that were sent to the first. belowLabelRate: prompts sent below their label.',
-    "decidedShare: decided by a strategy, not the default tier. raisedByRouteShare: raised by a route's minTier (counted against accuracy).",
-    'routeAccuracy: categorised prompts sent to the route named like their category (code, legal, creative), or to the fallback route.',
-    'Cost: prompt at 4 characters a token, answers of 150/500/1,200 tokens by labeled tier, first deployment of each tier.',
+    'underRoutingRate: prompts labeled with the last tier that were sent to the first. ' +
+      'belowLabelRate: prompts sent below their label.',
+    'decidedShare: decided by a strategy, not the default tier. ' +
+      "raisedByRouteShare: raised by a route's minTier (counted against accuracy).",
+    'routeAccuracy: categorised prompts sent to the route named like their category (code, legal, creative), ' +
+      'or to the fallback route.',
+    'Cost: prompt at 4 characters a token, answers of 150/500/1,200 tokens by labeled tier, ' +
+      'first deployment of each tier.',
   );
 
   lines.push('', 'Per tier: precision / recall (support)');

@@ -77,7 +77,8 @@ function formatRouteLlm(evaluation: RouteLlmEvaluation, plot: string | null, dur
     .join(', ');
   const lines = [
     `RouteLLM: ${evaluation.split}. Weak ${evaluation.weakModel}, strong ${evaluation.strongModel}.`,
-    `Training part: ${evaluation.trainPrompts} prompts. Test prompts dropped: contaminated ${dropped}; also in the training part ${evaluation.overlapDropped}.`,
+    `Training part: ${evaluation.trainPrompts} prompts. ` +
+      `Test prompts dropped: contaminated ${dropped}; also in the training part ${evaluation.overlapDropped}.`,
     '',
   ];
   const figure = (benchmark: RouteLlmEvaluation['benchmarks'][number], value: number) =>
@@ -100,7 +101,8 @@ function formatRouteLlm(evaluation: RouteLlmEvaluation, plot: string | null, dur
   lines.push('', 'Weak and strong alone:');
   for (const benchmark of evaluation.benchmarks) {
     lines.push(
-      `  ${benchmark.benchmark}: ${figure(benchmark, benchmark.weakPerformance)} / ${figure(benchmark, benchmark.strongPerformance)} (${benchmark.metric})`,
+      `  ${benchmark.benchmark}: ${figure(benchmark, benchmark.weakPerformance)} / ` +
+        `${figure(benchmark, benchmark.strongPerformance)} (${benchmark.metric})`,
     );
   }
   lines.push('', 'meanApgr (over the benchmarks):');
@@ -108,7 +110,8 @@ function formatRouteLlm(evaluation: RouteLlmEvaluation, plot: string | null, dur
     lines.push(`  ${router.padEnd(20)} ${value === null ? 'n/a' : value.toFixed(3)}`);
   lines.push(
     '',
-    'apgr: mean performance gap recovered over strong shares 0-100% (random router 0.5); apgrInterval95: 95% bootstrap interval over the prompts.',
+    'apgr: mean performance gap recovered over strong shares 0-100% (random router 0.5); ' +
+      'apgrInterval95: 95% bootstrap interval over the prompts.',
     'cpt50/cpt80: smallest strong share reaching 50%/80% of the gap.',
   );
   for (const warning of evaluation.warnings) lines.push(`Warning: ${warning}`);

@@ -59,7 +59,8 @@ export async function evaluate(file: string | undefined, flags: EvalFlags): Prom
     notes.push('llm: not measured (not in the chain; add it with --chain, e.g. --chain rules,keywords,llm)');
   else if (llm.simulated)
     notes.push(
-      `llm: unavailable, ${llm.adapter.name}/${llm.model} is answered by the simulated provider (no API key); in the chain it falls through`,
+      `llm: unavailable, ${llm.adapter.name}/${llm.model} is answered by the simulated provider (no API key); ` +
+        'in the chain it falls through',
     );
   else candidates.push({ name: 'llm', strategies: ['llm'] });
   candidates.push({ name: 'chain', strategies: chainStrategies });

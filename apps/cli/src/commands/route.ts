@@ -25,9 +25,9 @@ export async function route(prompt: string | undefined, flags: RouteFlags): Prom
   if (flags.explain !== true) {
     const decision = await chain.classify(request);
     const result = { decision, deployment: deploymentOf(context.config, decision.tier) };
-    process.stdout.write(
-      `${flags.json === true ? JSON.stringify(result) : decisionLines(result.decision, result.deployment).join('\n')}\n`,
-    );
+    const text =
+      flags.json === true ? JSON.stringify(result) : decisionLines(result.decision, result.deployment).join('\n');
+    process.stdout.write(`${text}\n`);
     return;
   }
   const explanation = await chain.explain(request);
@@ -42,9 +42,11 @@ function deploymentOf(config: SwitchyardConfig, tier: string): Deployment {
 
 function decisionLines(decision: RoutingDecision, deployment: Deployment): string[] {
   const answeredBy = deployment === null ? '' : `, answered first by ${deployment.provider}/${deployment.model}`;
+  const unsure = decision.unsure === undefined ? '' : `: ${decision.unsure}`;
   return [
     `tier ${decision.tier}, route ${decision.route}${answeredBy}`,
-    `decided by ${decision.strategy} (confidence ${decision.confidence}) in ${Math.round(decision.durationUs)} µs${decision.unsure === undefined ? '' : `: ${decision.unsure}`}`,
+    `decided by ${decision.strategy} (confidence ${decision.confidence}) ` +
+      `in ${Math.round(decision.durationUs)} µs${unsure}`,
     ...decision.adjustments.map((adjustment) => `adjusted: ${adjustment}`),
   ];
 }

@@ -51,13 +51,16 @@ export async function train(files: readonly string[], flags: TrainFlags): Promis
   const counts = Object.entries(summary.byTier)
     .map(([tier, count]) => `${tier} ${count}`)
     .join(', ');
+  const verdicts = summary.signals.length === 0 ? '' : `, and the verdicts of ${summary.signals.join(' and ')}`;
+  const heldOutEce = summary.crossValidatedEce === null ? 'n/a' : percent(summary.crossValidatedEce);
   process.stdout.write(
     `${[
       `Trained on ${summary.examples} labeled prompts (${counts}).`,
       `Cross-validated tier accuracy (5 folds): ${percent(summary.crossValidatedAccuracy)}`,
-      `Inputs: hashed n-grams and shape${summary.signals.length === 0 ? '' : `, and the verdicts of ${summary.signals.join(' and ')}`}.`,
-      `Calibration: temperature ${summary.temperature}; expected calibration error on held-out folds ${summary.crossValidatedEce === null ? 'n/a' : percent(summary.crossValidatedEce)}.`,
-      `Strong tier "${summary.strongTier}": target share ${percent(summary.targetStrongShare)}, held-out share ${percent(summary.crossValidatedStrongShare)} (logit offset ${summary.logitOffset}).`,
+      `Inputs: hashed n-grams and shape${verdicts}.`,
+      `Calibration: temperature ${summary.temperature}; expected calibration error on held-out folds ${heldOutEce}.`,
+      `Strong tier "${summary.strongTier}": target share ${percent(summary.targetStrongShare)}, ` +
+        `held-out share ${percent(summary.crossValidatedStrongShare)} (logit offset ${summary.logitOffset}).`,
       `Wrote ${summary.output} (${summary.weightRows} weight rows). Use it with classifier.trained.modelPath.`,
     ].join('\n')}\n`,
   );

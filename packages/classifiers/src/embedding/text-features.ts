@@ -39,8 +39,11 @@ export const defaultFeatureOptions: FeatureOptions = {
 
 // Han, kana and Thai are written without spaces: each character is a token of its own, and word
 // pairs then act as character bigrams. Everything else splits on anything not a letter or digit.
-const tokenPattern =
-  /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Thai}]|(?:(?![\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Thai}])[\p{L}\p{M}\p{N}_'])+/gu;
+const unspacedCharacter = String.raw`[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Thai}]`;
+const tokenPattern = new RegExp(
+  String.raw`${unspacedCharacter}|(?:(?!${unspacedCharacter})[\p{L}\p{M}\p{N}_'])+`,
+  'gu',
+);
 // Digits are folded to 0: "12 apples" and "37 apples" are the same kind of prompt.
 const digitPattern = /[0-9]/g;
 

@@ -106,7 +106,7 @@ describe('createLlmStrategy against a local OpenAI-compatible server', () => {
     expect(strategy.counters).toMatchObject({ calls: 1, answered: 1, invalid: 0 });
   });
 
-  it('reads an answer wrapped in a code fence or a sentence, and sends a bounded excerpt of a 1 MB prompt', async () => {
+  it('reads an answer in a code fence or a sentence, and sends a bounded excerpt of a 1 MB prompt', async () => {
     const strategy = await strategyAnswering(() =>
       completion('Sure!\n```json\n{"tier": "simple", "confidence": 0.9, "reason": "greeting"}\n```'),
     );
@@ -119,7 +119,7 @@ describe('createLlmStrategy against a local OpenAI-compatible server', () => {
     expect(sent).toContain('bye');
   });
 
-  it('counts invalid answers and makes the verdict unsure: not JSON, unknown tier, confidence out of range', async () => {
+  it('counts invalid answers and is unsure: not JSON, unknown tier, confidence out of range', async () => {
     const answers = [
       'I think it is hard.',
       '{"tier": "gold", "confidence": 0.5, "reason": "x"}',
@@ -154,7 +154,7 @@ describe('createLlmStrategy against a local OpenAI-compatible server', () => {
     expect(strategy.counters).toMatchObject({ calls: 2, failed: 2 });
   });
 
-  it('falls through to the default tier in a chain when the answer is invalid, and decides when it is valid', async () => {
+  it('in a chain, falls through to the default tier on an invalid answer and decides on a valid one', async () => {
     let answer = '{"tier": "complex", "confidence": 0.9, "reason": "multi-step"}';
     server = await startTestServer(() => completion(answer));
     const chainConfig = parseConfig({ ...config, classifier: { ...config.classifier, strategies: ['rules', 'llm'] } });
@@ -198,7 +198,8 @@ describe('createLlmStrategy without a real model', () => {
     const strategy = createLlmStrategy(config, { adapter: counting, model: 'claude-haiku-4-5', simulated: true });
     const verdict = (await strategy.classify('hi')) as StrategyVerdict;
     expect(verdict.unsure).toBe(
-      'unavailable: anthropic/claude-haiku-4-5 is answered by the simulated provider (no API key), so no model can classify',
+      'unavailable: anthropic/claude-haiku-4-5 is answered by the simulated provider (no API key), ' +
+        'so no model can classify',
     );
     expect(calls).toBe(0);
     expect(strategy.counters).toMatchObject({ calls: 0, unavailable: 1 });

@@ -100,7 +100,8 @@ export function createLlmStrategy(config: SwitchyardConfig, deployment: LlmDeplo
       if (deployment === undefined) return unavailable('no model was given to the llm strategy');
       if (deployment.simulated)
         return unavailable(
-          `${deployment.adapter.name}/${deployment.model} is answered by the simulated provider (no API key), so no model can classify`,
+          `${deployment.adapter.name}/${deployment.model} is answered by the simulated provider (no API key), ` +
+            'so no model can classify',
         );
       counters.calls += 1;
       const excerpt =

@@ -7,12 +7,21 @@ import { boundedText } from '../bounded-text.ts';
  * against a rule that fired on "explain" or "write" alone. Each value is in [0, 1].
  */
 const patterns: RegExp[] = [
-  // Chained tasks: "then", "and then", and their French, Spanish, Portuguese, Italian, German, Russian, Chinese, Japanese forms.
+  // Chained tasks: "then", "and then", and their French, Spanish, Portuguese, Italian, German, Russian,
+  // Chinese, Japanese forms.
   /(?:^|[\s,;])(?:then|and then|afterwards|puis|ensuite|luego|después|depois|poi|dann|danach|затем|потом)\s/giu,
   // Asked to prove, derive, justify or verify.
-  /\b(?:prove|proof|derive|derivation|justify|verify|démontre\w*|justifie\w*|demuestra\w*|justifica\w*|dimostra\w*|beweis\w*|begründe\w*|докаж\w*|доказ\w*|обоснуй\w*)\b|证明|証明/giu,
+  new RegExp(
+    String.raw`\b(?:prove|proof|derive|derivation|justify|verify|démontre\w*|justifie\w*|demuestra\w*|justifica\w*|` +
+      String.raw`dimostra\w*|beweis\w*|begründe\w*|докаж\w*|доказ\w*|обоснуй\w*)\b|证明|証明`,
+    'giu',
+  ),
   // Weighing: compare, evaluate, trade-offs, critique, analyse.
-  /\b(?:compar\w*|contrast\w*|evaluat\w*|assess\w*|weigh\w*|trade-?offs?|critique\w*|analy[sz]\w*|analis\w*|bewerte\w*|vergleich\w*|сравни\w*|оцени\w*|проанализиру\w*)\b|比较|评价|分析|比較|評価/giu,
+  new RegExp(
+    String.raw`\b(?:compar\w*|contrast\w*|evaluat\w*|assess\w*|weigh\w*|trade-?offs?|critique\w*|analy[sz]\w*|` +
+      String.raw`analis\w*|bewerte\w*|vergleich\w*|сравни\w*|оцени\w*|проанализиру\w*)\b|比较|评价|分析|比較|評価`,
+    'giu',
+  ),
   // Constraints: exactly, strict, must, without, at least, every.
   /\b(?:exactly|strict\w*|must|without|at least|at most|every|each|guarantee\w*|ensure|make sure|debe|doit|muss)\b/giu,
   // Several questions or requests in one prompt.

@@ -76,7 +76,8 @@ export const tierModelSchema = z
     if (model.weights.values.length !== model.weights.indices.length * model.tiers.length) {
       issue(
         ['weights', 'values'],
-        `has ${model.weights.values.length} numbers; expected ${model.weights.indices.length} indices × ${model.tiers.length} tiers`,
+        `has ${model.weights.values.length} numbers; ` +
+          `expected ${model.weights.indices.length} indices × ${model.tiers.length} tiers`,
       );
     }
     const inputs = modelInputs(model.features.dimensions, model.tiers.length, model.features.signals ?? []);
@@ -120,7 +121,8 @@ export function parseTierModel(document: unknown, source: string): TierModel {
   const head = z.object({ format: z.unknown(), version: z.unknown() }).safeParse(document);
   if (!head.success || head.data.format !== tierModelFormat) {
     throw new ConfigError(
-      `${source} is not a Switchyard tier model (expected "format": "${tierModelFormat}"; write one with: switchyard train <labeled.jsonl> -o <model.json>)`,
+      `${source} is not a Switchyard tier model (expected "format": "${tierModelFormat}"; ` +
+        'write one with: switchyard train <labeled.jsonl> -o <model.json>)',
     );
   }
   if (head.data.version !== 1)
@@ -172,6 +174,16 @@ export function writeTierModel(path: string, file: TierModelFile): void {
   for (let row = 0; row < weights.indices.length; row += 1)
     rows.push(JSON.stringify(weights.values.slice(row * classes, (row + 1) * classes)));
   const head = JSON.stringify(rest, null, 2).replace(/\n}$/, '');
-  const text = `${head},\n  "weights": {\n    "indices": ${JSON.stringify(weights.indices)},\n    "values": [\n${rows.map((row) => `      ${row.slice(1, -1)}`).join(',\n')}\n    ]\n  }\n}\n`;
+  const text = [
+    `${head},`,
+    '  "weights": {',
+    `    "indices": ${JSON.stringify(weights.indices)},`,
+    '    "values": [',
+    rows.map((row) => `      ${row.slice(1, -1)}`).join(',\n'),
+    '    ]',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
   writeFileSync(path, text);
 }

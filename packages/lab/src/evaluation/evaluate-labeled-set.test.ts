@@ -33,7 +33,7 @@ describe('evaluateLabeledSet', () => {
     }
   });
 
-  it('reports the counters of every candidate, summed over the folds: invalid answers and failed calls included', async () => {
+  it("reports every candidate's counters summed over folds, invalid answers and failed calls included", async () => {
     // A local OpenAI-compatible server behind the real OpenAI adapter: a valid answer, an answer
     // that is not JSON, or an HTTP 500, depending on the prompt.
     const server = await startTestServer((call) => {
@@ -79,7 +79,7 @@ describe('evaluateLabeledSet', () => {
     }
   });
 
-  it('meets the targets on the bundled labeled set: the default chain at least 85% accurate, under-routing at most 3%', async () => {
+  it('on the bundled labeled set, the default chain is at least 85% accurate and under-routes at most 3%', async () => {
     const examples = readLabeledSet(bundledLabeledSetPath);
     const evaluation = await evaluateLabeledSet(config, examples, {
       candidates: [

@@ -11,7 +11,9 @@ function subsetDirectory(): string {
   const directory = mkdtempSync(join(tmpdir(), 'switchyard-routellm-'));
   writeFileSync(
     join(directory, 'gsm8k_responses.csv'),
-    `${header},mistralai/Mixtral-8x7B-Instruct-v0.1_response,gpt-4-1106-preview_response\n"Tom has 3 apples, buys 2.\nHow many?",False,True,"3+2=6\n#### 6","5"\nSeen upstream,True,True,a,b\n`,
+    `${header},mistralai/Mixtral-8x7B-Instruct-v0.1_response,gpt-4-1106-preview_response\n` +
+      '"Tom has 3 apples, buys 2.\nHow many?",False,True,"3+2=6\n#### 6","5"\n' +
+      'Seen upstream,True,True,a,b\n',
   );
   writeFileSync(
     join(directory, 'gsm8k_contaminated_prompts.jsonl'),

@@ -107,7 +107,8 @@ export function loadRouteLlm(directory: string, models: RouteLlmModels = routeLl
 
   if (benchmarks.length === 0) {
     throw new Error(
-      `no RouteLLM files in ${root} (expected gsm8k_responses.csv, mmlu/mmlu_<subject>.csv, or mt_bench_questions.jsonl with mt_bench_judgements.jsonl)`,
+      `no RouteLLM files in ${root} (expected gsm8k_responses.csv, mmlu/mmlu_<subject>.csv, ` +
+        'or mt_bench_questions.jsonl with mt_bench_judgements.jsonl)',
     );
   }
   return { directory: root, ...models, benchmarks, warnings };
@@ -120,7 +121,8 @@ function readOutcomeCsv(path: string, group: string, models: RouteLlmModels): Re
     const index = header.indexOf(name);
     if (index < 0)
       throw new Error(
-        `${source}: no column "${name}" (columns: ${header.filter((title) => !title.endsWith('_response')).join(', ')})`,
+        `${source}: no column "${name}" ` +
+          `(columns: ${header.filter((title) => !title.endsWith('_response')).join(', ')})`,
       );
     return index;
   };
@@ -131,7 +133,8 @@ function readOutcomeCsv(path: string, group: string, models: RouteLlmModels): Re
       if (value === 'True') return 1;
       if (value === 'False') return 0;
       throw new Error(
-        `${source}: record ${index + 1}, column "${header[columnIndex]}": expected True or False, got ${JSON.stringify(value)}`,
+        `${source}: record ${index + 1}, column "${header[columnIndex]}": ` +
+          `expected True or False, got ${JSON.stringify(value)}`,
       );
     };
     return { prompt: row[promptColumn] ?? '', group, weak: outcome(weakColumn), strong: outcome(strongColumn) };
@@ -205,10 +208,10 @@ function readJsonl<T>(path: string, schema: z.ZodType<T>): T[] {
         throw new Error(`${path}:${index + 1}: not valid JSON (${(error as Error).message})`);
       }
       const parsed = schema.safeParse(value);
-      if (!parsed.success)
-        throw new Error(
-          `${path}:${index + 1}: ${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
-        );
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new Error(`${path}:${index + 1}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+      }
       return [parsed.data];
     });
 }

@@ -16,7 +16,10 @@ function dataOf(items: RecordedOutcome[], directory = '/data/a'): RouteLlmData {
   };
 }
 
-/** Mean score of the items the strong model won minus that of the rest: about 0 for a model that learned nothing it could use. */
+/**
+ * Mean score of the items the strong model won minus that of the rest: about 0 for a model that
+ * learned nothing it could use.
+ */
 function separation(items: readonly RecordedOutcome[], scores: readonly number[]): number {
   const mean = (won: boolean) => {
     const picked = scores.filter(

@@ -50,8 +50,11 @@ export function splitBuiltIn(data: RouteLlmData, options: BuiltInSplitOptions = 
     ...data,
     benchmarks: benchmarks.filter((benchmark) => benchmark.items.length > 0),
   });
+  const saltNote = salt === defaultSalt ? '' : `salt "${salt}", `;
   return {
-    description: `${data.directory}, split by ${salt === defaultSalt ? '' : `salt "${salt}", `}MMLU subject, MT-Bench category and GSM8K prompt hash: ${Math.round(testShare * 100)}% of them held out for the test`,
+    description:
+      `${data.directory}, split by ${saltNote}MMLU subject, MT-Bench category and GSM8K prompt hash: ` +
+      `${Math.round(testShare * 100)}% of them held out for the test`,
     train: side(trainBenchmarks),
     test: side(testBenchmarks),
     overlapDropped: 0,

@@ -4,7 +4,8 @@ import { calibrationError, calibrateTemperature } from './temperature-calibratio
 
 describe('calibrateTemperature', () => {
   it('softens an overconfident model until its confidence matches its accuracy', () => {
-    // Two classes; the right class has logit +1 with 70% chance, else the wrong one does; all logits then blown up tenfold.
+    // Two classes; the right class has logit +1 with 70% chance, else the wrong one does; all
+    // logits then blown up tenfold.
     const random = seededRandom(3);
     const labels: number[] = [];
     const logits = Array.from({ length: 2000 }, () => {

@@ -121,7 +121,8 @@ describe('tier model files', () => {
     });
     expect(repeated).toThrow(
       new RegExp(
-        `tier model m\\.json is not a valid tier model:[\\s\\S]*weights\\.indices\\[1\\]: repeats index ${file.weights.indices[0]} \\(first at 0\\)`,
+        'tier model m\\.json is not a valid tier model:[\\s\\S]*' +
+          `weights\\.indices\\[1\\]: repeats index ${file.weights.indices[0]} \\(first at 0\\)`,
       ),
     );
   });

@@ -136,7 +136,7 @@ describe('anthropic adapter against an Anthropic-compatible server', () => {
     expect(await failure(adapter.generate(request))).toMatchObject({ retryable: true });
   });
 
-  it('maps an error event inside the stream by its type: overloaded_error retries, invalid_request_error does not', async () => {
+  it('maps a stream error event by its type: overloaded_error retries, invalid_request_error does not', async () => {
     const started = sseFrame(
       {
         type: 'message_start',

@@ -124,7 +124,7 @@ describe('openai adapter against an OpenAI-compatible server', () => {
   const chunk = (choices: unknown[]) =>
     sseFrame({ id: 'chatcmpl-raw', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices });
 
-  it('maps an error sent inside the stream by its type: server_error retries, invalid_request_error does not', async () => {
+  it('maps an error sent in the stream by its type: server_error retries, invalid_request_error does not', async () => {
     const started = chunk([{ index: 0, delta: { role: 'assistant', content: 'Eleven' }, finish_reason: null }]);
     for (const [type, retryable] of [
       ['server_error', true],

@@ -25,7 +25,8 @@ export function createReplayAdapter(options: ReplayAdapterOptions): ProviderAdap
       if (!dataset.models.includes(request.model)) {
         throw new ProviderError(
           name,
-          `${name}: no recorded answers of model "${request.model}" in ${dataset.source} (models: ${dataset.models.join(', ')})`,
+          `${name}: no recorded answers of model "${request.model}" in ${dataset.source} ` +
+            `(models: ${dataset.models.join(', ')})`,
           {
             retryable: false,
             code: 'replay_unknown_model',

@@ -74,7 +74,8 @@ function strongAnswer(prompt: string, model: string, seed: number, json: boolean
   const lines = [`${simulatedLabel} Model ${model} would answer: "${topic}".`];
   for (let index = 1; index < sentences; index += 1) {
     lines.push(
-      `Point ${index}: a deterministic placeholder sentence standing in for the model's reasoning (seed ${(seed >>> index) % 997}).`,
+      `Point ${index}: a deterministic placeholder sentence standing in for the model's reasoning ` +
+        `(seed ${(seed >>> index) % 997}).`,
     );
   }
   return lines.join(' ');

@@ -124,7 +124,7 @@ describe('breaker board', () => {
     expect(board.availability(alpha, Date.now() + 61_000)).toEqual({ available: true });
   });
 
-  it("leaves the endpoint closed on a burst of 429s for one model: the provider's other models still answer", async () => {
+  it("leaves the endpoint closed on a burst of 429s for one model: the provider's other models answer", async () => {
     board = new BreakerBoard(config);
     const limited = () => new ProviderError('alpha', 'alpha 429: slow down', { status: 429, retryAfterMs: 60_000 });
     const burst = await Promise.all(
@@ -137,7 +137,7 @@ describe('breaker board', () => {
     expect(await board.call(alphaOther, async () => 'a-2 answers')).toBe('a-2 answers');
   });
 
-  it('does not close a half-open breaker on a probe the provider refused (401): only a real answer closes it', async () => {
+  it('does not close a half-open breaker on a refused probe (401): only a real answer closes it', async () => {
     board = new BreakerBoard(config);
     for (let index = 0; index < 3; index += 1)
       await settle(board.call(alpha, async () => Promise.reject(serverError())));
@@ -151,7 +151,7 @@ describe('breaker board', () => {
     expect(transitions).toEqual(['open']);
   });
 
-  it('tells a waiting caller the latest a local probe can end (its timeout), not to look again every second', async () => {
+  it('tells a waiting caller the latest a local probe can end (its timeout), not to look every second', async () => {
     const slowConfig = parseConfig({
       ...config,
       providers: { alpha: { type: 'simulated', breaker: { ...breaker, timeoutMs: 5_000 } } },

@@ -123,7 +123,7 @@ describe('breaker state shared through Redis', () => {
     expect(second.availability(alpha)).toMatchObject({ available: false, reason: 'cooling-down' });
   });
 
-  it('keeps the claim of a failed probe until the breakers may half-open again, so no other process probes meanwhile', async () => {
+  it("keeps a failed probe's claim until breakers may half-open again: no other process probes meanwhile", async () => {
     const { first, second, firstRedis, probeKey } = await boardPair();
     await openThenHalfOpen(first, second);
     const failed = new ProviderError('alpha', 'alpha 503', { status: 503 });
@@ -137,7 +137,7 @@ describe('breaker state shared through Redis', () => {
     expect(await firstRedis.set(probeKey, 'another process', 'PX', 1_000, 'NX')).toBeNull();
   });
 
-  it('tells a process that lost the probe claim to wait until the claim can expire, not to look again every second', async () => {
+  it('tells a process that lost the probe claim to wait until it can expire, not to look every second', async () => {
     const { first, second, firstRedis, probeKey } = await boardPair();
     await openThenHalfOpen(first, second);
     let finishProbe = () => {};
