@@ -90,7 +90,8 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
       if (record.status === 'completed' || record.status === 'failed') return { outcome: 'skipped' };
       assertJobMatchesRecord(job, payload, record, tierName, ladder, config);
       const { request, decision } = record;
-      await store.markRunning(payload.requestId);
+      // Finished since the read (a batch cancelled its waiting requests): nothing to answer.
+      if (!(await store.markRunning(payload.requestId))) return { outcome: 'skipped' };
 
       // A redelivered hop (worker died after answering) reuses the stored answer instead of
       // paying for a second call, or re-enqueues the escalation of a tier it passed over.

@@ -128,6 +128,25 @@ export const apiSchema = z.strictObject({
     .default(64 * 1_048_576),
   maxBatchSize: z.number().int().positive().default(10_000),
   /**
+   * Largest file `POST /v1/files` takes (bytes). Files are kept in Redis, so the limit bounds its
+   * memory: 64 MiB, like `batchBodyLimitBytes`, holds a JSONL file of `maxBatchSize` requests of
+   * about 6 KB each.
+   */
+  filesMaxBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1_048_576),
+  /**
+   * How long an uploaded file is kept. 7 days, the default `queue.retentionSeconds`: an input file
+   * lives as long as the records of the batch made from it.
+   */
+  filesTtlSeconds: z
+    .number()
+    .int()
+    .positive()
+    .default(7 * 24 * 3600),
+  /**
    * A batch's progress stream recounts at least this often, not only on completion events: an
    * event published while the API's subscription was down is never delivered, and without the
    * recount the stream would wait for `done` forever. Each recount reads one field per request.

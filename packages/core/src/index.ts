@@ -48,7 +48,17 @@ export { TierLadder } from './tier-ladder.ts';
 export { applyBudgetCap } from './budget-cap.ts';
 export { addUsage, costUsd, roundUsd, type TokenUsage } from './pricing.ts';
 export { chatMessageSchema, chatRequestSchema, promptOf, type ChatMessage, type ChatRequest } from './chat-request.ts';
-export { classifyJobId, clientKeyPattern, newBatchId, newRequestId, requestIdPattern, tierJobId } from './ids.ts';
+export {
+  batchFileId,
+  classifyJobId,
+  clientKeyPattern,
+  newBatchId,
+  newFileId,
+  newRequestId,
+  parseBatchFileId,
+  requestIdPattern,
+  tierJobId,
+} from './ids.ts';
 export {
   attemptCostUsd,
   openModeKeyId,

@@ -9,10 +9,9 @@ import { AnswerStreamReaders } from '@switchyard/queue';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ApiError } from '../api-errors.ts';
 import type { ApiContext } from '../api-context.ts';
-import { parseChatRequest } from '../request-validation.ts';
 import { unavailable } from '../submission.ts';
 import { cacheBypassed, cacheHeader, idempotencyKeyOf } from '../routes/request-routes.ts';
-import { parseChatCompletion } from './chat-body.ts';
+import { parseChatCompletionRequest } from './chat-body.ts';
 import { chatCompletion, failureError, recordInfo, routingHeaders, timeoutError } from './chat-response.ts';
 import { StreamRelay } from './chat-stream.ts';
 import { ModelCatalog } from './model-catalog.ts';
@@ -46,13 +45,8 @@ export function registerChatRoutes(app: FastifyInstance, context: ApiContext): v
   });
 
   app.post('/v1/chat/completions', async (request, reply) => {
-    const { body, request: converted } = parseChatCompletion(request.body);
-    // The rules every request is held to (a user message with content, api.maxMessages, the size
-    // limit), on what OpenAI's shape became: errors name the same fields.
-    const chat = parseChatRequest(converted, context.requestLimits);
+    const { body, request: chat } = parseChatCompletionRequest(request.body, context.requestLimits, catalog);
     if (cacheBypassed(request.headers[cacheHeader])) chat.cache = false;
-    const choice = catalog.resolve(body.model);
-    if (choice.kind === 'tier') chat.force_tier = choice.tier;
     const idempotencyKey = idempotencyKeyOf(request.headers['idempotency-key']);
     const stream = body.stream === true;
     // Classified here, in microseconds, instead of a hop through the classify queue. The id is
