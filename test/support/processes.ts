@@ -24,9 +24,14 @@ export interface RoleProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `switchyard <args>` as a child process with the current Node. */
-export function startRole(name: string, args: string[], env: Record<string, string>): RoleProcess {
-  return startNode(name, [cliPath, ...args], env);
+/** Starts `switchyard <args>` as a child process with the current Node (given `nodeFlags`, such as `--inspect`). */
+export function startRole(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  nodeFlags: readonly string[] = [],
+): RoleProcess {
+  return startNode(name, [...nodeFlags, cliPath, ...args], env);
 }
 
 /** Starts a TypeScript file of this repository as a child process with the current Node and tsx. */
