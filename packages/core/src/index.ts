@@ -57,4 +57,5 @@ export { parseRedisAddress, type RedisAddress, type RedisNodeAddress } from './r
 export { readEnvironment, type Environment } from './environment.ts';
 export { parseCsv } from './csv.ts';
 export { stableHash, stableUnit } from './stable-hash.ts';
+export { normalizePrompt } from './normalize-prompt.ts';
 export { hashApiKey, newApiKey } from './api-key.ts';
