@@ -11,11 +11,15 @@ export { createCentroidStrategy, type CentroidStrategy, type CentroidStrategyOpt
 export { createTrainedStrategy } from './trained-strategy.ts';
 export {
   createLlmStrategy,
+  createLlmVerdictCache,
   llmDeploymentRef,
   type LlmDeployment,
   type LlmStrategy,
+  type LlmStrategyCounters,
+  type LlmStrategyOptions,
   type LlmVerdict,
 } from './llm/llm-strategy.ts';
+export { VerdictCache, type VerdictCacheOptions } from './llm/verdict-cache.ts';
 export type { ClassificationStrategy } from './strategy.ts';
 export type { StrategyContext } from './strategy-factories.ts';
 export type { Embedder } from './embedding/embedder.ts';

@@ -2,6 +2,7 @@ export { ConfigError, MalformedJobError, ProviderError, SwitchyardError, isRetry
 export { errorCodes, type ErrorCode } from './error-codes.ts';
 export {
   apiKeySchema,
+  breakerSchema,
   configSchema,
   type ApiKeyConfig,
   type BudgetConfig,

@@ -71,7 +71,19 @@ describe('evaluateLabeledSet', () => {
         llm: { adapter, model: 'tiny-router', simulated: false },
       });
       expect(evaluation.results.map((result) => result.counters)).toEqual([
-        { llm: { calls: 6, answered: 2, invalid: 2, failed: 2, unavailable: 0 } },
+        {
+          llm: {
+            calls: 6,
+            answered: 2,
+            invalid: 2,
+            failed: 2,
+            unavailable: 0,
+            breakerOpen: 0,
+            defaultedConfidence: 0,
+            cacheHits: 0,
+            cacheMisses: 6,
+          },
+        },
         {},
       ]);
     } finally {
