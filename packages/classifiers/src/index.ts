@@ -10,6 +10,7 @@ export { createRulesStrategy, type RulesStrategyConfig } from './rules-strategy.
 export { createCentroidStrategy, type CentroidStrategy, type CentroidStrategyOptions } from './centroid-strategy.ts';
 export { createTrainedStrategy } from './trained-strategy.ts';
 export {
+  createLlmBreakers,
   createLlmStrategy,
   createLlmVerdictCache,
   llmDeploymentRef,

@@ -24,6 +24,12 @@ export interface LlmDeployment {
    * passed off as a decision.
    */
   simulated: boolean;
+  /**
+   * The breaker the calls go through (see createLlmBreakers). Every strategy given this
+   * deployment shares it, as the chains of an evaluation's folds do; without it each strategy
+   * builds its own.
+   */
+  breakers?: BreakerBoard;
 }
 
 export type LlmStrategyCounters = {
@@ -94,7 +100,7 @@ export function createLlmVerdictCache(config: SwitchyardConfig): VerdictCache<Ll
  * through at once instead of each waiting out the timeout. It is not the executor's board: a
  * classification's 10 s limit is not an answer's 60 s, and the classifier runs in other processes.
  */
-function classifierBreakers(config: SwitchyardConfig, endpoint: string): BreakerBoard {
+export function createLlmBreakers(config: SwitchyardConfig, endpoint: string): BreakerBoard {
   const configured: ProviderConfig = config.providers[endpoint] ?? {
     type: 'openai',
     timeoutMs: config.classifier.llm.timeoutMs,
@@ -127,7 +133,7 @@ export function createLlmStrategy(
   const policyHash = sha256(JSON.stringify([policy.system, deployment?.model ?? '', promptChars, defaultConfidence]));
   const cache = options.cache ?? createLlmVerdictCache(config);
   const inFlight = new Map<string, Promise<StrategyVerdict>>();
-  const breakers = deployment === undefined ? undefined : classifierBreakers(config, deployment.adapter.name);
+  const breakers = deployment?.breakers ?? (deployment && createLlmBreakers(config, deployment.adapter.name));
   const counters: LlmStrategyCounters = {
     calls: 0,
     answered: 0,
