@@ -164,10 +164,11 @@ describe('switchyard eval FILE --chain llm against a local OpenAI-compatible ser
 
       const table = await switchyard('eval', labeled, '--chain', 'llm', '--train-set', trainingSet, '--config', config);
       expect(table.code, table.stderr).toBe(0);
+      const hits = examples.length - unique.size;
       expect(table.stdout).toContain(
         `llm llm: calls ${unique.size}, answered ${unique.size - 1}, invalid 1, failed 0, unavailable 0, ` +
-          `breakerOpen 0, defaultedConfidence 1, cacheHits ${examples.length - unique.size}, ` +
-          `cacheMisses ${unique.size}, cache hit rate ${((100 * (examples.length - unique.size)) / examples.length).toFixed(1)}%`,
+          `breakerOpen 0, defaultedConfidence 1, cacheHits ${hits}, cacheMisses ${unique.size}, ` +
+          `cache hit rate ${((100 * hits) / examples.length).toFixed(1)}%`,
       );
       expect(table.stdout).toContain('Note: llm: measured with local/tiny-router (classifier.llm: tier simple');
     } finally {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { RouteConfig, TierConfig } from '@switchyard/core';
 
 /**
@@ -91,5 +90,3 @@ export function promptExcerpt(prompt: string, maxChars: number): string {
   const headChars = Math.floor((maxChars * 3) / 4);
   return `${prompt.slice(0, headChars)}\n[...]\n${prompt.slice(prompt.length - (maxChars - headChars))}`;
 }
-
-export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');

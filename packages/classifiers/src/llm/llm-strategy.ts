@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   breakerSchema,
   ConfigError,
@@ -11,7 +12,7 @@ import { BreakerBoard, DeploymentUnavailableError, type ProviderAdapter } from '
 import type { ClassificationStrategy } from '../strategy.ts';
 import { round } from '../tier-scores.ts';
 import { parseAnswer, type LlmAnswer } from './llm-answer.ts';
-import { policyPrompt, promptExcerpt, sha256 } from './llm-policy-prompt.ts';
+import { policyPrompt, promptExcerpt } from './llm-policy-prompt.ts';
 import { VerdictCache } from './verdict-cache.ts';
 
 /** The model that classifies, chosen by the caller (which owns the provider registry). */
@@ -67,6 +68,8 @@ export interface LlmStrategyOptions {
   cache?: VerdictCache<LlmVerdict>;
 }
 
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
 /** The answer is one short JSON object; 200 tokens leave room for a model that adds a reason. */
 const maxOutputTokens = 200;
 
@@ -101,6 +104,7 @@ export function createLlmVerdictCache(config: SwitchyardConfig): VerdictCache<Ll
  * classification's 10 s limit is not an answer's 60 s, and the classifier runs in other processes.
  */
 export function createLlmBreakers(config: SwitchyardConfig, endpoint: string): BreakerBoard {
+  // An adapter named after no configured endpoint (one built by hand) gets the default breaker.
   const configured: ProviderConfig = config.providers[endpoint] ?? {
     type: 'openai',
     timeoutMs: config.classifier.llm.timeoutMs,
@@ -130,7 +134,8 @@ export function createLlmStrategy(
   const policy = policyPrompt(config.tiers, config.routes, fallbackRoute);
   const vocabulary = { tierNames: ladder.names, routeNames: policy.routeNames, defaultConfidence };
   // The answer depends on the policy, the model and what the model reads: all of them are in the key.
-  const policyHash = sha256(JSON.stringify([policy.system, deployment?.model ?? '', promptChars, defaultConfidence]));
+  const modelName = deployment === undefined ? '' : `${deployment.adapter.name}/${deployment.model}`;
+  const policyHash = sha256(JSON.stringify([policy.system, modelName, promptChars, defaultConfidence]));
   const cache = options.cache ?? createLlmVerdictCache(config);
   const inFlight = new Map<string, Promise<StrategyVerdict>>();
   const breakers = deployment?.breakers ?? (deployment && createLlmBreakers(config, deployment.adapter.name));
