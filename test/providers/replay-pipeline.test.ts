@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseConfig } from '@switchyard/core';
-import { loadRoutellmResponses, normalizePrompt, type ReplayDataset } from '@switchyard/providers';
+import { normalizePrompt, parseConfig } from '@switchyard/core';
+import { loadRoutellmResponses, type ReplayDataset } from '@switchyard/providers';
 import { redisUrlForTests, sharedDataPath, uniquePrefix } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRole, type RoleProcess } from '../support/processes.ts';

@@ -1,4 +1,9 @@
-import { llmDeploymentRef, type ClassifierChainOptions, type LlmDeployment } from '@switchyard/classifiers';
+import {
+  createLlmBreakers,
+  llmDeploymentRef,
+  type ClassifierChainOptions,
+  type LlmDeployment,
+} from '@switchyard/classifiers';
 import { configuredStrategies, type SwitchyardConfig } from '@switchyard/core';
 import type { ProviderRegistry } from '@switchyard/providers';
 
@@ -23,5 +28,10 @@ export function llmDeployment(config: SwitchyardConfig, registry: ProviderRegist
   const { tier, deploymentIndex } = llmDeploymentRef(config);
   const resolved = registry.forTier(tier)[deploymentIndex];
   if (resolved === undefined) throw new Error(`classifier.llm: tier "${tier}" has no deployment ${deploymentIndex}`);
-  return { adapter: resolved.adapter, model: resolved.deployment.model, simulated: resolved.simulated };
+  return {
+    adapter: resolved.adapter,
+    model: resolved.deployment.model,
+    simulated: resolved.simulated,
+    breakers: createLlmBreakers(config, resolved.deployment.provider),
+  };
 }

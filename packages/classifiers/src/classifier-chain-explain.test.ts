@@ -79,7 +79,19 @@ describe('createClassifierChain explain, ready and counters', () => {
         durationUs: 0,
         unsure: expect.stringMatching(/^skipped: /),
       });
-      expect(decided.counters).toEqual({ llm: { calls: 0, answered: 0, invalid: 0, failed: 0, unavailable: 0 } });
+      expect(decided.counters).toEqual({
+        llm: {
+          calls: 0,
+          answered: 0,
+          invalid: 0,
+          failed: 0,
+          unavailable: 0,
+          breakerOpen: 0,
+          defaultedConfidence: 0,
+          cacheHits: 0,
+          cacheMisses: 0,
+        },
+      });
 
       // Where the chain itself asks the model, the explanation shows that one call.
       const fellThrough = await explained.explain(

@@ -5,12 +5,17 @@ export { createRulesStrategy, type RulesStrategyConfig } from './rules-strategy.
 export { createCentroidStrategy, type CentroidStrategy, type CentroidStrategyOptions } from './centroid-strategy.ts';
 export { createTrainedStrategy } from './trained-strategy.ts';
 export {
+  createLlmBreakers,
   createLlmStrategy,
+  createLlmVerdictCache,
   llmDeploymentRef,
   type LlmDeployment,
   type LlmStrategy,
+  type LlmStrategyCounters,
+  type LlmStrategyOptions,
   type LlmVerdict,
 } from './llm/llm-strategy.ts';
+export { VerdictCache, type VerdictCacheOptions } from './llm/verdict-cache.ts';
 export type { ClassificationStrategy } from './strategy.ts';
 export type { StrategyContext } from './strategy-factories.ts';
 export type { Embedder } from './embedding/embedder.ts';

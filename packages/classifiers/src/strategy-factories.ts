@@ -4,7 +4,8 @@ import type { Embedder } from './embedding/embedder.ts';
 import { embedderFromConfig } from './embedding/embedder-from-config.ts';
 import { createKeywordsStrategy } from './keywords-strategy.ts';
 import { bundledLabeledSetPath, checkLabeledTiers, readLabeledSet, type LabeledExample } from './labeled-set.ts';
-import { createLlmStrategy, type LlmDeployment } from './llm/llm-strategy.ts';
+import { createLlmStrategy, type LlmDeployment, type LlmVerdict } from './llm/llm-strategy.ts';
+import type { VerdictCache } from './llm/verdict-cache.ts';
 import { createRulesStrategy } from './rules-strategy.ts';
 import type { ClassificationStrategy } from './strategy.ts';
 import { createTrainedStrategy } from './trained-strategy.ts';
@@ -26,6 +27,8 @@ export interface StrategyContext {
   tierModel?: TierModel;
   /** The model that answers for the `llm` strategy; built by the caller, which owns the providers. */
   llm?: LlmDeployment;
+  /** Shared by the llm strategies of several chains (an evaluation's folds), instead of one each. */
+  llmCache?: VerdictCache<LlmVerdict>;
 }
 
 export type StrategyFactory = (config: SwitchyardConfig, context: StrategyContext) => ClassificationStrategy;
@@ -61,7 +64,8 @@ const strategyFactories: Record<StrategyName, StrategyFactory> = {
     }
     return createTrainedStrategy(config, readTierModel(modelPath), `tier model ${modelPath}`);
   },
-  llm: (config, context) => createLlmStrategy(config, context.llm),
+  llm: (config, context) =>
+    createLlmStrategy(config, context.llm, context.llmCache === undefined ? {} : { cache: context.llmCache }),
 };
 
 /**

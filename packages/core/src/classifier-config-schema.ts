@@ -52,6 +52,29 @@ export const llmClassifierSchema = z.strictObject({
   deployment: z.number().int().min(0).default(0),
   /** A classification that takes longer is given up (the chain falls through to the default tier). */
   timeoutMs: z.number().int().positive().default(10_000),
+  /**
+   * The model reads at most this much of a prompt: the first three quarters and the last quarter
+   * of it. 2,000 characters (about 500 tokens) hold the question of nearly every prompt, and keep
+   * classifying a 1 MB paste as cheap as classifying a one-liner.
+   */
+  promptChars: z.number().int().min(200).max(100_000).default(2_000),
+  /**
+   * The confidence of an answer that names a known tier but no confidence. 0.5 is above the
+   * default `confidenceThreshold` (0.35), so such an answer decides; set it below the threshold to
+   * let them fall through instead.
+   */
+  defaultConfidence: z.number().min(0).max(1).default(0.5),
+  /**
+   * Verdicts kept in process, least recently used evicted first; 0 turns the cache off. An entry
+   * is a key of 64 hex characters and a short verdict, so 10,000 of them take a few megabytes.
+   */
+  cacheSize: z.number().int().min(0).default(10_000),
+  /**
+   * How long a cached verdict is used. The key holds the prompt, the policy prompt and the model
+   * name, so a verdict only goes stale when the model behind the name changes (a re-pulled tag);
+   * a day bounds that.
+   */
+  cacheTtlSeconds: z.number().int().positive().default(86_400),
 });
 
 export const classifierSchema = z.strictObject({

@@ -13,6 +13,12 @@ const name = z
 
 export const tierSchema = z.strictObject({
   name,
+  /**
+   * What the tier's models are good for, in a sentence or two. The llm strategy's policy prompt
+   * shows it to the classifying model (without one the model sees only the tier's place on the
+   * ladder); 1,000 characters keep every classification call short.
+   */
+  description: z.string().min(1).max(1_000).optional(),
   /** Tried in order: provider redundancy inside a tier. */
   deployments: z.array(deploymentSchema).min(1),
   /** Overrides `cascade.qualityThreshold` for answers produced on this tier. */

@@ -2,6 +2,7 @@ export { ConfigError, MalformedJobError, ProviderError, SwitchyardError, isRetry
 export { errorCodes, type ErrorCode } from './error-codes.ts';
 export {
   apiKeySchema,
+  breakerSchema,
   configSchema,
   type ApiKeyConfig,
   type BudgetConfig,
@@ -92,4 +93,5 @@ export { parseRedisAddress, type RedisAddress, type RedisNodeAddress } from './r
 export { readEnvironment, type Environment } from './environment.ts';
 export { parseCsv } from './csv.ts';
 export { stableHash, stableUnit } from './stable-hash.ts';
+export { normalizePrompt } from './normalize-prompt.ts';
 export { hashApiKey, newApiKey } from './api-key.ts';

@@ -23,4 +23,4 @@ export type { BreakerMessage, BreakerSync } from './breakers/breaker-sync.ts';
 export { createRedisBreakerSync, type RedisBreakerSyncOptions } from './breakers/redis-breaker-sync.ts';
 export { createReplayAdapter, type ReplayAdapterOptions } from './adapters/replay-adapter.ts';
 export { loadRoutellmResponses, type ReplayDataset } from './adapters/routellm-replay-data.ts';
-export { normalizePrompt, readRouteLlmTable, type RouteLlmTable } from './adapters/routellm-table.ts';
+export { readRouteLlmTable, type RouteLlmTable } from './adapters/routellm-table.ts';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ChatRequest, DeploymentRef, TokenUsage } from '@switchyard/core';
+import { normalizePrompt, type ChatRequest, type DeploymentRef, type TokenUsage } from '@switchyard/core';
 import type { KeySpace } from './key-space.ts';
 import type { RedisClient } from './redis-connection.ts';
 
@@ -13,9 +13,6 @@ export interface CachedAnswer {
   qualityScore: number;
   simulated: boolean;
 }
-
-/** Whitespace runs are one space and ends are trimmed: "Hi  there\n" and "Hi there" ask the same. */
-const normalise = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 /** JSON with object keys sorted, so that two equal requests always give the same text. */
 function canonical(value: unknown): string {
@@ -38,7 +35,7 @@ function canonical(value: unknown): string {
 export function cacheKeyOf(request: ChatRequest, route: string, pinnedModel?: string): string {
   const { metadata: _metadata, cache: _cache, messages, ...parameters } = request;
   const material = canonical({
-    messages: messages.map((message) => ({ ...message, content: normalise(message.content) })),
+    messages: messages.map((message) => ({ ...message, content: normalizePrompt(message.content) })),
     parameters,
     route,
     model: pinnedModel ?? null,

@@ -108,7 +108,19 @@ describe('POST /v1/route', () => {
       expect.arrayContaining(['simple', 'medium', 'complex', 'route:legal']),
     );
     expect(body.strategies[3]?.unsure).toMatch(/^skipped: /);
-    expect(body.counters).toEqual({ llm: { calls: 0, answered: 0, invalid: 0, failed: 0, unavailable: 0 } });
+    expect(body.counters).toEqual({
+      llm: {
+        calls: 0,
+        answered: 0,
+        invalid: 0,
+        failed: 0,
+        unavailable: 0,
+        breakerOpen: 0,
+        defaultedConfidence: 0,
+        cacheHits: 0,
+        cacheMisses: 0,
+      },
+    });
     expect(await runtime.queues.classify.getJobCounts()).toEqual(before);
   });
 

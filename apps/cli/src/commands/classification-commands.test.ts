@@ -199,7 +199,17 @@ describe('switchyard train, route and eval', () => {
         expect(body.counters.llm.calls).toBe(1);
         expect(model.calls()).toBe(1);
         expect(context.classifier().counters()).toEqual({
-          llm: { calls: 0, answered: 0, invalid: 0, failed: 0, unavailable: 0 },
+          llm: {
+            calls: 0,
+            answered: 0,
+            invalid: 0,
+            failed: 0,
+            unavailable: 0,
+            breakerOpen: 0,
+            defaultedConfidence: 0,
+            cacheHits: 0,
+            cacheMisses: 0,
+          },
         });
       } finally {
         await running.close();

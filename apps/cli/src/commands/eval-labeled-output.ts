@@ -107,11 +107,11 @@ export function formatLabeledEvaluation(report: LabeledReport, tiers: readonly s
   if (counted.length > 0) lines.push('', 'counters (summed over the folds):');
   for (const { name, counters } of counted) {
     for (const [strategy, counts] of Object.entries(counters)) {
-      lines.push(
-        `  ${name} ${strategy}: ${Object.entries(counts)
-          .map(([counter, count]) => `${counter} ${count}`)
-          .join(', ')}`,
-      );
+      const listed = Object.entries(counts).map(([counter, count]) => `${counter} ${count}`);
+      const { cacheHits, cacheMisses } = counts;
+      if (cacheHits !== undefined && cacheMisses !== undefined && cacheHits + cacheMisses > 0)
+        listed.push(`cache hit rate ${percent(cacheHits / (cacheHits + cacheMisses))}`);
+      lines.push(`  ${name} ${strategy}: ${listed.join(', ')}`);
     }
   }
   if (report.notes.length > 0) lines.push('', ...report.notes.map((note) => `Note: ${note}`));

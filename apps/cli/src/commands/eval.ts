@@ -1,4 +1,4 @@
-import { checkLabeledTiers, readLabeledSet } from '@switchyard/classifiers';
+import { checkLabeledTiers, llmDeploymentRef, readLabeledSet } from '@switchyard/classifiers';
 import { evaluateLabeledSet, type Candidate } from '@switchyard/lab';
 import { parseConfig, type StrategyName, type SwitchyardConfig } from '@switchyard/core';
 import { boot, llmDeployment, type CommonFlags } from '@switchyard/bootstrap';
@@ -26,7 +26,10 @@ const localStrategies: StrategyName[] = ['keywords', 'rules', 'centroid', 'train
 /**
  * `switchyard eval <labeled.jsonl>`: every local strategy alone and the configured chain (or
  * `--chain a,b,c`), cross-validated on the file (or trained on `--train-set` and tested on the
- * file). The llm strategy is measured too when its deployment has a real model behind it.
+ * file). The llm strategy is measured too when the chain lists it and its deployment
+ * (`classifier.llm`) has a real model behind it, e.g. a local vLLM or Ollama server; its
+ * counters (calls, invalid answers, cache hits) are printed, and a note says how many of its
+ * verdicts fell through, since those count at the default tier.
  */
 export async function evaluate(file: string | undefined, flags: EvalFlags): Promise<void> {
   const context = boot(flags);
@@ -62,7 +65,14 @@ export async function evaluate(file: string | undefined, flags: EvalFlags): Prom
       `llm: unavailable, ${llm.adapter.name}/${llm.model} is answered by the simulated provider (no API key); ` +
         'in the chain it falls through',
     );
-  else candidates.push({ name: 'llm', strategies: ['llm'] });
+  else {
+    const { tier, deploymentIndex } = llmDeploymentRef(context.config);
+    notes.push(
+      `llm: measured with ${llm.adapter.name}/${llm.model} (classifier.llm: tier ${tier}, deployment ` +
+        `${deploymentIndex}); folds and candidates share one verdict cache and one breaker`,
+    );
+    candidates.push({ name: 'llm', strategies: ['llm'] });
+  }
   candidates.push({ name: 'chain', strategies: chainStrategies });
 
   const evaluation = await evaluateLabeledSet(context.config, examples, {
@@ -73,8 +83,21 @@ export async function evaluate(file: string | undefined, flags: EvalFlags): Prom
     env: context.env.variables,
     ...(llm === undefined || llm.simulated ? {} : { llm }),
   });
+  const measured = evaluation.results.find((result) => result.name === 'llm')?.counters.llm;
+  if (measured !== undefined) notes.push(...fallThroughNote(measured, context.config.classifier.defaultTier));
   const report = { labeledSet: file, trainingSet: flags['train-set'] ?? null, ...evaluation, notes };
   process.stdout.write(`${flags.json === true ? JSON.stringify(report) : formatLabeledEvaluation(report, tiers)}\n`);
+}
+
+/** Verdicts the llm did not give count at the default tier: the accuracy is then not the model's alone. */
+function fallThroughNote(counters: Record<string, number>, defaultTier: string): string[] {
+  const { failed = 0, invalid = 0, breakerOpen = 0, answered = 0, cacheHits = 0 } = counters;
+  const fell = failed + invalid + breakerOpen;
+  if (fell === 0) return [];
+  return [
+    `llm: ${fell} of ${fell + answered + cacheHits} verdicts fell through (failed ${failed}, invalid ${invalid}, ` +
+      `breaker open ${breakerOpen}) and count at the default tier ${defaultTier}: check the server and the model`,
+  ];
 }
 
 function parseChain(value: string, config: SwitchyardConfig): StrategyName[] {

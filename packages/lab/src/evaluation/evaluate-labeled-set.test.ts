@@ -33,7 +33,7 @@ describe('evaluateLabeledSet', () => {
     }
   });
 
-  it("reports every candidate's counters summed over folds, invalid answers and failed calls included", async () => {
+  it("reports every candidate's counters summed over folds, and shares the llm's verdicts between them", async () => {
     // A local OpenAI-compatible server behind the real OpenAI adapter: a valid answer, an answer
     // that is not JSON, or an HTTP 500, depending on the prompt.
     const server = await startTestServer((call) => {
@@ -66,14 +66,42 @@ describe('evaluateLabeledSet', () => {
         candidates: [
           { name: 'llm', strategies: ['llm'] },
           { name: 'rules', strategies: ['rules'] },
+          { name: 'llm again', strategies: ['llm'] },
         ],
         folds: 2,
         llm: { adapter, model: 'tiny-router', simulated: false },
       });
       expect(evaluation.results.map((result) => result.counters)).toEqual([
-        { llm: { calls: 6, answered: 2, invalid: 2, failed: 2, unavailable: 0 } },
+        {
+          llm: {
+            calls: 6,
+            answered: 2,
+            invalid: 2,
+            failed: 2,
+            unavailable: 0,
+            breakerOpen: 0,
+            defaultedConfidence: 0,
+            cacheHits: 0,
+            cacheMisses: 6,
+          },
+        },
         {},
+        // The valid verdicts come from the cache; failed calls and invalid answers are asked again.
+        {
+          llm: {
+            calls: 4,
+            answered: 0,
+            invalid: 2,
+            failed: 2,
+            unavailable: 0,
+            breakerOpen: 0,
+            defaultedConfidence: 0,
+            cacheHits: 2,
+            cacheMisses: 4,
+          },
+        },
       ]);
+      expect(server.calls).toHaveLength(10);
     } finally {
       await server.close();
     }

@@ -1,5 +1,6 @@
 import {
   createClassifierChain,
+  createLlmVerdictCache,
   parseTierModel,
   signalStrategyNames,
   type LabeledExample,
@@ -16,7 +17,7 @@ export interface Candidate {
   strategies: StrategyName[];
 }
 
-export interface LabeledEvaluationOptions extends Pick<StrategyContext, 'embedder' | 'llm' | 'env'> {
+export interface LabeledEvaluationOptions extends Pick<StrategyContext, 'embedder' | 'llm' | 'env' | 'llmCache'> {
   candidates: readonly Candidate[];
   /** Cross-validation folds (ignored with `trainingSet`). */
   folds?: number;
@@ -81,6 +82,10 @@ export async function evaluateLabeledSet(
   const routed = options.candidates.map(() => new Array<RoutedExample>(examples.length));
   const routes = options.candidates.map(() => new Array<string>(examples.length));
   const counters = options.candidates.map((): CandidateResult['counters'] => ({}));
+  // One verdict cache for every fold and candidate: the llm learns nothing from the folds, so a
+  // prompt it has classified once (a repeated prompt, or the chain asking after the llm alone
+  // did) costs no second call. The hits show in the counters.
+  const llmCache = options.llm === undefined ? undefined : (options.llmCache ?? createLlmVerdictCache(config));
 
   for (let fold = 0; fold < folds; fold += 1) {
     const training = options.trainingSet ?? examples.filter((_, index) => foldOf[index] !== fold);
@@ -88,6 +93,7 @@ export async function evaluateLabeledSet(
     const context: StrategyContext = { centroidExamples: training };
     if (options.embedder !== undefined) context.embedder = options.embedder;
     if (options.llm !== undefined) context.llm = options.llm;
+    if (llmCache !== undefined) context.llmCache = llmCache;
     if (options.env !== undefined) context.env = options.env;
     if (needsModel)
       context.tierModel = parseTierModel(

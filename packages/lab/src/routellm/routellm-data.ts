@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { normalizePrompt, readRouteLlmTable } from '@switchyard/providers';
+import { normalizePrompt } from '@switchyard/core';
+import { readRouteLlmTable } from '@switchyard/providers';
 
 /** What the weak and the strong model achieved on one prompt (1/0 for right/wrong, or a judge score). */
 export interface RecordedOutcome {

@@ -1,5 +1,4 @@
-import { stableUnit } from '@switchyard/core';
-import { normalizePrompt } from '@switchyard/providers';
+import { normalizePrompt, stableUnit } from '@switchyard/core';
 import type { Benchmark, RecordedOutcome, RouteLlmData } from './routellm-data.ts';
 
 /** A training part and a test part that share no MMLU subject, no MT-Bench category and no prompt. */

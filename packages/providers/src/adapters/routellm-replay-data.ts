@@ -1,5 +1,5 @@
-import { ConfigError } from '@switchyard/core';
-import { normalizePrompt, readRouteLlmTable } from './routellm-table.ts';
+import { ConfigError, normalizePrompt } from '@switchyard/core';
+import { readRouteLlmTable } from './routellm-table.ts';
 
 /** Recorded answers of real models, by prompt. */
 export interface ReplayDataset {

@@ -17,11 +17,6 @@ export interface RouteLlmTable {
   readonly promptColumn: number;
 }
 
-/** Whitespace trimmed and collapsed: trailing newlines and double spaces vary between the upstream exports. */
-export function normalizePrompt(prompt: string): string {
-  return prompt.replace(/\s+/g, ' ').trim();
-}
-
 /** Reads and parses the file; fails naming the path when it cannot be read or has no `prompt` column. */
 export function readRouteLlmTable(path: string): RouteLlmTable {
   const source = resolve(path);
