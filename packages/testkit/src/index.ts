@@ -10,3 +10,11 @@ export { sharedDataPath } from './shared-data-path.ts';
 export { scriptedSseFetch, sseFrame, type SseScript } from './scripted-sse-fetch.ts';
 export { routedDecision } from './routed-decision.ts';
 export { fixedStrategy } from './fixed-strategy.ts';
+export {
+  tinyEmbeddingGraph,
+  tinyTable,
+  tinyVocabulary,
+  wordPieceTokenizer,
+  writeTinySentenceModel,
+  type TinySentenceModelOptions,
+} from './tiny-sentence-model.ts';
