@@ -41,10 +41,11 @@ export const tinyVocabulary = [
 
 /**
  * Greetings lean on the first axis, mathematics on the second, [CLS]/[SEP] and "the" on the
- * third and fourth; [PAD] and [UNK] are zero.
+ * third and fourth; [UNK] is zero. [PAD] points elsewhere, as a transformer's states at padded
+ * positions do: a mean that let padding in would change direction.
  */
 export const tinyTable: readonly (readonly number[])[] = [
-  [0, 0, 0, 0],
+  [-4, 4, -4, 4],
   [0, 0, 0, 0],
   [0, 0, 1, 0],
   [0, 0, 0, 1],
