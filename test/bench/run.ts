@@ -1,6 +1,7 @@
 // `pnpm bench [--requests N] [--out DIR] [--soak [--soak-requests N]]`: speed figures of this
 // machine, side by side with the floor under them; `--soak` adds the memory soak (100,000 requests
-// by default, several minutes). Every part stops by itself. Writes DIR/bench.json and DIR/bench.md
+// by default, several minutes); SWITCHYARD_BENCH_ONNX_DIR=<model directory> times the centroid
+// strategy with that ONNX sentence-embedding model. Every part stops by itself. Writes DIR/bench.json and DIR/bench.md
 // (default DIR: bench-results) and prints the table.
 import { loadConfig } from '@switchyard/core';
 import { createRedis, waitForRedis } from '@switchyard/queue';
@@ -12,6 +13,7 @@ import { benchBatch, benchConfig, type BatchFigures, type StackShape } from './b
 import { benchClassifiers, formatClassifierSpeeds } from './classifier-speed.ts';
 import { benchReport } from './bench-report.ts';
 import { benchSoak, type SoakFigures } from './soak.ts';
+import { benchOnnxEmbedder, formatOnnxSpeed } from './onnx-embedder-speed.ts';
 import { benchFloor } from './queue-floor.ts';
 import { benchSyncPath, type SyncPathFigures } from './sync-path.ts';
 import { benchValidation, formatValidationFigures } from './validation-cost.ts';
@@ -35,6 +37,8 @@ const outDir = values.out ?? 'bench-results';
 // Classification first: it needs no Redis, so its figures print even where the pipeline cannot run.
 const classifiers = await benchClassifiers();
 process.stdout.write(`${formatClassifierSpeeds(classifiers)}\n`);
+const onnx = await benchOnnxEmbedder(process.env.SWITCHYARD_BENCH_ONNX_DIR);
+process.stdout.write(`${formatOnnxSpeed(onnx)}\n`);
 
 // A Redis of the bench's own (AOF on, as deployed), so memory figures are the bench's alone and
 // the pipeline and the floor run against the same server.
@@ -89,7 +93,7 @@ try {
     process.stdout.write(`soak: ${soakRequests} requests, ${Math.round(soak.totalMs / 1_000)} s in all\n`);
   }
 
-  const report = benchReport({ requests, classifiers, runs, floor, busiest, sync, soak });
+  const report = benchReport({ requests, classifiers, onnx, runs, floor, busiest, sync, soak });
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'bench.json'), `${JSON.stringify(report.json, null, 2)}\n`);
   writeFileSync(join(outDir, 'bench.md'), report.markdown);

@@ -40,6 +40,9 @@ describe('createOnnxEmbedder with a tiny model built here', () => {
     expectClose(empty, unit([0, 0, 1, 1]));
     // [CLS], six "hello" (3,0,0,0) and [SEP] kept at the end; "prove" far past the limit is not read.
     expectClose(huge, unit([18, 0, 1, 1]));
+    // Past the first window of 6 characters a token, all spaces: the window grows until the text shows.
+    const [spaced] = await embedder.embed([`${' '.repeat(100)}${'hello '.repeat(10)}`]);
+    expectClose(spaced, unit([18, 0, 1, 1]));
   });
 
   it('runs the model once for a prompt asked for twice, or by concurrent callers, or in another casing', async () => {
@@ -143,7 +146,8 @@ describe('createOnnxEmbedder with a bad model directory', () => {
     writeFileSync(join(wider, 'config.json'), JSON.stringify({ hidden_size: 384 }));
     const widerEmbedder = createOnnxEmbedder({ directory: wider });
     await expect(widerEmbedder.load()).rejects.toThrow(
-      `${join(wider, 'onnx', 'model.onnx')}: output last_hidden_state has width 4, but config.json says hidden_size 384`,
+      `${join(wider, 'onnx', 'model.onnx')}: output last_hidden_state has width 4, ` +
+        'but config.json says hidden_size 384',
     );
     // A request after a failed load reports the same problem rather than running the model again.
     const runs = widerEmbedder.counters.modelRuns;

@@ -36,10 +36,18 @@ const knownInputs = ['input_ids', 'attention_mask', 'token_type_ids'];
 /** Texts per model run when embedding many (the centroid examples at start-up). */
 const batchSize = 16;
 /**
- * The text is cut to this many characters per allowed token before tokenizing, so a 1 MB prompt
- * costs what a few kilobytes do; WordPiece and BPE tokens average 3-5 characters of English.
+ * Only the start of a text is tokenized, so a 1 MB prompt costs what a few kilobytes do (the JS
+ * tokenizer takes about 0.5 µs a character). WordPiece and BPE tokens average 3-5 characters of
+ * English, so 6 per allowed token nearly always suffices; when it does not (long runs of spaces,
+ * long words) the window grows fourfold, up to 96 characters a token.
  */
-const charactersPerToken = 32;
+const firstWindowCharactersPerToken = 6;
+const lastWindowCharactersPerToken = 96;
+/**
+ * Tokens past the limit that a window must reach before it is trusted: the window may end inside
+ * a word, whose pieces then differ from the whole word's, and those must fall past the limit.
+ */
+const windowMarginTokens = 16;
 
 /**
  * Mean-pooled, unit-length sentence embeddings from a local ONNX model (tokenizer.json read by
@@ -65,7 +73,13 @@ export function createOnnxEmbedder(options: OnnxEmbedderOptions): OnnxEmbedder {
   if (maxTokens <= specials.length)
     throw problem(`maxTokens ${maxTokens} leaves no room for text after ${specials.length} special tokens`);
   const tokenize = (text: string): number[] => {
-    const ids = tokenizer.encode(text.slice(0, maxTokens * charactersPerToken)).ids;
+    let window = maxTokens * firstWindowCharactersPerToken;
+    let ids = tokenizer.encode(text.slice(0, window)).ids;
+    const widest = maxTokens * lastWindowCharactersPerToken;
+    while (ids.length < maxTokens + windowMarginTokens && text.length > window && window < widest) {
+      window *= 4;
+      ids = tokenizer.encode(text.slice(0, window)).ids;
+    }
     if (ids.length <= maxTokens) return ids;
     return [...ids.slice(0, maxTokens - trailing), ...ids.slice(ids.length - trailing)];
   };
