@@ -17,10 +17,14 @@ export interface TinySentenceModelOptions {
   /** Graph inputs, each int64 [batch, seq]; only `input_ids` is read. */
   inputs?: readonly string[];
   /**
-   * `tokens`: last_hidden_state [batch, seq, dim], the shape the embedder expects.
-   * `pooled`: the mean over the sequence [batch, dim], as some exports end: a wrong shape.
+   * `tokens`: last_hidden_state [batch, seq, dim], the shape the embedder expects (the layout of
+   * an export with the transformers library).
+   * `pooled`: only the mean over the sequence [batch, dim]: a wrong shape.
+   * `sentence-transformers`: sentence_embedding [batch, dim] first, then token_embeddings
+   * [batch, seq, dim] (the layout of optimum-cli's export of a sentence-transformers model).
    */
-  output?: 'tokens' | 'pooled';
+  output?: 'tokens' | 'pooled' | 'sentence-transformers';
+  /** Instead of last_hidden_state for `tokens` and `pooled`. */
   outputName?: string;
 }
 
@@ -77,12 +81,14 @@ export function writeTinySentenceModel(options: TinySentenceModelOptions = {}): 
 const float = 1;
 const int64 = 7;
 
-/** ONNX ModelProto bytes: inputs → Gather(table, input_ids) → (ReduceMean over seq when pooled) → output. */
+/**
+ * ONNX ModelProto bytes: inputs → Gather(table, input_ids) → the token vectors, and for `pooled`
+ * and `sentence-transformers` → ReduceMean over the sequence → a pooled vector.
+ */
 export function tinyEmbeddingGraph(options: TinySentenceModelOptions & { table: readonly (readonly number[])[] }) {
   const { table } = options;
   const inputs = options.inputs ?? ['input_ids', 'attention_mask'];
-  const outputName = options.outputName ?? 'last_hidden_state';
-  const pooled = options.output === 'pooled';
+  const mode = options.output ?? 'tokens';
   const dimensions = table[0]?.length ?? 0;
   const weights = new Float32Array(table.flat());
   const initializer = [
@@ -92,35 +98,44 @@ export function tinyEmbeddingGraph(options: TinySentenceModelOptions & { table: 
     stringField(8, 'embeddings'),
     bytesField(9, new Uint8Array(weights.buffer)), // raw_data: little-endian float32, row after row
   ];
+  const tokensName =
+    mode === 'sentence-transformers' ? 'token_embeddings' : mode === 'pooled' ? 'token_states' : options.outputName;
+  const pooledName = mode === 'sentence-transformers' ? 'sentence_embedding' : options.outputName;
+  const tokens = tokensName ?? 'last_hidden_state';
+  const pooled = pooledName ?? 'last_hidden_state';
   const nodes: ProtoField[] = [
     messageField(1, [
       stringField(1, 'embeddings'),
       stringField(1, 'input_ids'),
-      stringField(2, pooled ? 'token_states' : outputName),
+      stringField(2, tokens),
       stringField(3, 'lookup'),
       stringField(4, 'Gather'),
-      messageField(5, [stringField(1, 'axis'), intField(3, 0), intField(20, 2)]),
+      messageField(5, [stringField(1, 'axis'), intField(3, 0), intField(20, 2)]), // INT attribute
     ]),
   ];
-  if (pooled) {
+  if (mode !== 'tokens') {
     nodes.push(
       messageField(1, [
-        stringField(1, 'token_states'),
-        stringField(2, outputName),
+        stringField(1, tokens),
+        stringField(2, pooled),
         stringField(3, 'pool'),
         stringField(4, 'ReduceMean'),
-        messageField(5, [stringField(1, 'axes'), intField(8, 1), intField(20, 7)]),
+        messageField(5, [stringField(1, 'axes'), intField(8, 1), intField(20, 7)]), // INTS attribute
         messageField(5, [stringField(1, 'keepdims'), intField(3, 0), intField(20, 2)]),
       ]),
     );
   }
-  const outputShape = pooled ? ['batch', dimensions] : ['batch', 'sequence', dimensions];
+  const tokensOutput = valueInfo(tokens, float, ['batch', 'sequence', dimensions]);
+  const pooledOutput = valueInfo(pooled, float, ['batch', dimensions]);
+  // The sentence-transformers export lists the pooled output first.
+  const outputs =
+    mode === 'tokens' ? [tokensOutput] : mode === 'pooled' ? [pooledOutput] : [pooledOutput, tokensOutput];
   const graph = [
     ...nodes,
     stringField(2, 'tiny-sentence-embedder'),
     messageField(5, initializer),
     ...inputs.map((name) => messageField(11, valueInfo(name, int64, ['batch', 'sequence']))),
-    messageField(12, valueInfo(outputName, float, outputShape)),
+    ...outputs.map((output) => messageField(12, output)),
   ];
   return message([
     intField(1, 8), // ir_version 8: opset 13's era

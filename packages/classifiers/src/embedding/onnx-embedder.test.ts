@@ -84,11 +84,15 @@ describe('createOnnxEmbedder with a tiny model built here', () => {
     }
   });
 
-  it('reads the first output when none is called last_hidden_state, and model.onnx at the top level', async () => {
-    const other = writeTinySentenceModel({ outputName: 'token_embeddings' });
-    renameSync(join(other, 'onnx', 'model.onnx'), join(other, 'model.onnx'));
-    const [vector] = await createOnnxEmbedder({ directory: other }).embed(['hi']);
-    expectClose(vector, unit([2, 1, 1, 1]));
+  it('reads token_embeddings of a sentence-transformers export, or the output shaped like token vectors', async () => {
+    const exported = writeTinySentenceModel({ output: 'sentence-transformers' });
+    // optimum-cli writes model.onnx beside the other files.
+    renameSync(join(exported, 'onnx', 'model.onnx'), join(exported, 'model.onnx'));
+    const other = writeTinySentenceModel({ outputName: 'hidden' });
+    for (const directory of [exported, other]) {
+      const [vector] = await createOnnxEmbedder({ directory }).embed(['hi']);
+      expectClose(vector, unit([2, 1, 1, 1]));
+    }
   });
 });
 

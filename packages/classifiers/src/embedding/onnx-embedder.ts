@@ -50,6 +50,18 @@ const lastWindowCharactersPerToken = 96;
 const windowMarginTokens = 16;
 
 /**
+ * The output holding one vector per token: `last_hidden_state` (an export through transformers),
+ * `token_embeddings` (through sentence-transformers, which lists its pooled `sentence_embedding`
+ * first), else the first declared as [batch, sequence, hidden], else the first.
+ */
+function tokenVectorsOutput(session: InferenceSession): string {
+  const names = session.outputNames;
+  const named = ['last_hidden_state', 'token_embeddings'].find((name) => names.includes(name));
+  const threeDimensional = session.outputMetadata.find((value) => value.isTensor && value.shape.length === 3);
+  return named ?? threeDimensional?.name ?? (names[0] as string);
+}
+
+/**
  * Mean-pooled, unit-length sentence embeddings from a local ONNX model (tokenizer.json read by
  * @huggingface/tokenizers; never the network). Each text's vector is remembered by its token ids,
  * so strategies and repeated requests asking for the same prompt share one model run.
@@ -107,9 +119,7 @@ export function createOnnxEmbedder(options: OnnxEmbedderOptions): OnnxEmbedder {
     const unknown = inputs.filter((name) => !knownInputs.includes(name));
     if (unknown.length > 0)
       throw problem(`${modelPath} needs inputs a sentence embedder does not give: ${unknown.join(', ')}`);
-    const output = session.outputNames.includes('last_hidden_state')
-      ? 'last_hidden_state'
-      : (session.outputNames[0] as string);
+    const output = tokenVectorsOutput(session);
     const metadata = session.outputMetadata.find((value) => value.name === output);
     if (metadata?.isTensor === true && metadata.shape.length > 0 && metadata.shape.length !== 3)
       throw problem(`${modelPath}: ${wrongShape(output, metadata.shape)}`);
