@@ -131,7 +131,7 @@ export function createOnnxEmbedder(options: OnnxEmbedderOptions): OnnxEmbedder {
 
   const wrongShape = (output: string, shape: readonly (number | string)[], expected = 'batch, sequence, hidden') =>
     `output ${output} has shape [${shape.join(', ')}], expected token vectors [${expected}] ` +
-    '(last_hidden_state; a model that pools inside the graph is not supported)';
+    '(last_hidden_state or token_embeddings; a model that gives only a pooled vector is not supported)';
 
   async function run(model: LoadedModel, sequences: readonly number[][]): Promise<Float32Array[]> {
     const rows = sequences.length;
