@@ -2,7 +2,8 @@ import type { BatchFigures } from './batch-throughput.ts';
 import type { StrategySpeed } from './classifier-speed.ts';
 import type { OnnxSpeed } from './onnx-embedder-speed.ts';
 import type { FloorFigures } from './queue-floor.ts';
-import { soakLines, type SoakFigures } from './soak.ts';
+import type { SoakFigures } from './soak.ts';
+import { soakLines } from './soak-report.ts';
 import type { SyncPathFigures } from './sync-path.ts';
 
 export interface BenchInput {

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
-const cli = fileURLToPath(new URL('../../apps/cli/bin/switchyard.mjs', import.meta.url));
+/** The `switchyard` command of this checkout, run with the current Node. */
+export const cliPath = fileURLToPath(new URL('../../apps/cli/bin/switchyard.mjs', import.meta.url));
 
 /**
  * How long a child may take to print what a test waits for. Generous: a child transpiles and
@@ -23,9 +24,14 @@ export interface RoleProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `switchyard <args>` as a child process with the current Node. */
-export function startRole(name: string, args: string[], env: Record<string, string>): RoleProcess {
-  return startNode(name, [cli, ...args], env);
+/** Starts `switchyard <args>` as a child process with the current Node (given `nodeFlags`, such as `--inspect`). */
+export function startRole(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  nodeFlags: readonly string[] = [],
+): RoleProcess {
+  return startNode(name, [...nodeFlags, cliPath, ...args], env);
 }
 
 /** Starts a TypeScript file of this repository as a child process with the current Node and tsx. */

@@ -1,7 +1,7 @@
 import type { ClassifierChain } from '@switchyard/classifiers';
 import type { SwitchyardConfig, TierLadder } from '@switchyard/core';
 import type { Logger, SwitchyardMetrics } from '@switchyard/observability';
-import type { CompletionEvents, QueueRuntime } from '@switchyard/queue';
+import type { CompletionEvents, FileStore, OpenAIBatchStore, QueueRuntime } from '@switchyard/queue';
 import type { RequestLimits } from './request-validation.ts';
 import type { BudgetGate } from './budget-gate.ts';
 import type { SubmissionService } from './submission.ts';
@@ -13,6 +13,10 @@ export interface ApiContext {
   runtime: QueueRuntime;
   submissions: SubmissionService;
   budgets: BudgetGate;
+  /** Uploaded files (`POST /v1/files`). */
+  files: FileStore;
+  /** What batches created from files hold in OpenAI's terms, and each key's list of them. */
+  openAIBatches: OpenAIBatchStore;
   /** Per-request limits, the same on every endpoint that takes requests and for every batch item. */
   requestLimits: RequestLimits;
   logger: Logger;

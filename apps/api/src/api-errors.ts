@@ -26,6 +26,18 @@ export const apiErrorCodes = {
     type: 'invalid_request_error',
     description: 'Two requests of one batch share a `custom_id`.',
   },
+  invalid_batch_file: {
+    status: 400,
+    type: 'invalid_request_error',
+    description:
+      'A line of the batch input file is not a valid request: the message starts with its number ' +
+      '(`line 7: ...`) and says why, `line` holds the number; nothing was submitted.',
+  },
+  batch_not_cancellable: {
+    status: 409,
+    type: 'invalid_request_error',
+    description: 'The batch completed before cancel was asked for: there is nothing left to cancel.',
+  },
   request_not_finished: {
     status: 409,
     type: 'invalid_request_error',
@@ -90,7 +102,11 @@ export const apiErrorCodes = {
     type: 'invalid_request_error',
     description: 'The `Idempotency-Key` was used before with a different body; a new request needs a new key.',
   },
-  not_found: { status: 404, type: 'not_found_error', description: 'No request or batch with that id (or it expired).' },
+  not_found: {
+    status: 404,
+    type: 'not_found_error',
+    description: 'No request, batch or file with that id (or it expired, or another key owns it).',
+  },
   request_timeout: {
     status: 408,
     type: 'invalid_request_error',
@@ -103,6 +119,11 @@ export const apiErrorCodes = {
     type: 'invalid_request_error',
     description: 'The body is larger than the configured limit.',
   },
+  file_too_large: {
+    status: 413,
+    type: 'invalid_request_error',
+    description: 'The uploaded file is larger than `api.filesMaxBytes`; nothing was stored.',
+  },
   request_too_large: {
     status: 413,
     type: 'invalid_request_error',
@@ -113,7 +134,7 @@ export const apiErrorCodes = {
   unsupported_media_type: {
     status: 415,
     type: 'invalid_request_error',
-    description: 'The body must be `application/json`.',
+    description: 'The body must be `application/json` (`multipart/form-data` for `POST /v1/files`).',
   },
   rate_limit_exceeded: {
     status: 429,
@@ -172,15 +193,15 @@ export class ApiError extends Error {
   readonly code: ApiErrorCode;
   readonly param: string | null;
   readonly details: FieldProblem[];
-  /** More fields of the error object (`request_id` of a request that was accepted). */
-  readonly extra: Record<string, string>;
+  /** More fields of the error object (`request_id` of a request that was accepted, `line` of a batch file). */
+  readonly extra: Record<string, string | number>;
 
   constructor(
     code: ApiErrorCode,
     message: string,
     param: string | null = null,
     details: FieldProblem[] = [],
-    extra: Record<string, string> = {},
+    extra: Record<string, string | number> = {},
   ) {
     super(message);
     this.code = code;

@@ -1,7 +1,7 @@
 import { createClassifierChain, type ClassifierChain } from '@switchyard/classifiers';
 import { TierLadder, type SwitchyardConfig } from '@switchyard/core';
 import { createMetricsRegistry, SwitchyardMetrics, type Logger } from '@switchyard/observability';
-import { BudgetStore, snapshotQueues, type QueueRuntime } from '@switchyard/queue';
+import { BudgetStore, FileStore, OpenAIBatchStore, snapshotQueues, type QueueRuntime } from '@switchyard/queue';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { ApiError, sendError } from './api-errors.ts';
 import { BudgetGate } from './budget-gate.ts';
@@ -12,6 +12,8 @@ import type { ApiContext } from './api-context.ts';
 import { type AdminPagesOptions, registerAdminPages } from './admin/admin-pages.ts';
 import { registerChatRoutes } from './chat/chat-routes.ts';
 import { registerDocsRoutes } from './docs/docs-routes.ts';
+import { registerFileRoutes } from './files/file-routes.ts';
+import { registerOpenAIBatchRoutes } from './files/openai-batch-routes.ts';
 import { registerFeedbackRoutes } from './routes/feedback-routes.ts';
 import { registerBatchRoutes } from './routes/batch-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
@@ -52,6 +54,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     classifier: options.classifier ?? createClassifierChain(config),
     submissions: new SubmissionService(runtime, ladder, budgets),
     budgets,
+    files: new FileStore(runtime.redis, runtime.keys),
+    openAIBatches: new OpenAIBatchStore(runtime.redis, runtime.keys, config.queue.retentionSeconds),
     requestLimits: { maxRequestBytes: config.api.bodyLimitBytes, maxMessages: config.api.maxMessages },
     openStreams: new Set(),
     async completionEvents() {
@@ -140,12 +144,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return sendError(reply, new ApiError('payload_too_large', `the body is larger than the limit of ${limit} bytes`));
     }
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      const sent = request.headers['content-type'] ?? '(none)';
+      const wanted = request.url.startsWith('/v1/files') ? 'multipart/form-data' : 'application/json';
       return sendError(
         reply,
-        new ApiError(
-          'unsupported_media_type',
-          `content type "${request.headers['content-type'] ?? '(none)'}" is not supported; send application/json`,
-        ),
+        new ApiError('unsupported_media_type', `content type "${sent}" is not supported; send ${wanted}`),
       );
     }
     if (
@@ -177,6 +180,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerRequestRoutes(app, context);
   registerRouteRoutes(app, context);
   registerBatchRoutes(app, context);
+  registerOpenAIBatchRoutes(app, context);
+  await registerFileRoutes(app, context);
   if (options.adminPages !== undefined) await registerAdminPages(app, context, options.adminPages);
   registerChatRoutes(app, context);
   registerStatsRoutes(app, context);

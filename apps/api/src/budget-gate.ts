@@ -1,4 +1,10 @@
-import type { BudgetConfig, ChatRequest, SwitchyardConfig, TierLadder } from '@switchyard/core';
+import {
+  mostThinkingTokens,
+  type BudgetConfig,
+  type ChatRequest,
+  type SwitchyardConfig,
+  type TierLadder,
+} from '@switchyard/core';
 import type { Logger } from '@switchyard/observability';
 import type { BudgetHold, BudgetSpend, BudgetStore } from '@switchyard/queue';
 import { ApiError } from './api-errors.ts';
@@ -99,20 +105,22 @@ export class BudgetGate {
   /**
    * The most the request can cost when it may climb up to `top`: its token estimate priced on the
    * dearest deployment of each tier (fallback may pick any), over as many of the dearest tiers as
-   * it can run on (one plus `cascade.maxEscalations`).
+   * it can run on (one plus `cascade.maxEscalations`). A tier that thinks may spend its thinking
+   * budget on top of the answer's limit (the largest any route gives it: the route is not known yet).
    */
   private estimateNano(request: ChatRequest, top: string, budget: BudgetConfig): number {
     const inputTokens = Math.ceil(
       request.messages.reduce((sum, message) => sum + Buffer.byteLength(message.content, 'utf8'), 0) / bytesPerToken,
     );
-    const perTier = this.ladder.tiers.slice(0, this.ladder.indexOf(top) + 1).map((tier) =>
-      Math.max(
+    const perTier = this.ladder.tiers.slice(0, this.ladder.indexOf(top) + 1).map((tier) => {
+      const thinkingTokens = mostThinkingTokens(tier, this.config.routes);
+      return Math.max(
         ...tier.deployments.map((deployment) => {
-          const outputTokens = request.max_tokens ?? deployment.maxOutputTokens ?? budget.estimateOutputTokens;
-          return inputTokens * deployment.inputPerMTok + outputTokens * deployment.outputPerMTok;
+          const answerTokens = request.max_tokens ?? deployment.maxOutputTokens ?? budget.estimateOutputTokens;
+          return inputTokens * deployment.inputPerMTok + (answerTokens + thinkingTokens) * deployment.outputPerMTok;
         }),
-      ),
-    );
+      );
+    });
     const runs = perTier.sort((a, b) => b - a).slice(0, this.config.cascade.maxEscalations + 1);
     // Prices are per million tokens; nano-dollars are 1e9 per dollar.
     return runs.reduce((sum, cost) => sum + cost, 0) * (nano / 1e6);

@@ -1,4 +1,13 @@
-import { roundUsd, type Attempt, type RequestRecord } from '@switchyard/core';
+import { roundUsd, type Attempt, type JudgeOutcome, type RequestRecord, type TokenUsage } from '@switchyard/core';
+
+/** Thinking tokens are part of `output_tokens` (and priced with them), shown apart; 0 when none were spent. */
+function usageView(usage: TokenUsage) {
+  return {
+    input_tokens: usage.inputTokens,
+    output_tokens: usage.outputTokens,
+    thinking_tokens: usage.thinkingTokens ?? 0,
+  };
+}
 
 /** The public JSON shape of a request (snake_case, like the OpenAI API). */
 export function requestView(record: RequestRecord) {
@@ -23,6 +32,7 @@ export function requestView(record: RequestRecord) {
             adjustments: record.decision.adjustments,
             chain: record.decision.chain,
             duration_us: record.decision.durationUs,
+            experiment: record.decision.experiment ?? null,
           },
     attempts: record.attempts.map(attemptView),
     answer: record.final?.answer ?? null,
@@ -39,7 +49,7 @@ export function requestView(record: RequestRecord) {
             finish_reason: record.final.finishReason,
             simulated: record.final.simulated,
           },
-    usage: { input_tokens: record.usage.inputTokens, output_tokens: record.usage.outputTokens },
+    usage: usageView(record.usage),
     cost_usd: record.costUsd,
     baseline_cost_usd: record.baselineCostUsd,
     saving_usd: roundUsd(record.baselineCostUsd - record.costUsd),
@@ -55,7 +65,7 @@ function attemptView(attempt: Attempt) {
     model: attempt.deployment.model,
     started_at: attempt.startedAt,
     latency_ms: attempt.latencyMs,
-    usage: { input_tokens: attempt.usage.inputTokens, output_tokens: attempt.usage.outputTokens },
+    usage: usageView(attempt.usage),
     cost_usd: attempt.costUsd,
     baseline_cost_usd: attempt.baselineCostUsd,
     finish_reason: attempt.finishReason,
@@ -65,6 +75,20 @@ function attemptView(attempt: Attempt) {
     skipped_deployments: attempt.skipped,
     simulated: attempt.simulated,
     answer: attempt.answer,
+    judge: attempt.judge === undefined ? null : judgeView(attempt.judge),
+  };
+}
+
+/** The LLM judge's score of an attempt (`score: null`: unknown) and its cost, part of the record's `cost_usd`. */
+function judgeView(judge: JudgeOutcome) {
+  return {
+    score: judge.score,
+    provider: judge.deployment?.provider ?? null,
+    model: judge.deployment?.model ?? null,
+    usage: { input_tokens: judge.usage.inputTokens, output_tokens: judge.usage.outputTokens },
+    cost_usd: judge.costUsd,
+    latency_ms: judge.latencyMs,
+    unknown_reason: judge.unknownReason ?? null,
   };
 }
 
@@ -81,7 +105,7 @@ export function resultLine(record: RequestRecord) {
     escalations: Math.max(0, record.attempts.length - 1),
     answer: record.final?.answer ?? null,
     simulated: record.final?.simulated ?? null,
-    usage: { input_tokens: record.usage.inputTokens, output_tokens: record.usage.outputTokens },
+    usage: usageView(record.usage),
     cost_usd: record.costUsd,
     baseline_cost_usd: record.baselineCostUsd,
     error: record.error ?? null,

@@ -155,13 +155,15 @@ export class SubmissionService {
     return { id: earlier, created: false };
   }
 
+  /** `options.id`: the batch's id, chosen before (to write what belongs beside the batch first). */
   async submitBatch(
     submissions: readonly Submission[],
     idempotencyKey?: string,
     keyId = openModeKeyId,
+    options: { id?: string } = {},
   ): Promise<{ id: string; created: boolean }> {
     this.requireRedis();
-    const batchId = newBatchId();
+    const batchId = options.id ?? newBatchId();
     const records: NewRequest[] = submissions.map((submission) => ({
       id: newRequestId(),
       request: submission.request,

@@ -30,7 +30,8 @@ export function createClassifyProcessor(deps: ClassifyProcessorDeps) {
       // A redelivered job keeps the decision already taken: routing must not flip between runs.
       let decision = record.decision;
       if (decision === undefined) {
-        decision = applyBudgetCap(await chain.classify(record.request), record.budgetMaxTier, ladder);
+        const subject = { keyId: record.keyId, requestId };
+        decision = applyBudgetCap(await chain.classify(record.request, subject), record.budgetMaxTier, ladder);
         // Each strategy that ran, by its own time, and the whole decision as `chain`.
         for (const verdict of decision.chain)
           deps.metrics?.classified(verdict.strategy, (verdict.durationUs ?? 0) / 1e6);

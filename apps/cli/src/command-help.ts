@@ -49,10 +49,14 @@ ${apiOptions}`,
 The batch's results as JSONL.
 ${apiOptions}`,
   report: `switchyard report [BATCH_ID] [options]
+switchyard report --experiment NAME [options]
 With a batch id: requests per tier, escalations and cost against the all-premium baseline of that
-batch. Without: the same from the cost ledger of every request.
+batch. Without: the same from the cost ledger of every request. With --experiment: the experiment's
+variant and control side by side (requests, escalation rate, cost, cost per request, feedback and
+judge scores), then the variant against the control.
   --from DAY --to DAY UTC days (YYYY-MM-DD; default the last 30 days)
   --by tier|deployment|route|key|day   how to group the ledger (default tier)
+  --experiment NAME   one experiment's two arms (from the ledger; not with a batch id)
   --json              print the figures as JSON
 ${apiOptions}`,
   keys: `switchyard keys create --id NAME [--role admin]

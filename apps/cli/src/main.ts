@@ -30,6 +30,7 @@ Use a running API (--api URL, default http://127.0.0.1:<api.port>):
   report BATCH_ID        requests per tier, escalations, cost against the all-premium baseline
   report                 the same from the cost ledger of every request [--from DAY --to DAY] (UTC,
                          default the last 30 days) [--by tier|deployment|route|key|day]
+  report --experiment NAME   an experiment's variant against its control from the ledger [--from DAY --to DAY]
 
 API keys:
   keys create --id NAME [--role admin]   a new API key, printed once, and the config line with its hash
@@ -74,6 +75,7 @@ async function main(argv: string[]): Promise<void> {
       from: { type: 'string' },
       to: { type: 'string' },
       by: { type: 'string' },
+      experiment: { type: 'string' },
       file: { type: 'string' },
       json: { type: 'boolean' },
       wait: { type: 'boolean' },

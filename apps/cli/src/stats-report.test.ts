@@ -38,5 +38,12 @@ describe('the ledger report', () => {
     expect(text).toContain('Cost if all premium tier: $0.0400');
     expect(text).toContain('Saved:                    $0.0230 (57.5%)');
     expect(text).not.toMatch(/complex/);
+    expect(text).not.toMatch(/judge/);
+  });
+
+  it("says what the LLM judge's share of the cost was when it judged answers", () => {
+    const total = { ...group(4, 1, 5, 0.017), requestShare: 1, judgeCalls: 5, judgeCostUsd: 0.0021 };
+    const text = formatStatsReport({ from: '2026-11-01', to: '2026-11-30', group_by: 'tier', total, groups: {} });
+    expect(text).toContain('Total cost:               $0.0170\n  of which the judge:      $0.0021 (5 answers judged)');
   });
 });

@@ -1,3 +1,4 @@
+import type { ExperimentStats } from '@switchyard/api';
 import { formatQualityReport, type QualityBody } from './quality-report.ts';
 
 /** One group of `GET /v1/stats`. */
@@ -15,6 +16,9 @@ export interface StatsGroup {
   requestShare: number;
   escalationRate: number;
   savedPercent: number;
+  /** Absent from an API without the LLM judge. */
+  judgeCalls?: number;
+  judgeCostUsd?: number;
 }
 
 export interface StatsBody {
@@ -24,6 +28,8 @@ export interface StatsBody {
   total: StatsGroup;
   groups: Record<string, StatsGroup>;
   quality?: QualityBody;
+  /** Both arms of every experiment (see `formatExperimentReport`). */
+  experiments?: Record<string, ExperimentStats>;
 }
 
 const usd = (value: number) => `$${value.toFixed(4)}`;
@@ -72,6 +78,9 @@ export function formatStatsReport(stats: StatsBody, order: readonly string[] = [
     `Escalations: ${total.escalations} (${percent(total.escalationRate)} of attempts)`,
     `Tokens: ${total.inputTokens} in, ${total.outputTokens} out`,
     `Total cost:               ${usd(total.costUsd)}`,
+    ...((total.judgeCalls ?? 0) > 0
+      ? [`  of which the judge:      ${usd(total.judgeCostUsd ?? 0)} (${total.judgeCalls} answers judged)`]
+      : []),
     `Cost if all premium tier: ${usd(total.baselineUsd)}`,
     `Saved:                    ${usd(total.savedUsd)} (${total.savedPercent.toFixed(1)}%)`,
     ...(stats.quality === undefined

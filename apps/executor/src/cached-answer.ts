@@ -55,7 +55,11 @@ export async function attemptFromCache(
 
 export const isCacheHit = (attempt: Attempt): boolean => attempt.deployment.provider === cacheProvider;
 
-/** Keeps the served answer for identical requests, if it passed the quality gate of its tier. */
+/**
+ * Keeps the served answer for identical requests, if it passed the quality gate of its tier. The
+ * configured gate, not an experiment variant's: the cache serves both arms, and a variant with a
+ * lower threshold must not fill it with answers the control's gate would have sent up.
+ */
 export async function fillCache(
   cache: ResponseCache,
   digest: string,

@@ -4,10 +4,12 @@ import { BreakerBoard, createRedisBreakerSync, type ProviderRegistry } from '@sw
 import {
   AnswerStreamWriter,
   createRedis,
+  FeedbackStore,
   startHopWorker,
   type QueueRuntime,
   type WorkerHealth,
 } from '@switchyard/queue';
+import { createAnswerJudge } from './answer-judge.ts';
 import { createTierProcessor } from './tier-processor.ts';
 
 export interface ExecutorOptions {
@@ -88,6 +90,8 @@ export function startExecutor(options: ExecutorOptions): RunningExecutor {
     breakers: breakers.board,
     logger,
     metrics: options.metrics,
+    judge: createAnswerJudge(config, options.providers, breakers.board, options.metrics),
+    feedback: new FeedbackStore(runtime.redis, runtime.keys, config.feedback.retentionDays * 86_400),
     answerStream: (requestId) =>
       AnswerStreamWriter.forRequest(runtime.redis, runtime.keys, requestId, {
         ttlSeconds: config.queue.answerStreamTtlSeconds,

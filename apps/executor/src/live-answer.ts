@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { addUsage, roundUsd, type Attempt, type DeploymentRef } from '@switchyard/core';
+import { addUsage, attemptCostUsd, roundUsd, type Attempt, type DeploymentRef } from '@switchyard/core';
 import type { AnswerInfo, AnswerStreamWriter } from '@switchyard/queue';
 
 /** What `callTier` tells about text arriving from a provider, one deployment call at a time. */
@@ -80,7 +80,7 @@ function answerInfo(served: Attempt, attempts: readonly Attempt[]): AnswerInfo {
     escalations: Math.max(0, attempts.length - 1),
     finishReason: served.finishReason,
     usage: attempts.reduce((total, attempt) => addUsage(total, attempt.usage), { inputTokens: 0, outputTokens: 0 }),
-    costUsd: roundUsd(attempts.reduce((sum, attempt) => sum + attempt.costUsd, 0)),
+    costUsd: roundUsd(attempts.reduce((sum, attempt) => sum + attemptCostUsd(attempt), 0)),
     baselineCostUsd: roundUsd(served.baselineCostUsd),
     simulated: served.simulated,
   };

@@ -1,7 +1,8 @@
 import {
   costUsd,
   jobCatalog,
-  promptOf,
+  qualityThresholdOf,
+  resolveThinking,
   roundUsd,
   type Attempt,
   type AttemptSummary,
@@ -14,9 +15,9 @@ import {
 } from '@switchyard/core';
 import type { Logger, SwitchyardMetrics } from '@switchyard/observability';
 import type { BreakerBoard, ProviderRegistry } from '@switchyard/providers';
-import { assessAnswer } from '@switchyard/quality';
 import {
   parseJobData,
+  type FeedbackStore,
   runHop,
   type AnswerStreamWriter,
   type QueueSet,
@@ -24,12 +25,14 @@ import {
   type ResponseCache,
 } from '@switchyard/queue';
 import { DelayedError, type Job } from 'bullmq';
+import type { AnswerJudge } from './answer-judge.ts';
 import { attemptFromCache, cacheDigestOf, fillCache, isCacheHit } from './cached-answer.ts';
 import { callTier, deploymentRef } from './call-tier.ts';
 import { capsOf, escalate, mayEscalate } from './escalation-rule.ts';
 import { assertJobMatchesRecord } from './job-trust.ts';
 import { instrumentDeployments } from './instrumented-deployments.ts';
 import { endAnswerStream, LiveAnswer } from './live-answer.ts';
+import { countJudgeScore, reviewAnswer } from './quality-review.ts';
 import { TierUnavailableError } from './tier-unavailable-error.ts';
 import {
   escalatePassedOver,
@@ -55,6 +58,10 @@ export interface TierProcessorDeps {
   metrics?: SwitchyardMetrics | undefined;
   /** Opens the answer stream of a request that asked for one (streaming chat completions). */
   answerStream?: (requestId: string) => AnswerStreamWriter;
+  /** The quality gate's LLM judge, when `quality.judge` is on. */
+  judge?: AnswerJudge | undefined;
+  /** The quality monitor the judge's scores are added to. */
+  feedback?: FeedbackStore | undefined;
 }
 
 export type TierOutcome = { outcome: 'escalated'; nextTier: string } | { outcome: 'completed' | 'skipped' };
@@ -71,7 +78,9 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
   const { config, ladder, store, cache, providers, breakers, logger, metrics } = deps;
   const deployments = instrumentDeployments(providers.forTier(tierName), metrics);
   const premium = ladder.top.deployments[0];
-  const threshold = ladder.get(tierName).qualityThreshold ?? config.cascade.qualityThreshold;
+  const tier = ladder.get(tierName);
+  // The gate of a request: its experiment variant's threshold, else the tier's, else the cascade's.
+  const thresholdOf = (record: RequestRecord) => qualityThresholdOf(config, tier, record.decision?.experiment);
 
   return async (job: Job, token?: string, signal?: AbortSignal): Promise<TierOutcome> =>
     runHop(job, store, async () => {
@@ -81,7 +90,8 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
       if (record.status === 'completed' || record.status === 'failed') return { outcome: 'skipped' };
       assertJobMatchesRecord(job, payload, record, tierName, ladder, config);
       const { request, decision } = record;
-      await store.markRunning(payload.requestId);
+      // Finished since the read (a batch cancelled its waiting requests): nothing to answer.
+      if (!(await store.markRunning(payload.requestId))) return { outcome: 'skipped' };
 
       // A redelivered hop (worker died after answering) reuses the stored answer instead of
       // paying for a second call, or re-enqueues the escalation of a tier it passed over.
@@ -118,18 +128,26 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
         }
         await forgetWait(job, waited);
         metrics?.attemptCosted(tierName, `${attempt.deployment.provider}/${attempt.deployment.model}`, attempt.costUsd);
+        const judged = attempt.judge;
+        if (judged?.deployment !== undefined)
+          metrics?.attemptCosted(tierName, `${judged.deployment.provider}/${judged.deployment.model}`, judged.costUsd);
       }
+      const made = attempt !== existing && !isCacheHit(attempt);
+      const recordAttempt = async (stored: Attempt) => {
+        const written = await store.recordAttempt({ ...stored, requestId: payload.requestId });
+        if (written && made) await countJudgeScore(deps.feedback, record, stored, logger);
+      };
 
       const escalateTo = isCacheHit(attempt) ? undefined : nextTier(payload, record, attempt.qualityScore);
       if (escalateTo !== undefined) {
         const reasons = attempt.qualityReasons.join(', ');
-        attempt.escalationReason = `quality ${attempt.qualityScore} below ${threshold}: ${reasons}`;
-        await store.recordAttempt({ ...attempt, requestId: payload.requestId });
+        attempt.escalationReason = `quality ${attempt.qualityScore} below ${thresholdOf(record)}: ${reasons}`;
+        await recordAttempt(attempt);
         metrics?.requestEscalated(tierName, escalateTo);
         return escalate(deps, payload, summarize(attempt), escalateTo);
       }
 
-      await store.recordAttempt({ ...attempt, requestId: payload.requestId });
+      await recordAttempt(attempt);
       const answered = attempt;
       const attempts = [...record.attempts.filter((earlier) => earlier.hop !== answered.hop), answered];
       const best = bestAttempt(attempts);
@@ -183,6 +201,7 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
     const ownSystem = request.messages.filter((message) => message.role === 'system').map((message) => message.content);
     const system = ownSystem.length > 0 ? ownSystem.join('\n\n') : route?.systemPrompt;
     const temperature = request.temperature ?? route?.temperature;
+    const thinking = resolveThinking(ladder.get(tierName), route);
     const startedAt = new Date().toISOString();
     const call = await callTier(
       tierName,
@@ -194,17 +213,14 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
         ...(request.max_tokens === undefined ? {} : { maxOutputTokens: request.max_tokens }),
         json: request.response_format?.type === 'json_object',
         ...(request.stop === undefined ? {} : { stop: request.stop }),
+        ...(thinking === undefined ? {} : { thinking }),
       },
       breakers,
       signal,
       live,
     );
-    const verdict = assessAnswer({
-      prompt: promptOf(request),
-      answer: call.result.text,
-      finishReason: call.result.finishReason,
-      expectsJson: request.response_format?.type === 'json_object',
-    });
+    const threshold = qualityThresholdOf(config, tier, decision?.experiment);
+    const { verdict, judge } = await reviewAnswer(request, call.result, threshold, deps.judge, signal);
     return {
       hop: payload.hop,
       tier: tierName,
@@ -220,12 +236,13 @@ export function createTierProcessor(tierName: string, deps: TierProcessorDeps) {
       qualityScore: verdict.score,
       qualityReasons: verdict.reasons,
       skipped: [...waitsBefore(waited), ...call.skipped],
+      ...(judge === undefined ? {} : { judge }),
     };
   }
 
   /** The tier to escalate to, or undefined when this answer is final. */
   function nextTier(payload: TierJob, record: RequestRecord, score: number): string | undefined {
-    if (!config.cascade.enabled || score >= threshold) return undefined;
+    if (!config.cascade.enabled || score >= thresholdOf(record)) return undefined;
     const verdict = mayEscalate(ladder, config.cascade, { tier: tierName, hop: payload.hop }, capsOf(record));
     return verdict.allowed ? verdict.tier : undefined;
   }

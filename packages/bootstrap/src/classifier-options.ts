@@ -1,11 +1,12 @@
 import { llmDeploymentRef, type ClassifierChainOptions, type LlmDeployment } from '@switchyard/classifiers';
-import type { SwitchyardConfig } from '@switchyard/core';
+import { configuredStrategies, type SwitchyardConfig } from '@switchyard/core';
 import type { ProviderRegistry } from '@switchyard/providers';
 
 /**
  * What the classifier chain needs from the process: the environment (keys named by `apiKeyEnv`)
- * and, when the config lists the llm strategy, the deployment that answers for it. Providers are
- * only resolved when llm is listed, so the other commands never build adapters they do not use.
+ * and, when the config or an experiment's variant lists the llm strategy, the deployment that
+ * answers for it. Providers are only resolved when llm is listed, so the other commands never
+ * build adapters they do not use.
  */
 export function classifierOptions(
   config: SwitchyardConfig,
@@ -13,7 +14,7 @@ export function classifierOptions(
   providers: () => ProviderRegistry,
 ): ClassifierChainOptions {
   const options: ClassifierChainOptions = { env: variables };
-  if (config.classifier.strategies.includes('llm')) options.llm = llmDeployment(config, providers());
+  if (configuredStrategies(config).includes('llm')) options.llm = llmDeployment(config, providers());
   return options;
 }
 

@@ -1,43 +1,20 @@
 import {
+  ConfigError,
   TierLadder,
   promptOf,
+  variantChangesStrategies,
+  variantConfig,
   type ChatRequest,
   type RouteConfig,
   type RoutingDecision,
   type StrategyVerdict,
   type SwitchyardConfig,
 } from '@switchyard/core';
+import type { ClassifierChain, ExplainedVerdict, RouteExplanation } from './classifier-chain-contract.ts';
+import { withExperiments, type VariantChain } from './experiment-chain.ts';
 import { buildStrategies, routeStrategyNames, type StrategyContext } from './strategy-factories.ts';
 import type { ClassificationStrategy } from './strategy.ts';
 import { tierGap } from './tier-scores.ts';
-
-export interface ClassifierChain {
-  classify(request: ChatRequest): Promise<RoutingDecision>;
-  /**
-   * The same decision as `classify`, plus the verdict of every strategy, also those the chain
-   * skipped, except that a strategy calling a model (llm) runs only where the chain runs it.
-   */
-  explain(request: ChatRequest): Promise<RouteExplanation>;
-  /** Resolves once every strategy has finished its start-up I/O; rejects with the first failure. */
-  ready(): Promise<void>;
-  /** Per strategy that counts events (the llm strategy's invalid answers, failures...). */
-  counters(): Record<string, Readonly<Record<string, number>>>;
-}
-
-export interface ExplainedVerdict extends StrategyVerdict {
-  /** Whether `classify` ran this strategy (false: it ran only for the explanation, or not at all). */
-  inChain: boolean;
-  /** Not run: outside the chain it would have been a paid model call; `unsure` says so. */
-  skipped: boolean;
-  durationUs: number;
-}
-
-export interface RouteExplanation {
-  decision: RoutingDecision;
-  /** Every configured strategy, in chain order. */
-  strategies: ExplainedVerdict[];
-  counters: Record<string, Readonly<Record<string, number>>>;
-}
 
 export interface ClassifierChainOptions extends StrategyContext {
   /** Used instead of building `classifier.strategies` from the config (tests, experiments). */
@@ -57,10 +34,41 @@ const gapTolerance = 1e-9;
  * route confidently; once the tier is decided (a forced tier counts as decided) only route
  * strategies (keywords) still run, and only until a route is found. Then `force_tier`, the
  * route's `minTier` (not over a forced tier) and `max_tier` (over everything: a budget) apply.
+ * With `experiments`, each variant's chain is built here once, from the variant's configuration.
  */
 export function createClassifierChain(config: SwitchyardConfig, options: ClassifierChainOptions = {}): ClassifierChain {
-  const ladder = new TierLadder(config);
   const strategies = options.strategies ?? buildStrategies(config, options);
+  const control = chainOf(config, strategies);
+  if (config.experiments.length === 0) return control;
+  const { strategies: _given, ...context } = options;
+  const variants = new Map<string, VariantChain>();
+  config.experiments.forEach((experiment, index) => {
+    const variant = variantConfig(config, experiment);
+    // A variant that keeps the classifier settings shares the control's strategies (one llm
+    // client, one centroid index); one that changes them needs its own, built from its settings.
+    if (!variantChangesStrategies(experiment)) {
+      variants.set(experiment.name, { chain: chainOf(variant, strategies), ownStrategies: false });
+      return;
+    }
+    try {
+      variants.set(experiment.name, {
+        chain: chainOf(variant, buildStrategies(variant, context)),
+        ownStrategies: true,
+      });
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      throw new ConfigError(
+        `experiment "${experiment.name}": the variant's classifier cannot start`,
+        error.issues.map((issue) => `experiments[${index}].variant: ${issue}`),
+        { cause: error },
+      );
+    }
+  });
+  return withExperiments(config.experiments, control, variants);
+}
+
+function chainOf(config: SwitchyardConfig, strategies: readonly ClassificationStrategy[]): ClassifierChain {
+  const ladder = new TierLadder(config);
   const { confidenceThreshold, minGap, defaultTier, fallbackRoute } = config.classifier;
   const skippedVerdict = (strategy: ClassificationStrategy): ExplainedVerdict => ({
     strategy: strategy.name,

@@ -1,10 +1,5 @@
-export {
-  createClassifierChain,
-  type ClassifierChain,
-  type ClassifierChainOptions,
-  type ExplainedVerdict,
-  type RouteExplanation,
-} from './classifier-chain.ts';
+export { createClassifierChain, type ClassifierChainOptions } from './classifier-chain.ts';
+export type { ClassifierChain, ExplainedVerdict, RouteExplanation } from './classifier-chain-contract.ts';
 export { createKeywordsStrategy, type KeywordsStrategyConfig } from './keywords-strategy.ts';
 export { createRulesStrategy, type RulesStrategyConfig } from './rules-strategy.ts';
 export { createCentroidStrategy, type CentroidStrategy, type CentroidStrategyOptions } from './centroid-strategy.ts';

@@ -1,21 +1,15 @@
 import { z } from 'zod';
-import { feedbackSchema } from './quality-config.ts';
+import { checkJudge, feedbackSchema, qualitySchema } from './quality-config.ts';
 import { classifierSchema, type strategyNameSchema } from './classifier-config-schema.ts';
+import { thinkingSchema } from './thinking-config.ts';
+import { deploymentSchema } from './deployment-schema.ts';
+import { checkExperiments, experimentSchema } from './experiment-config.ts';
+
+export { deploymentSchema };
 
 const name = z
   .string()
   .regex(/^[a-z][a-z0-9_-]*$/, 'must be lowercase letters, digits, "-" or "_", starting with a letter');
-
-export const deploymentSchema = z.strictObject({
-  /** Key into `providers`; the provider entry says which adapter serves it. */
-  provider: z.string().min(1),
-  model: z.string().min(1),
-  /** Price in USD per million input tokens. */
-  inputPerMTok: z.number().nonnegative(),
-  /** Price in USD per million output tokens. */
-  outputPerMTok: z.number().nonnegative(),
-  maxOutputTokens: z.number().int().positive().optional(),
-});
 
 export const tierSchema = z.strictObject({
   name,
@@ -23,6 +17,8 @@ export const tierSchema = z.strictObject({
   deployments: z.array(deploymentSchema).min(1),
   /** Overrides `cascade.qualityThreshold` for answers produced on this tier. */
   qualityThreshold: z.number().min(0).max(1).optional(),
+  /** Extended thinking / reasoning effort of every call on this tier; none when absent. */
+  thinking: thinkingSchema.optional(),
 });
 
 export const routeSchema = z.strictObject({
@@ -39,11 +35,14 @@ export const routeSchema = z.strictObject({
   cascadeMode: z.enum(['classify', 'cheapest-first']).default('classify'),
   keywords: z.array(z.string().min(1)).default([]),
   examples: z.array(z.string().min(1)).default([]),
+  /** Overrides the tiers' `thinking` for this route's requests on every tier; `false`: none here. */
+  thinking: z.union([thinkingSchema, z.literal(false)]).optional(),
 });
 
 export const cascadeSchema = z.strictObject({
   enabled: z.boolean().default(true),
   qualityThreshold: z.number().min(0).max(1).default(0.7),
+  /** The heuristic gate runs on every answer; `quality.judge` adds an LLM judge to it. */
   judge: z.enum(['heuristic']).default('heuristic'),
   maxEscalations: z.number().int().min(0).default(2),
   /**
@@ -128,6 +127,25 @@ export const apiSchema = z.strictObject({
     .positive()
     .default(64 * 1_048_576),
   maxBatchSize: z.number().int().positive().default(10_000),
+  /**
+   * Largest file `POST /v1/files` takes (bytes). Files are kept in Redis, so the limit bounds its
+   * memory: 64 MiB, like `batchBodyLimitBytes`, holds a JSONL file of `maxBatchSize` requests of
+   * about 6 KB each.
+   */
+  filesMaxBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1_048_576),
+  /**
+   * How long an uploaded file is kept. 7 days, the default `queue.retentionSeconds`: an input file
+   * lives as long as the records of the batch made from it.
+   */
+  filesTtlSeconds: z
+    .number()
+    .int()
+    .positive()
+    .default(7 * 24 * 3600),
   /**
    * A batch's progress stream recounts at least this often, not only on completion events: an
    * event published while the API's subscription was down is never delivered, and without the
@@ -314,8 +332,11 @@ export const configSchema = z
     ledger: ledgerSchema.default(ledgerSchema.parse({})),
     cache: cacheSchema.default(cacheSchema.parse({})),
     feedback: feedbackSchema.default(feedbackSchema.parse({})),
+    quality: qualitySchema.default(qualitySchema.parse({})),
     /** Budgets by API key id (`local` in open mode, without keys). */
     budgets: z.record(z.string(), budgetSchema).default({}),
+    /** A/B experiments; a request is in at most one (see `assignExperiment`). None by default. */
+    experiments: z.array(experimentSchema).default([]),
   })
   .superRefine((config, context) => {
     const tierNames = config.tiers.map((tier) => tier.name);
@@ -372,6 +393,7 @@ export const configSchema = z
         issue(['providers', providerName, 'maxTokensField'], `only used by type "openai", not "${provider.type}"`);
       }
     }
+    checkJudge(config, issue);
     for (const tierName of Object.keys(config.simulation.weakAnswerRate)) {
       if (!tierNames.includes(tierName))
         issue(['simulation', 'weakAnswerRate', tierName], `unknown tier "${tierName}"`);
@@ -385,6 +407,7 @@ export const configSchema = z
     hashes.forEach((hash, index) => {
       if (hashes.indexOf(hash) !== index) issue(['auth', 'keys', index, 'hash'], 'the same key is listed twice');
     });
+    checkExperiments(config.experiments, tierNames, issue);
     if (config.simulation.latencyMs.min > config.simulation.latencyMs.max) {
       issue(['simulation', 'latencyMs'], 'min must not exceed max');
     }

@@ -23,6 +23,7 @@ export const errorCodes = {
   malformed_job: 'A job payload or stored record does not have the expected shape; failed without retries.',
   job_failed:
     'The queue gave up on the job for a reason of its own (stalled too often, say); the message is its reason.',
+  batch_cancelled: 'The batch was cancelled before this request started running; it was not sent to any provider.',
   internal_error: 'An unexpected error, retried until the attempts ran out; the message says what happened.',
   invalid_config: 'The configuration file is missing, unreadable or invalid (at start-up; never on a record).',
 } as const;

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 // not contain ':'). 16 random bytes = 128 bits: collisions are not a practical concern.
 const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
 
-function randomId(prefix: string): string {
+function randomId(prefix: string, separator = '_'): string {
   const bytes = randomBytes(16);
   let out = '';
   let buffer = 0;
@@ -18,13 +18,30 @@ function randomId(prefix: string): string {
     }
   }
   if (bits > 0) out += alphabet[(buffer << (5 - bits)) & 31];
-  return `${prefix}_${out}`;
+  return `${prefix}${separator}${out}`;
 }
 
 export const newRequestId = (): string => randomId('req');
 /** What `newRequestId` makes: payloads and records are checked against it. */
 export const requestIdPattern = /^req_[a-z2-7]+$/;
 export const newBatchId = (): string => randomId('batch');
+/** An uploaded file: `file-` like OpenAI's ids. Base32 holds no `-`, so these never look like `batchFileId`s. */
+export const newFileId = (): string => randomId('file', '-');
+
+/**
+ * The output or error file of a batch created from a file: derived from the batch id, so every
+ * API instance names the same file without storing it, and the file id leads back to its batch.
+ */
+export function batchFileId(batchId: string, part: 'output' | 'error'): string {
+  return `file-${part === 'output' ? 'out' : 'err'}-${batchId.replace(/^batch_/, '')}`;
+}
+
+/** The batch and part a `batchFileId` names, or undefined for any other id. */
+export function parseBatchFileId(fileId: string): { batchId: string; part: 'output' | 'error' } | undefined {
+  const match = /^file-(out|err)-([a-z2-7]+)$/.exec(fileId);
+  if (match === null) return undefined;
+  return { batchId: `batch_${match[2]}`, part: match[1] === 'out' ? 'output' : 'error' };
+}
 
 /** Ids clients may hand us (idempotency keys, custom ids) must stay printable and bounded. */
 export const clientKeyPattern = /^[\x21-\x7e]{1,200}$/;

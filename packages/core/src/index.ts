@@ -12,7 +12,29 @@ export {
   type SwitchyardConfig,
   type TierConfig,
 } from './config-schema.ts';
-export { feedbackSchema, type FeedbackConfig } from './quality-config.ts';
+export { feedbackSchema, judgeSchema, type FeedbackConfig, type JudgeConfig } from './quality-config.ts';
+export {
+  effortForBudget,
+  minThinkingBudgetTokens,
+  mostThinkingTokens,
+  resolveThinking,
+  thinkingEfforts,
+  thinkingOutputLimit,
+  thinkingSchema,
+  type ThinkingConfig,
+  type ThinkingEffort,
+  type ThinkingSetting,
+} from './thinking-config.ts';
+export { experimentSchema, type ExperimentConfig } from './experiment-config.ts';
+export {
+  assignExperiment,
+  configuredStrategies,
+  experimentBucket,
+  qualityThresholdOf,
+  variantChangesStrategies,
+  variantConfig,
+  type ExperimentSubject,
+} from './experiments.ts';
 export {
   defaultConfigPath,
   formatIssues,
@@ -26,12 +48,25 @@ export { TierLadder } from './tier-ladder.ts';
 export { applyBudgetCap } from './budget-cap.ts';
 export { addUsage, costUsd, roundUsd, type TokenUsage } from './pricing.ts';
 export { chatMessageSchema, chatRequestSchema, promptOf, type ChatMessage, type ChatRequest } from './chat-request.ts';
-export { classifyJobId, clientKeyPattern, newBatchId, newRequestId, requestIdPattern, tierJobId } from './ids.ts';
 export {
+  batchFileId,
+  classifyJobId,
+  clientKeyPattern,
+  newBatchId,
+  newFileId,
+  newRequestId,
+  parseBatchFileId,
+  requestIdPattern,
+  tierJobId,
+} from './ids.ts';
+export {
+  attemptCostUsd,
   openModeKeyId,
   terminalStatuses,
   type Attempt,
+  type JudgeOutcome,
   type DeploymentRef,
+  type ExperimentArm,
   type FinalAnswer,
   type RequestError,
   type RequestRecord,

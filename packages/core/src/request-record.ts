@@ -19,6 +19,12 @@ export interface StrategyVerdict {
   durationUs?: number;
 }
 
+/** The experiment a request is in and its arm (`experiments` in the config). */
+export interface ExperimentArm {
+  name: string;
+  arm: 'variant' | 'control';
+}
+
 /** Where a request was sent and why. */
 export interface RoutingDecision extends StrategyVerdict {
   /** Why the final tier differs from the strategy's, if it does. */
@@ -27,6 +33,8 @@ export interface RoutingDecision extends StrategyVerdict {
   chain: StrategyVerdict[];
   /** How long classification took, in microseconds. */
   durationUs: number;
+  /** Set when experiments are configured: which one the request is in, and which arm decided it. */
+  experiment?: ExperimentArm;
 }
 
 export interface DeploymentRef {
@@ -55,7 +63,27 @@ export interface Attempt {
   escalationReason?: string;
   /** Deployments of the tier that were tried and failed before this one answered. */
   skipped: { deployment: DeploymentRef; error: string }[];
+  /** What the LLM judge said of the answer, when `quality.judge` is on; its cost is not in `costUsd`. */
+  judge?: JudgeOutcome;
 }
+
+/** The LLM judge's score of one answer, and what asking it cost. */
+export interface JudgeOutcome {
+  /** 0..1; `null` when unknown (no clear score, an error, a timeout): the heuristics alone decided. */
+  score: number | null;
+  /** The deployment that answered; absent when none did. */
+  deployment?: DeploymentRef;
+  usage: TokenUsage;
+  /** The judge call's tokens at the judge deployment's prices. */
+  costUsd: number;
+  latencyMs: number;
+  /** Why the score is unknown. */
+  unknownReason?: string;
+}
+
+/** What an attempt cost in all: its answer and, when one was asked, its judge. */
+export const attemptCostUsd = (attempt: Pick<Attempt, 'costUsd' | 'judge'>): number =>
+  attempt.costUsd + (attempt.judge?.costUsd ?? 0);
 
 export interface FinalAnswer {
   answer: string;

@@ -1,4 +1,4 @@
-import type { ChatMessage, TokenUsage } from '@switchyard/core';
+import type { ChatMessage, ThinkingSetting, TokenUsage } from '@switchyard/core';
 
 /** Why the model stopped, in one vocabulary across providers. */
 export type FinishReason = 'stop' | 'length' | 'content_filter' | 'tool_calls' | 'other';
@@ -14,9 +14,15 @@ export interface GenerateRequest {
   json?: boolean;
   /** Sequences at which the model stops; they are not part of the answer. */
   stop?: string[];
+  /**
+   * Extended thinking (Anthropic `thinking`) or reasoning effort (OpenAI `reasoning_effort`); absent,
+   * neither is sent. `maxOutputTokens` still bounds the answer: adapters send it plus the budget.
+   */
+  thinking?: ThinkingSetting;
 }
 
 export interface GenerateResult {
+  /** The answer alone: thinking is never part of it. */
   text: string;
   finishReason: FinishReason;
   usage: TokenUsage;
@@ -30,8 +36,8 @@ export interface GenerateOptions {
   /** Aborting it must abort the underlying HTTP call. */
   signal?: AbortSignal;
   /**
-   * Given, the adapter streams from the provider and calls this with each piece of text as it
-   * arrives; the result is still the whole answer. Pieces of a call that then fails were not an
+   * Given, the adapter streams from the provider and calls this with each piece of answer text as
+   * it arrives (never thinking); the result is still the whole answer. Pieces of a call that then fails were not an
    * answer: the caller decides what to do with them.
    */
   onText?: (text: string) => void;

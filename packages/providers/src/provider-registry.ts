@@ -31,6 +31,11 @@ export interface ResolvedDeployment {
 export interface ProviderRegistry {
   /** The deployments of a tier in fallback order, each with the adapter that serves it. */
   forTier(tierName: string): ResolvedDeployment[];
+  /**
+   * A deployment outside the tiers (the quality judge's own) on an endpoint of `providers`, with
+   * `label` in place of a tier name.
+   */
+  resolve(label: string, deployment: DeploymentConfig): ResolvedDeployment;
   /** Endpoints answered by the simulated provider because no key was set (or simulateAll). */
   readonly simulatedEndpoints: readonly string[];
 }
@@ -82,6 +87,22 @@ export function createProviderRegistry(config: SwitchyardConfig, options: Provid
     });
   });
 
+  const resolve = (tier: string, deployment: DeploymentConfig, weakAnswerRate: number): ResolvedDeployment => {
+    const adapter = endpointAdapters.get(deployment.provider);
+    if (adapter === undefined) throw new ConfigError(`unknown provider "${deployment.provider}" in tier ${tier}`);
+    if (adapter !== 'simulated') return { tier, deployment, adapter, simulated: false };
+    return {
+      tier,
+      deployment,
+      simulated: true,
+      adapter: createSimulatedAdapter({
+        name: deployment.provider,
+        latencyMs: config.simulation.latencyMs,
+        weakAnswerRate,
+        failureRate: config.simulation.failureRate,
+      }),
+    };
+  };
   const byTier = new Map<string, ResolvedDeployment[]>();
   for (const tier of config.tiers) {
     // Simulated weakness is per tier so that lower tiers answer weakly more often and the
@@ -89,23 +110,7 @@ export function createProviderRegistry(config: SwitchyardConfig, options: Provid
     const weakAnswerRate = config.simulation.weakAnswerRate[tier.name] ?? 0;
     byTier.set(
       tier.name,
-      tier.deployments.map((deployment) => {
-        const adapter = endpointAdapters.get(deployment.provider);
-        if (adapter === undefined)
-          throw new ConfigError(`unknown provider "${deployment.provider}" in tier ${tier.name}`);
-        if (adapter !== 'simulated') return { tier: tier.name, deployment, adapter, simulated: false };
-        return {
-          tier: tier.name,
-          deployment,
-          simulated: true,
-          adapter: createSimulatedAdapter({
-            name: deployment.provider,
-            latencyMs: config.simulation.latencyMs,
-            weakAnswerRate,
-            failureRate: config.simulation.failureRate,
-          }),
-        };
-      }),
+      tier.deployments.map((deployment) => resolve(tier.name, deployment, weakAnswerRate)),
     );
   }
 
@@ -116,5 +121,6 @@ export function createProviderRegistry(config: SwitchyardConfig, options: Provid
       if (!deployments) throw new RangeError(`unknown tier "${tierName}"`);
       return deployments;
     },
+    resolve: (label, deployment) => resolve(label, deployment, 0),
   };
 }

@@ -10,7 +10,7 @@ export const answerInfoSchema = z.object({
   hop: z.number().int(),
   escalations: z.number().int(),
   finishReason: z.string(),
-  usage: z.object({ inputTokens: z.number(), outputTokens: z.number() }),
+  usage: z.object({ inputTokens: z.number(), outputTokens: z.number(), thinkingTokens: z.number().optional() }),
   costUsd: z.number(),
   baselineCostUsd: z.number(),
   simulated: z.boolean(),

@@ -18,6 +18,9 @@ export interface LedgerTotals {
   /** What every request would have cost on the premium deployment with the same tokens. */
   baselineUsd: number;
   savedUsd: number;
+  /** Answers the LLM judge was asked about, and what asking cost (already part of `costUsd`). */
+  judgeCalls: number;
+  judgeCostUsd: number;
 }
 
 /** One cell of the ledger: a day × tier × deployment × route × key and its counters. */
@@ -53,6 +56,9 @@ export function daysBetween(from: string, to: string): string[] {
 export const decodeName = (value: string) =>
   value.replace(/%([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
 
+/** Heads of ledger fields that are not a cell's metric: the hourly counts and the experiments' totals. */
+const otherCounters: ReadonlySet<string> = new Set(['hour', 'exp']);
+
 /** Reads the ledger cells of the given days (every shard), optionally only one key's. */
 export async function readLedger(
   redis: RedisClient,
@@ -67,7 +73,10 @@ export async function readLedger(
     );
     for (const hash of hashes) {
       for (const [field, value] of Object.entries(hash)) {
-        const [metric, tier, deployment, route, key] = field.split('|').map(decodeName);
+        const parts = field.split('|');
+        // A cell's field is exactly `metric|tier|deployment|route|key`; anything else is not a cell.
+        if (parts.length !== 5 || otherCounters.has(parts[0] ?? '')) continue;
+        const [metric, tier, deployment, route, key] = parts.map(decodeName);
         if (metric === undefined || tier === undefined || deployment === undefined || route === undefined) continue;
         if (key === undefined || (onlyKey !== undefined && key !== onlyKey)) continue;
         const id = `${day}|${field.slice(metric.length + 1)}`;
@@ -95,6 +104,8 @@ export function emptyTotals(): LedgerTotals {
     costUsd: 0,
     baselineUsd: 0,
     savedUsd: 0,
+    judgeCalls: 0,
+    judgeCostUsd: 0,
   };
 }
 
@@ -111,6 +122,8 @@ function addCell(totals: LedgerTotals, cell: LedgerCell): void {
   totals.costUsd = roundUsd(totals.costUsd + counter('costNano') / 1e9);
   totals.baselineUsd = roundUsd(totals.baselineUsd + counter('baselineNano') / 1e9);
   totals.savedUsd = roundUsd(totals.baselineUsd - totals.costUsd);
+  totals.judgeCalls += counter('judgeCalls');
+  totals.judgeCostUsd = roundUsd(totals.judgeCostUsd + counter('judgeCostNano') / 1e9);
 }
 
 /** Totals over all cells and per value of `groupBy`. */

@@ -22,6 +22,14 @@ export {
 } from './cost-ledger.ts';
 export { readTrafficDrift, type TrafficDrift, type TrafficWindow } from './traffic-drift.ts';
 export {
+  armTotals,
+  experimentArms,
+  readExperiments,
+  type ExperimentArmName,
+  type ExperimentArmTotals,
+  type ExperimentTotals,
+} from './experiment-ledger.ts';
+export {
   FeedbackStore,
   qualityMonitor,
   type FeedbackTarget,
@@ -30,6 +38,8 @@ export {
   type StoredFeedback,
 } from './feedback-store.ts';
 export { RequestStore, type BatchMeta, type NewRequest, type StatusCounts } from './request-store.ts';
+export { FileStore, type StoredFile } from './file-store.ts';
+export { OpenAIBatchStore, type FinishedCounts, type OpenAIBatchMeta } from './openai-batch-store.ts';
 export { CompletionEvents, type CompletionEvent } from './completion-events.ts';
 export { QueueSet, createWorker, type WorkerSettings } from './queue-factory.ts';
 export {

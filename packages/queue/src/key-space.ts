@@ -68,6 +68,21 @@ export class KeySpace {
     return `${this.prefix}:batch:{${batchId}}:members`;
   }
 
+  /** What a batch created from a file adds to it in OpenAI's terms, beside the batch (same hash tag). */
+  openAIBatch(batchId: string): string {
+    return `${this.prefix}:batch:{${batchId}}:openai`;
+  }
+
+  /** One API key's batches created from files, newest first (a sorted set scored by creation time). */
+  openAIBatchIndex(keyId: string): string {
+    return `${this.prefix}:openai-batches:{${keyId}}`;
+  }
+
+  /** An uploaded file (`POST /v1/files`): its description and its bytes in one hash. */
+  file(fileId: string): string {
+    return `${this.prefix}:file:{${fileId}}`;
+  }
+
   /** A budget counter of one API key (`tag` = digest of the key id; `period` = `day:...` or `month:...`). */
   budget(tag: string, period: string): string {
     return `${this.prefix}:budget:{${tag}}:${period}`;

@@ -31,10 +31,21 @@ return 1
  * { 1, the request's cost in nano-dollars, its budget hold or false } when finished now, 0 when
  * already terminal, -1 when missing.
  */
-export const finishScript = `
+export const finishScript = finishingScript('');
+
+/**
+ * `finishScript` for a request that has not started running: a `queued` or `routed` record is
+ * failed (cancelled), a `running` one is left to its hop, whose answer is kept. Returns 0 for a
+ * running or terminal record, otherwise as `finishScript`.
+ */
+export const cancelWaitingScript = finishingScript(`if status == 'running' then return 0 end`);
+
+function finishingScript(guard: string): string {
+  return `
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return -1 end
 if status == 'completed' or status == 'failed' then return 0 end
+${guard}
 redis.call('HSET', KEYS[1], 'status', ARGV[2], unpack(ARGV, 5))
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3]))
 ${ledgerLua}
@@ -46,6 +57,7 @@ redis.call('PUBLISH', ARGV[1], cjson.encode({
 }))
 return { 1, string.format('%.0f', totalNano), redis.call('HGET', KEYS[1], 'budgetHold') or false }
 `;
+}
 
 /** KEYS[1] idempotency key; ARGV[1] owner id. Deletes the key only while it still names that owner. */
 export const releaseIfOwnerScript = `

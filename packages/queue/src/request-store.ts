@@ -1,62 +1,27 @@
 import {
-  addUsage,
   MalformedJobError,
   openModeKeyId,
-  roundUsd,
   type Attempt,
-  type ChatRequest,
   type FinalAnswer,
   type RequestError,
   type RequestRecord,
   type RequestStatus,
   type RoutingDecision,
 } from '@switchyard/core';
-import { BudgetStore, type BudgetHold } from './budget-store.ts';
 import type { KeySpace } from './key-space.ts';
+import { RecordFinisher } from './record-finisher.ts';
+import { toRecord } from './record-hash.ts';
 import {
+  cancelWaitingScript,
   createRecordScript,
-  finishScript,
   releaseIfOwnerScript,
   swapOwnerScript,
   updateUnlessTerminalScript,
 } from './record-scripts.ts';
 import type { RedisClient } from './redis-connection.ts';
+import type { BatchMeta, NewRequest } from './request-shapes.ts';
 
-export interface NewRequest {
-  id: string;
-  request: ChatRequest;
-  /** The submitting API key's id; `local` when absent. */
-  keyId?: string;
-  batchId?: string;
-  customId?: string;
-  idempotencyKey?: string;
-  /** Classified already (the API's sync path): the record starts `routed`, with this decision. */
-  decision?: RoutingDecision;
-  /** The executor writes the answer to the request's answer stream. */
-  answerStream?: boolean;
-  /** The budget reservation it holds until it finishes (settled by the finishing step). */
-  budgetHold?: BudgetHold;
-  /** The highest tier a key over its budget (`cap`) may use. */
-  budgetMaxTier?: string;
-  /** Hash of what the client sent with an idempotency key: a repeat with another body is refused. */
-  bodyHash?: string;
-}
-
-export interface BatchMeta {
-  id: string;
-  total: number;
-  createdAt: string;
-  /** The submitting API key's id; `local` when absent. */
-  keyId?: string;
-  idempotencyKey?: string;
-  /** Hash of what the client sent with an idempotency key. */
-  bodyHash?: string;
-  /**
-   * True from the batch's creation until every job is queued. A batch found in this state later
-   * (its API process died mid-submission) is finished by whoever reads it: see `SubmissionService`.
-   */
-  accepting?: boolean;
-}
+export type { BatchMeta, NewRequest } from './request-shapes.ts';
 
 export type StatusCounts = Record<RequestStatus, number> & { total: number };
 
@@ -74,16 +39,13 @@ export class RequestStore {
   private readonly redis: RedisClient;
   private readonly keys: KeySpace;
   private readonly retentionSeconds: number;
-  /** How long a day's cost ledger is kept after its last write. */
-  private readonly ledgerRetentionSeconds: number;
-  private readonly budgets: BudgetStore;
+  private readonly finisher: RecordFinisher;
 
   constructor(redis: RedisClient, keys: KeySpace, retentionSeconds: number, ledgerRetentionSeconds = 400 * 86_400) {
     this.redis = redis;
     this.keys = keys;
     this.retentionSeconds = retentionSeconds;
-    this.ledgerRetentionSeconds = ledgerRetentionSeconds;
-    this.budgets = new BudgetStore(redis, keys);
+    this.finisher = new RecordFinisher(redis, keys, retentionSeconds, ledgerRetentionSeconds);
   }
 
   /**
@@ -210,6 +172,24 @@ export class RequestStore {
     return this.finish(requestId, 'failed', { error: JSON.stringify(error) });
   }
 
+  /**
+   * Fails the requests that have not started running (`queued`, `routed`) with `error`; running
+   * ones are left to finish, finished ones keep their answer. Their jobs stay on the queues and
+   * are skipped (a worker leaves a terminal record alone). Returns how many were failed.
+   */
+  async cancelWaiting(requestIds: readonly string[], error: RequestError): Promise<number> {
+    let cancelled = 0;
+    const fields = { error: JSON.stringify(error) };
+    for (let start = 0; start < requestIds.length; start += chunkSize) {
+      const chunk = requestIds.slice(start, start + chunkSize);
+      const results = await Promise.all(
+        chunk.map((id) => this.finisher.finish(id, 'failed', fields, cancelWaitingScript)),
+      );
+      cancelled += results.filter(Boolean).length;
+    }
+    return cancelled;
+  }
+
   async createBatch(meta: BatchMeta, requestIds: readonly string[]): Promise<void> {
     const membersKey = this.keys.batchMembers(meta.id);
     const batchKey = this.keys.batch(meta.id);
@@ -299,74 +279,7 @@ export class RequestStore {
     return result === 1;
   }
 
-  private async finish(
-    requestId: string,
-    status: 'completed' | 'failed',
-    fields: Record<string, string>,
-  ): Promise<boolean> {
-    const now = new Date().toISOString();
-    const args = Object.entries({ ...fields, updatedAt: now, completedAt: now }).flat();
-    const result = (await this.redis.eval(
-      finishScript,
-      2,
-      this.keys.request(requestId),
-      this.keys.ledgerOf(requestId, now.slice(0, 10)),
-      this.keys.eventsChannel,
-      status,
-      String(this.retentionSeconds),
-      String(this.ledgerRetentionSeconds),
-      ...args,
-    )) as [number, string, string | null] | number;
-    if (!Array.isArray(result)) return false;
-    const [, costNano, hold] = result;
-    // The request's budget reservation becomes its real cost, once: only the step that finished
-    // the record gets the hold back. A process dying right here leaves the estimate reserved
-    // until the day's counter expires (one estimate per crash, never an overspend).
-    if (typeof hold === 'string') await this.budgets.settle(JSON.parse(hold) as BudgetHold, Number(costNano));
-    return true;
+  private finish(requestId: string, status: 'completed' | 'failed', fields: Record<string, string>): Promise<boolean> {
+    return this.finisher.finish(requestId, status, fields);
   }
-}
-
-function parseJson<T>(raw: string | undefined): T | undefined {
-  return raw === undefined ? undefined : (JSON.parse(raw) as T);
-}
-
-function toRecord(hash: Record<string, string>): RequestRecord {
-  const attempts = Object.entries(hash)
-    .filter(([field]) => field.startsWith('attempt:'))
-    .map(([, value]) => JSON.parse(value) as Attempt)
-    .sort((a, b) => a.hop - b.hop);
-  const usage = attempts.reduce((total, attempt) => addUsage(total, attempt.usage), {
-    inputTokens: 0,
-    outputTokens: 0,
-  });
-  const record: RequestRecord = {
-    id: hash.id ?? '',
-    status: (hash.status ?? 'queued') as RequestStatus,
-    request: JSON.parse(hash.request ?? '{"messages":[]}') as ChatRequest,
-    keyId: hash.keyId ?? openModeKeyId,
-    createdAt: hash.createdAt ?? '',
-    updatedAt: hash.updatedAt ?? '',
-    attempts,
-    usage,
-    costUsd: roundUsd(attempts.reduce((sum, attempt) => sum + attempt.costUsd, 0)),
-    // The baseline is one premium call per request, priced with the tokens of the answer served.
-    baselineCostUsd: 0,
-  };
-  const final = parseJson<FinalAnswer>(hash.final);
-  const served = final === undefined ? attempts.at(-1) : attempts.find((attempt) => attempt.hop === final.hop);
-  record.baselineCostUsd = roundUsd(served?.baselineCostUsd ?? 0);
-  if (hash.batchId !== undefined) record.batchId = hash.batchId;
-  if (hash.customId !== undefined) record.customId = hash.customId;
-  if (hash.idempotencyKey !== undefined) record.idempotencyKey = hash.idempotencyKey;
-  if (hash.answerStream === '1') record.answerStream = true;
-  if (hash.budgetMaxTier !== undefined) record.budgetMaxTier = hash.budgetMaxTier;
-  if (hash.completedAt !== undefined) record.completedAt = hash.completedAt;
-  const decision = parseJson<RoutingDecision>(hash.decision);
-  if (decision !== undefined) record.decision = decision;
-  if (final !== undefined) record.final = final;
-  if (hash.cache === 'hit') record.cacheHit = true;
-  const error = parseJson<RequestError>(hash.error);
-  if (error !== undefined) record.error = error;
-  return record;
 }

@@ -33,11 +33,25 @@ function refuse(request: RecordedRequest): ErrorReply | undefined {
   for (const field of ['model', 'max_tokens', 'messages']) {
     if (body[field] === undefined) return { kind: 'error', status: 400, message: `${field}: Field required` };
   }
+  const thinking = refuseThinking(body);
+  if (thinking !== undefined) return thinking;
   if (headers['anthropic-version'] === '2026-10-21') {
     const sampling = samplingFields.find((field) => field in body);
     if (sampling !== undefined)
       return { kind: 'error', status: 400, message: `${sampling}: Extra inputs are not permitted` };
   }
+  return undefined;
+}
+
+/** The API's own checks of manual extended thinking. */
+function refuseThinking(body: Record<string, unknown>): ErrorReply | undefined {
+  const thinking = body.thinking as { type?: unknown; budget_tokens?: unknown } | undefined;
+  if (thinking?.type !== 'enabled') return undefined;
+  const budget = thinking.budget_tokens;
+  if (typeof budget !== 'number' || budget < 1_024)
+    return { kind: 'error', status: 400, message: 'thinking.enabled.budget_tokens: Input should be >= 1024' };
+  if (typeof body.max_tokens === 'number' && budget >= body.max_tokens)
+    return { kind: 'error', status: 400, message: '`max_tokens` must be greater than `thinking.budget_tokens`' };
   return undefined;
 }
 
@@ -56,20 +70,26 @@ function promptText(body: Record<string, unknown>): string {
     .join('\n');
 }
 
-const usage = (inputTokens: number, outputTokens: number) => ({
+const usage = (inputTokens: number, outputTokens: number, thinkingTokens?: number) => ({
   input_tokens: inputTokens,
   output_tokens: outputTokens,
   cache_creation_input_tokens: 0,
   cache_read_input_tokens: 0,
   cache_creation: null,
   inference_geo: null,
-  output_tokens_details: null,
+  output_tokens_details: thinkingTokens === undefined ? null : { thinking_tokens: thinkingTokens },
   server_tool_use: null,
   service_tier: 'standard',
   speed: null,
 });
 
-function message(parts: AnswerParts, content: unknown[], stopReason: string | null, outputTokens: number) {
+function message(
+  parts: AnswerParts,
+  content: unknown[],
+  stopReason: string | null,
+  outputTokens: number,
+  thinkingTokens?: number,
+) {
   return {
     id: parts.id,
     type: 'message',
@@ -81,8 +101,32 @@ function message(parts: AnswerParts, content: unknown[], stopReason: string | nu
     stop_details: null,
     stop_reason: stopReason,
     stop_sequence: null,
-    usage: usage(parts.inputTokens, outputTokens),
+    usage: usage(parts.inputTokens, outputTokens, thinkingTokens),
   };
+}
+
+const signature = 'ZmFrZSBzaWduYXR1cmU=';
+
+/** The blocks of the whole answer: the thinking block first, as the API sends it, then the text. */
+function contentBlocks(parts: AnswerParts): unknown[] {
+  return [
+    ...(parts.thinking === undefined ? [] : [{ type: 'thinking', thinking: parts.thinking, signature }]),
+    { type: 'text', text: parts.text, citations: null },
+  ];
+}
+
+const data = (value: unknown) => JSON.stringify(value);
+
+/** One content block as a stream: start, its deltas, stop. */
+function blockEvents(index: number, start: unknown, deltas: unknown[]) {
+  return [
+    { event: 'content_block_start', data: data({ type: 'content_block_start', index, content_block: start }) },
+    ...deltas.map((delta) => ({
+      event: 'content_block_delta',
+      data: data({ type: 'content_block_delta', index, delta }),
+    })),
+    { event: 'content_block_stop', data: data({ type: 'content_block_stop', index }) },
+  ];
 }
 
 const anthropicDialect: Dialect = {
@@ -93,26 +137,25 @@ const anthropicDialect: Dialect = {
   idPrefix: 'msg_fake_',
   refuse,
   promptText,
-  json: (parts) =>
-    message(parts, [{ type: 'text', text: parts.text, citations: null }], parts.stopReason, parts.outputTokens),
+  json: (parts) => message(parts, contentBlocks(parts), parts.stopReason, parts.outputTokens, parts.thinkingTokens),
   events(parts) {
-    const data = (value: unknown) => JSON.stringify(value);
+    const thinking =
+      parts.thinking === undefined
+        ? []
+        : blockEvents(0, { type: 'thinking', thinking: '', signature: '' }, [
+            ...textPieces(parts.thinking).map((piece) => ({ type: 'thinking_delta', thinking: piece })),
+            { type: 'signature_delta', signature },
+          ]);
+    const text = blockEvents(
+      thinking.length === 0 ? 0 : 1,
+      { type: 'text', text: '', citations: null },
+      textPieces(parts.text).map((piece) => ({ type: 'text_delta', text: piece })),
+    );
     return [
       { event: 'message_start', data: data({ type: 'message_start', message: message(parts, [], null, 1) }) },
-      {
-        event: 'content_block_start',
-        data: data({
-          type: 'content_block_start',
-          index: 0,
-          content_block: { type: 'text', text: '', citations: null },
-        }),
-      },
       { event: 'ping', data: data({ type: 'ping' }) },
-      ...textPieces(parts.text).map((piece) => ({
-        event: 'content_block_delta',
-        data: data({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } }),
-      })),
-      { event: 'content_block_stop', data: data({ type: 'content_block_stop', index: 0 }) },
+      ...thinking,
+      ...text,
       {
         event: 'message_delta',
         data: data({
@@ -123,6 +166,8 @@ const anthropicDialect: Dialect = {
             input_tokens: parts.inputTokens,
             cache_creation_input_tokens: 0,
             cache_read_input_tokens: 0,
+            output_tokens_details:
+              parts.thinkingTokens === undefined ? null : { thinking_tokens: parts.thinkingTokens },
           },
         }),
       },

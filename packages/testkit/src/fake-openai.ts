@@ -28,8 +28,13 @@ function refuse(request: RecordedRequest): ErrorReply | undefined {
     if (body[field] === undefined)
       return { kind: 'error', status: 400, message: `Missing required parameter: '${field}'.` };
   }
+  const effort = body.reasoning_effort;
+  if (effort !== undefined && !reasoningEfforts.includes(String(effort)))
+    return { kind: 'error', status: 400, message: `Invalid value for 'reasoning_effort': '${String(effort)}'.` };
   return undefined;
 }
+
+const reasoningEfforts = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'];
 
 function promptText(body: Record<string, unknown>): string {
   const messages = Array.isArray(body.messages) ? (body.messages as { content?: unknown }[]) : [];
@@ -40,6 +45,9 @@ const usage = (parts: AnswerParts) => ({
   prompt_tokens: parts.inputTokens,
   completion_tokens: parts.outputTokens,
   total_tokens: parts.inputTokens + parts.outputTokens,
+  ...(parts.thinkingTokens === undefined
+    ? {}
+    : { completion_tokens_details: { reasoning_tokens: parts.thinkingTokens, accepted_prediction_tokens: 0 } }),
 });
 
 function chunk(parts: AnswerParts, choices: unknown[], extra: Record<string, unknown> = {}) {

@@ -11,7 +11,12 @@ export type FakeReply =
       /** Written verbatim into the provider's own field (`stop_reason` / `finish_reason`). */
       stopReason?: string;
       inputTokens?: number;
+      /** All generated tokens, thinking included (as both APIs count them). */
       outputTokens?: number;
+      /** Thinking text sent before the answer (Anthropic's `thinking` block; OpenAI sends none). */
+      thinking?: string;
+      /** Of `outputTokens`, those reported as thinking / reasoning in the usage details. */
+      thinkingTokens?: number;
       /** Wait this long before answering (a slow provider). */
       delayMs?: number;
     }
@@ -51,6 +56,8 @@ export interface AnswerParts {
   stopReason: string;
   inputTokens: number;
   outputTokens: number;
+  thinking?: string;
+  thinkingTokens?: number;
 }
 
 export interface ServerSentEvent {
@@ -177,6 +184,8 @@ export async function startFakeProvider(dialect: Dialect): Promise<FakeProviderS
       stopReason: answer.stopReason ?? dialect.defaultStopReason,
       inputTokens: answer.inputTokens ?? estimateTokens(prompt),
       outputTokens: answer.outputTokens ?? estimateTokens(answerText),
+      ...(answer.thinking === undefined ? {} : { thinking: answer.thinking }),
+      ...(answer.thinkingTokens === undefined ? {} : { thinkingTokens: answer.thinkingTokens }),
     };
     if (!request.stream) {
       finish(request, response, 200, { 'content-type': 'application/json' }, JSON.stringify(dialect.json(parts)));

@@ -10,6 +10,7 @@ export { sharedDataPath } from './shared-data-path.ts';
 export { scriptedSseFetch, sseFrame, type SseScript } from './scripted-sse-fetch.ts';
 export { routedDecision } from './routed-decision.ts';
 export { fixedStrategy } from './fixed-strategy.ts';
+export { multipartBody, type FormPart } from './multipart-body.ts';
 export {
   tinyEmbeddingGraph,
   tinyTable,

@@ -1,6 +1,8 @@
 import { formatPath, type ChatMessage, type ChatRequest } from '@switchyard/core';
 import { z } from 'zod';
 import { ApiError, validationError } from '../api-errors.ts';
+import { parseChatRequest, type RequestLimits } from '../request-validation.ts';
+import type { ModelCatalog } from './model-catalog.ts';
 
 /**
  * `POST /v1/chat/completions` as OpenAI defines it. Objects are loose: a field this router does
@@ -68,6 +70,24 @@ export function parseChatCompletion(raw: unknown): ParsedChatCompletion {
     request.response_format = { type: body.response_format.type === 'text' ? 'text' : 'json_object' };
   if (body.metadata !== null && body.metadata !== undefined) request.metadata = body.metadata;
   if (body.cache === false) request.cache = false;
+  return { body, request };
+}
+
+/**
+ * Everything a chat completion body is checked for, on `POST /v1/chat/completions` and on each
+ * line of a batch file alike: OpenAI's shape, then the rules every request is held to (a user
+ * message with content, `api.maxMessages`, the size limit) on what that shape became, so that
+ * errors name the same fields; `model` pins a tier when it names one.
+ */
+export function parseChatCompletionRequest(
+  raw: unknown,
+  limits: RequestLimits,
+  catalog: ModelCatalog,
+): ParsedChatCompletion {
+  const { body, request: converted } = parseChatCompletion(raw);
+  const request = parseChatRequest(converted, limits);
+  const choice = catalog.resolve(body.model);
+  if (choice.kind === 'tier') request.force_tier = choice.tier;
   return { body, request };
 }
 

@@ -7,11 +7,15 @@ export function openAIFinishReason(reason: string): 'stop' | 'length' | 'content
   return reason === 'length' || reason === 'content_filter' || reason === 'tool_calls' ? reason : 'stop';
 }
 
+/** Thinking tokens are inside `completion_tokens`, and shown as OpenAI shows reasoning tokens. */
 export function openAIUsage(usage: TokenUsage) {
   return {
     prompt_tokens: usage.inputTokens,
     completion_tokens: usage.outputTokens,
     total_tokens: usage.inputTokens + usage.outputTokens,
+    ...(usage.thinkingTokens === undefined
+      ? {}
+      : { completion_tokens_details: { reasoning_tokens: usage.thinkingTokens } }),
   };
 }
 

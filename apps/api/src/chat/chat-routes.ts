@@ -1,25 +1,31 @@
-import { newRequestId, terminalStatuses, type RoutingDecision, type SwitchyardConfig } from '@switchyard/core';
+import {
+  configuredStrategies,
+  newRequestId,
+  terminalStatuses,
+  type RoutingDecision,
+  type SwitchyardConfig,
+} from '@switchyard/core';
 import { AnswerStreamReaders } from '@switchyard/queue';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ApiError } from '../api-errors.ts';
 import type { ApiContext } from '../api-context.ts';
-import { parseChatRequest } from '../request-validation.ts';
 import { unavailable } from '../submission.ts';
 import { cacheBypassed, cacheHeader, idempotencyKeyOf } from '../routes/request-routes.ts';
-import { parseChatCompletion } from './chat-body.ts';
+import { parseChatCompletionRequest } from './chat-body.ts';
 import { chatCompletion, failureError, recordInfo, routingHeaders, timeoutError } from './chat-response.ts';
 import { StreamRelay } from './chat-stream.ts';
 import { ModelCatalog } from './model-catalog.ts';
 
 /**
- * Whether the API may classify chat completions itself: the configured chain runs no strategy
- * that calls a model (llm), a remote embedder (centroid with an `openai` embedder) or a local
- * model (centroid with an `onnx` embedder: milliseconds of CPU per prompt, not microseconds).
- * Such a chain stays in the classifier pool, which owns those calls' keys, breakers and timeouts
- * and whose processes scale apart from the API's.
+ * Whether the API may classify chat completions itself: the configured chain, and every
+ * experiment's variant chain, runs no strategy that calls a model (llm), a remote embedder
+ * (centroid with an `openai` embedder) or a local model (centroid with an `onnx` embedder:
+ * milliseconds of CPU per prompt, not microseconds). Such a chain stays in the classifier pool,
+ * which owns those calls' keys, breakers and timeouts and whose processes scale apart from the API's.
  */
-export function classifiesInline(config: Pick<SwitchyardConfig, 'classifier'>): boolean {
-  const { strategies, centroid } = config.classifier;
+export function classifiesInline(config: Pick<SwitchyardConfig, 'classifier' | 'experiments'>): boolean {
+  const { centroid } = config.classifier;
+  const strategies = configuredStrategies(config);
   if (strategies.includes('llm')) return false;
   return !(strategies.includes('centroid') && centroid.embedder.type !== 'hashing');
 }
@@ -40,18 +46,15 @@ export function registerChatRoutes(app: FastifyInstance, context: ApiContext): v
   });
 
   app.post('/v1/chat/completions', async (request, reply) => {
-    const { body, request: converted } = parseChatCompletion(request.body);
-    // The rules every request is held to (a user message with content, api.maxMessages, the size
-    // limit), on what OpenAI's shape became: errors name the same fields.
-    const chat = parseChatRequest(converted, context.requestLimits);
+    const { body, request: chat } = parseChatCompletionRequest(request.body, context.requestLimits, catalog);
     if (cacheBypassed(request.headers[cacheHeader])) chat.cache = false;
-    const choice = catalog.resolve(body.model);
-    if (choice.kind === 'tier') chat.force_tier = choice.tier;
     const idempotencyKey = idempotencyKeyOf(request.headers['idempotency-key']);
     const stream = body.stream === true;
-    // Classified here, in microseconds, instead of a hop through the classify queue.
-    const decision: RoutingDecision | undefined = inline ? await context.classifier.classify(chat) : undefined;
+    // Classified here, in microseconds, instead of a hop through the classify queue. The id is
+    // chosen first: an experiment sticky per request hashes it.
     const id = newRequestId();
+    const subject = { keyId: request.principal.keyId, requestId: id };
+    const decision: RoutingDecision | undefined = inline ? await context.classifier.classify(chat, subject) : undefined;
     const events = await context.completionEvents();
 
     if (stream) {

@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { apiErrorCodes, type ApiErrorCode } from '../api-errors.ts';
 import { chatCompletionBodySchema } from '../chat/chat-body.ts';
 import { batchItemSchema } from '../request-validation.ts';
+import { fileBatchCreateSchema } from '../files/openai-batch-routes.ts';
 import { feedbackBodySchema } from '../routes/feedback-routes.ts';
+import { fileRouteDocs } from './file-route-docs.ts';
 import { type ResponseContent, type RouteDoc, routeDocs } from './route-docs.ts';
 
 type JsonSchema = Record<string, unknown>;
@@ -36,6 +38,8 @@ const mediaTypes: Record<Exclude<ResponseContent, 'error'>, string> = {
   json: 'application/json',
   'event-stream': 'text/event-stream',
   ndjson: 'application/x-ndjson',
+  jsonl: 'application/jsonl',
+  binary: 'application/octet-stream',
   text: 'text/plain',
   html: 'text/html',
 };
@@ -52,7 +56,7 @@ export function openApiPath(route: Pick<RouteDoc, 'url' | 'wildcard'>): string {
  */
 export function buildOpenApiDocument(config: SwitchyardConfig): OpenApiDocument {
   const paths: OpenApiDocument['paths'] = {};
-  for (const route of routeDocs) {
+  for (const route of [...routeDocs, ...fileRouteDocs]) {
     const path = openApiPath(route);
     paths[path] ??= {};
     paths[path][route.method.toLowerCase()] = operationOf(route);
@@ -100,8 +104,17 @@ function componentSchemas(config: SwitchyardConfig): Record<string, JsonSchema> 
     ChatRequest: chatRequestSchema,
     BatchItem: batchItemSchema,
     Batch: z
-      .union([batchItems, z.looseObject({ requests: batchItems })])
-      .describe(`A JSON array of at most ${config.api.maxBatchSize} requests, or an object with them in \`requests\`.`),
+      .union([batchItems, z.looseObject({ requests: batchItems }), fileBatchCreateSchema])
+      .describe(
+        `A JSON array of at most ${config.api.maxBatchSize} requests, or an object with them in \`requests\`, ` +
+          "or OpenAI's batch from an uploaded file (`input_file_id`).",
+      ),
+    FileUpload: z
+      .strictObject({
+        file: z.string().meta({ contentMediaType: 'application/octet-stream' }).describe('The file (JSONL).'),
+        purpose: z.literal('batch'),
+      })
+      .describe(`A batch input file of at most ${config.api.filesMaxBytes} bytes.`),
     ChatCompletionRequest: chatCompletionBodySchema,
     Feedback: feedbackBodySchema(config.feedback.maxCommentChars).describe(
       'Either `score` (0..1) or `thumbs` (up = 1, down = 0), with an optional comment.',
@@ -154,7 +167,9 @@ function operationOf(route: RouteDoc): Operation {
   if (route.body !== undefined) {
     operation.requestBody = {
       required: true,
-      content: { 'application/json': { schema: { $ref: `#/components/schemas/${route.body}` } } },
+      content: {
+        [route.bodyMediaType ?? 'application/json']: { schema: { $ref: `#/components/schemas/${route.body}` } },
+      },
     };
   }
   const responses: Record<string, JsonSchema> = {};
@@ -162,7 +177,9 @@ function operationOf(route: RouteDoc): Operation {
   if (route.body !== undefined) {
     responses['400'] ??= errorResponse('`invalid_body` (every bad field in `details`) or `invalid_json`.');
     responses['413'] ??= errorResponse('`payload_too_large` or `request_too_large`.');
-    responses['415'] ??= errorResponse('`unsupported_media_type`: the body must be `application/json`.');
+    responses['415'] ??= errorResponse(
+      `\`unsupported_media_type\`: the body must be \`${route.bodyMediaType ?? 'application/json'}\`.`,
+    );
   }
   if (route.access === 'key') {
     responses['401'] ??= errorResponse('`invalid_api_key`: no key, or one that is not configured.');

@@ -3,7 +3,7 @@ import { waitQuerySchema } from '../routes/request-routes.ts';
 import { statsQuerySchema } from '../routes/stats-routes.ts';
 
 /** What a response carries; `error` is the OpenAI error shape (the `Error` schema). */
-export type ResponseContent = 'json' | 'error' | 'event-stream' | 'ndjson' | 'text' | 'html';
+export type ResponseContent = 'json' | 'error' | 'event-stream' | 'ndjson' | 'jsonl' | 'binary' | 'text' | 'html';
 
 export interface ResponseDoc {
   description: string;
@@ -12,7 +12,7 @@ export interface ResponseDoc {
 }
 
 /** The request bodies, by their name under `components.schemas` (built in `openapi-document.ts`). */
-export type BodySchemaName = 'ChatRequest' | 'Batch' | 'ChatCompletionRequest' | 'Feedback';
+export type BodySchemaName = 'ChatRequest' | 'Batch' | 'ChatCompletionRequest' | 'Feedback' | 'FileUpload';
 
 export interface RouteDoc {
   method: 'GET' | 'POST';
@@ -30,6 +30,8 @@ export interface RouteDoc {
   /** Request headers the route reads, by name, with what they do. */
   headers?: Record<string, string>;
   body?: BodySchemaName;
+  /** How the body is sent; `application/json` unless said. */
+  bodyMediaType?: 'multipart/form-data';
   responses: Record<string, ResponseDoc>;
 }
 
@@ -74,8 +76,9 @@ export const routeDocs: readonly RouteDoc[] = [
     tag: 'requests',
     summary: 'Read a request',
     description:
-      'Status, routing decision, every attempt (tier, deployment, latency, tokens, cost, quality score), ' +
-      'the answer and its cost. `x-switchyard-cache` says whether a completed answer came from the cache.',
+      'Status, routing decision (with its experiment arm, when experiments are configured), every attempt ' +
+      '(tier, deployment, latency, tokens, cost, quality score), the answer and its cost. ' +
+      '`x-switchyard-cache` says whether a completed answer came from the cache.',
     access: 'key',
     pathParameters: requestId,
     query: waitQuerySchema,
@@ -112,12 +115,21 @@ export const routeDocs: readonly RouteDoc[] = [
     url: '/v1/batches',
     tag: 'batches',
     summary: 'Queue a batch of chat requests',
+    description:
+      "A JSON array of requests (or an object with them in `requests`); or, in OpenAI's shape, an object " +
+      "naming an uploaded file (`input_file_id`), answered with OpenAI's batch object.",
     access: 'key',
     headers: idempotencyKey,
     body: 'Batch',
     responses: {
       202: { description: 'Queued; `Location` names the batch.', content: 'json' },
-      200: { description: 'The batch an earlier call with this `Idempotency-Key` created.', content: 'json' },
+      200: {
+        description:
+          "A batch from a file (OpenAI's batch object), " +
+          'or the batch an earlier call with this `Idempotency-Key` created.',
+        content: 'json',
+      },
+      404: notFound('file'),
     },
   },
   {
@@ -127,7 +139,10 @@ export const routeDocs: readonly RouteDoc[] = [
     summary: 'Read a batch',
     access: 'key',
     pathParameters: batchId,
-    responses: { 200: { description: 'The counts by status.', content: 'json' }, 404: notFound('batch') },
+    responses: {
+      200: { description: "The counts by status; a batch from a file: OpenAI's batch object.", content: 'json' },
+      404: notFound('batch'),
+    },
   },
   {
     method: 'GET',
@@ -204,7 +219,10 @@ export const routeDocs: readonly RouteDoc[] = [
     access: 'key',
     query: statsQuerySchema,
     responses: {
-      200: { description: 'Totals, per group, with the quality monitor and the budgets.', content: 'json' },
+      200: {
+        description: 'Totals, per group, with the quality monitor, the budgets and both arms of every experiment.',
+        content: 'json',
+      },
     },
   },
   {

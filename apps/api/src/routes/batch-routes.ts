@@ -1,13 +1,14 @@
-import type { BatchMeta } from '@switchyard/queue';
 import type { FastifyInstance } from 'fastify';
 import { Readable } from 'node:stream';
 import { ApiError } from '../api-errors.ts';
 import { BatchBodyText, readBatchItems } from '../batch-body-scanner.ts';
 import type { ApiContext } from '../api-context.ts';
-import { mayRead, type Principal } from '../auth/index.ts';
+import type { Principal } from '../auth/index.ts';
+import { createFileBatch, fileBatchBody, openAIBatchOf } from '../files/openai-batch-routes.ts';
 import { resultLine } from '../record-view.ts';
 import { parseBatchItems } from '../request-validation.ts';
 import type { Submission } from '../submission.ts';
+import { readableBatch } from './readable-batch.ts';
 import { idempotencyKeyOf } from './request-routes.ts';
 
 export function registerBatchRoutes(app: FastifyInstance, context: ApiContext): void {
@@ -27,6 +28,9 @@ export function registerBatchRoutes(app: FastifyInstance, context: ApiContext): 
   });
 
   app.post('/v1/batches', { bodyLimit: config.api.batchBodyLimitBytes }, async (request, reply) => {
+    // OpenAI's batch API: a small object naming an uploaded file.
+    const fromFile = request.body instanceof BatchBodyText ? fileBatchBody(request.body.text) : undefined;
+    if (fromFile !== undefined) return createFileBatch(context, request, reply, fromFile);
     const { pathPrefix, items } = readBatchItems(request.body, {
       maxItemBytes: context.requestLimits.maxRequestBytes,
       maxItems: config.api.maxBatchSize,
@@ -58,8 +62,11 @@ export function registerBatchRoutes(app: FastifyInstance, context: ApiContext): 
     return reply.code(created ? 202 : 200).send({ id, object: 'switchyard.batch', total });
   });
 
+  // A batch from a file answers in OpenAI's shape, one submitted as JSON in ours.
   app.get<{ Params: { id: string } }>('/v1/batches/:id', async (request, reply) => {
-    return reply.send(await batchStatus(context, request.params.id, request.principal));
+    const batch = await readableBatch(context, request.params.id, request.principal);
+    const fromFile = await openAIBatchOf(context, batch);
+    return reply.send(fromFile ?? (await batchStatus(context, request.params.id, request.principal)));
   });
 
   app.get<{ Params: { id: string } }>('/v1/batches/:id/results', async (request, reply) => {
@@ -146,16 +153,6 @@ export function registerBatchRoutes(app: FastifyInstance, context: ApiContext): 
 }
 
 type BatchStatus = Awaited<ReturnType<typeof batchStatus>>;
-
-/** The batch's meta, or a 404 when it does not exist or belongs to another key. */
-export async function readableBatch(context: ApiContext, id: string, principal: Principal): Promise<BatchMeta> {
-  const batch = await context.runtime.store.getBatch(id);
-  if (batch === undefined || !mayRead(principal, batch.keyId))
-    throw new ApiError('not_found', `no batch with id "${id}"`, 'id');
-  // Its submitter died before queuing every job: queue the rest now, or the batch never finishes.
-  if (batch.accepting === true) await context.submissions.finishBatch(id);
-  return batch;
-}
 
 async function batchStatus(context: ApiContext, id: string, principal: Principal) {
   const batch = await readableBatch(context, id, principal);

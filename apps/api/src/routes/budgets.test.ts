@@ -16,8 +16,9 @@ describe('budgets per key', () => {
     await runtime?.close();
   });
 
-  async function start(budget: Record<string, unknown>) {
+  async function start(budget: Record<string, unknown>, adjust?: (config: SwitchyardConfig) => void) {
     const config: SwitchyardConfig = loadConfig();
+    adjust?.(config);
     config.queue.prefix = uniquePrefix('budget');
     config.budgets = { local: { softThreshold: 0.8, estimateOutputTokens: 1_024, ...budget } as never };
     runtime = createQueueRuntime(config, await redisUrlForTests(), 'producer');
@@ -92,5 +93,24 @@ describe('budgets per key', () => {
     await runtime.store.fail(id, { code: 'job_failed', message: 'ended' });
     const settled = (await app.inject({ method: 'GET', url: '/v1/stats' })).json().budgets.local.daily;
     expect(settled).toMatchObject({ reservedUsd: 0, spentUsd: 0.00006 });
+  });
+
+  it('reserves the thinking budget of a tier on top of the answer limit', async () => {
+    const reservedFor = async (adjust?: (config: SwitchyardConfig) => void) => {
+      const started = await start({ dailyUsd: 1, onExceeded: 'reject' }, adjust);
+      await started.app.inject({ method: 'POST', url: '/v1/requests', payload: ask });
+      const stats = (await started.app.inject({ method: 'GET', url: '/v1/stats' })).json();
+      await started.app.close();
+      await started.runtime.close();
+      [app, runtime] = [undefined, undefined];
+      return stats.budgets.local.daily.reservedUsd as number;
+    };
+    const plain = await reservedFor();
+    const thinking = await reservedFor((config) => {
+      const complex = config.tiers.find((tier) => tier.name === 'complex');
+      if (complex !== undefined) complex.thinking = { budgetTokens: 4_096 };
+    });
+    // 4,096 more output tokens on the dearest complex deployment (claude-opus-4-1, $75/M).
+    expect(thinking - plain).toBeCloseTo(0.3072, 6);
   });
 });

@@ -138,5 +138,14 @@ describe('POST /v1/requests/:id/feedback', () => {
     expect(monitor.tiers.complex?.averageJudgeScore).toBe(1);
     expect(monitor.total.judged).toBe(3);
     expect(await store.read(['2026-03-04'], 'someone-else')).toEqual([]);
+
+    // A request in an experiment counts in its arm too, and only there.
+    const inArm = { ...target('e', 'simple'), experiment: { name: 'gate', arm: 'variant' as const } };
+    await store.addJudgeScore(inArm, 0.5);
+    expect(await store.readExperiments(['2026-03-04'])).toEqual({
+      gate: { variant: expect.objectContaining({ judged: 1, averageJudgeScore: 0.5, feedback: 0 }) },
+    });
+    expect(await store.readExperiments(['2026-03-04'], 'someone-else')).toEqual({});
+    expect(qualityMonitor(await store.read(['2026-03-04'])).tiers.simple?.judged).toBe(3);
   });
 });

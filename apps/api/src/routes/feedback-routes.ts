@@ -51,7 +51,14 @@ export function registerFeedbackRoutes(app: FastifyInstance, context: ApiContext
     const score = given ?? (thumbs === 'up' ? 1 : 0);
     const { tier, route } = servedOn(record);
     const low = score < settings.lowScore;
-    const target: FeedbackTarget = { requestId: id, keyId: record.keyId, createdAt: record.createdAt, tier, route };
+    const target: FeedbackTarget = {
+      requestId: id,
+      keyId: record.keyId,
+      createdAt: record.createdAt,
+      tier,
+      route,
+      experiment: record.decision?.experiment,
+    };
     const feedback = {
       score,
       ...(thumbs === undefined ? {} : { thumbs }),

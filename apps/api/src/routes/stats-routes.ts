@@ -4,6 +4,7 @@ import {
   daysBetween,
   groupLedger,
   ledgerGroups,
+  readExperiments,
   readLedger,
   readTrafficDrift,
   type LedgerGroup,
@@ -14,6 +15,7 @@ import { z } from 'zod';
 import type { ApiContext } from '../api-context.ts';
 import { budgetStatus } from '../budget-gate.ts';
 import { ApiError, validationError } from '../api-errors.ts';
+import { experimentStats } from './experiment-stats.ts';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day (YYYY-MM-DD)');
 export const statsQuerySchema = z.strictObject({
@@ -69,6 +71,12 @@ export function registerStatsRoutes(app: FastifyInstance, context: ApiContext): 
         warnShift: context.config.ledger.drift.warnShift,
         ...(await readTrafficDrift(context.runtime.redis, context.runtime.keys, now, onlyKey)),
       },
+      // Both arms of every experiment, over the same days: cost, escalations, feedback and judge scores.
+      experiments: experimentStats(
+        context.config,
+        await readExperiments(context.runtime.redis, context.runtime.keys, days, onlyKey),
+        await feedback.readExperiments(days, onlyKey),
+      ),
       budgets: await budgetStatus(context.budgets, onlyKey === undefined ? context.budgets.keyIds : [onlyKey]),
       groups: Object.fromEntries(
         Object.entries(groups).map(([name, totals]) => [name, withRates(totals, total.requests)]),

@@ -4,6 +4,7 @@ import { boot, type CommonFlags } from '@switchyard/bootstrap';
 import { createProgressBar } from '../progress-bar.ts';
 import { readBatchFile } from '../prompt-file.ts';
 import { buildReport, formatReport } from '../report.ts';
+import { formatExperimentReport } from '../experiment-report.ts';
 import { formatStatsReport } from '../stats-report.ts';
 
 export interface ClientFlags extends CommonFlags {
@@ -12,6 +13,7 @@ export interface ClientFlags extends CommonFlags {
   from?: string | undefined;
   to?: string | undefined;
   by?: string | undefined;
+  experiment?: string | undefined;
   json?: boolean | undefined;
   wait?: boolean | undefined;
 }
@@ -59,9 +61,32 @@ export async function results(batchId: string | undefined, flags: ClientFlags): 
   for (const line of await client.results(batchId)) print(JSON.stringify(line));
 }
 
-/** `report BATCH_ID`: one batch from its results; `report [--from --to --by]`: the cost ledger. */
+/**
+ * `report BATCH_ID`: one batch from its results; `report [--from --to --by]`: the cost ledger;
+ * `report --experiment NAME [--from --to]`: the experiment's two arms from the ledger.
+ */
 export async function report(batchId: string | undefined, flags: ClientFlags): Promise<void> {
+  if (flags.experiment !== undefined && batchId !== undefined)
+    throw new Error('report --experiment reads the ledger of every request: leave out the batch id');
   const { client, tiers } = clientFor(flags);
+  if (flags.experiment !== undefined) {
+    const name = flags.experiment;
+    const stats = await client.stats({ from: flags.from, to: flags.to });
+    const experiment = stats.experiments?.[name];
+    if (experiment === undefined) {
+      const known = Object.keys(stats.experiments ?? {});
+      throw new Error(
+        `no experiment "${name}" in the config or the ledger from ${stats.from} to ${stats.to} ` +
+          `(experiments: ${known.length === 0 ? 'none' : known.join(', ')})`,
+      );
+    }
+    print(
+      flags.json === true
+        ? JSON.stringify({ name, from: stats.from, to: stats.to, ...experiment })
+        : formatExperimentReport(name, experiment, stats.from, stats.to),
+    );
+    return;
+  }
   if (batchId === undefined) {
     const stats = await client.stats({ from: flags.from, to: flags.to, groupBy: flags.by });
     print(

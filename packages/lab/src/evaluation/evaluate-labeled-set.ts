@@ -100,8 +100,9 @@ export async function evaluateLabeledSet(
       );
 
     for (const [candidateIndex, candidate] of options.candidates.entries()) {
+      // The candidate chain alone: an experiment's variant would only be built and never asked.
       const chain = createClassifierChain(
-        { ...config, classifier: { ...config.classifier, strategies: candidate.strategies } },
+        { ...config, classifier: { ...config.classifier, strategies: candidate.strategies }, experiments: [] },
         context,
       );
       await chain.ready();

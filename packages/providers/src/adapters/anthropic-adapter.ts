@@ -1,5 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { ConfigError } from '@switchyard/core';
+import { ConfigError, thinkingOutputLimit } from '@switchyard/core';
 import type { GenerateOptions, GenerateRequest, GenerateResult, ProviderAdapter } from '../contract.ts';
 import { convertAnthropicUsage } from './convert-usage.ts';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.ts';
@@ -62,6 +62,7 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions): Provid
         const { onText } = generateOptions;
         if (options.stream || onText !== undefined) {
           const stream = client.messages.stream(params, requestOptions);
+          // `text` fires for `text_delta` only: `thinking_delta` events never reach the answer stream.
           if (onText !== undefined) stream.on('text', (piece) => onText(piece));
           message = await stream.finalMessage();
         } else {
@@ -71,11 +72,13 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions): Provid
         throw mapAnthropicError(name, error, generateOptions.signal, options.timeoutMs);
       }
       if (!Array.isArray(message.content)) throw badResponseError(name, 'no content blocks');
+      // Thinking blocks come before the text: counted, never part of the answer.
       const text = message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
+      const thinking = message.content.map((block) => (block.type === 'thinking' ? block.thinking : '')).join('');
       const result: GenerateResult = {
         text,
         finishReason: mapAnthropicStopReason(message.stop_reason),
-        usage: convertAnthropicUsage(message.usage),
+        usage: convertAnthropicUsage(message.usage, thinking),
         simulated: false,
       };
       if (typeof message.id === 'string') result.providerResponseId = message.id;
@@ -95,9 +98,13 @@ function toMessageParams(request: GenerateRequest): Anthropic.MessageCreateParam
   const messages: Anthropic.MessageParam[] = request.messages.flatMap((message) =>
     message.role === 'system' ? [] : [{ role: message.role, content: message.content }],
   );
+  const answerLimit = request.maxOutputTokens ?? defaultMaxTokens;
+  const { thinking } = request;
   return {
     model: request.model,
-    max_tokens: request.maxOutputTokens ?? defaultMaxTokens,
+    // Thinking counts against `max_tokens`, which must exceed `budget_tokens`: the budget goes on top.
+    max_tokens: thinking === undefined ? answerLimit : thinkingOutputLimit(answerLimit, thinking),
+    ...(thinking === undefined ? {} : { thinking: { type: 'enabled' as const, budget_tokens: thinking.budgetTokens } }),
     messages,
     ...(system === '' ? {} : { system }),
     ...(request.stop === undefined || request.stop.length === 0 ? {} : { stop_sequences: request.stop }),

@@ -1,4 +1,4 @@
-import { ProviderError } from '@switchyard/core';
+import { ProviderError, thinkingOutputLimit } from '@switchyard/core';
 import OpenAI from 'openai';
 import type { GenerateOptions, GenerateRequest, GenerateResult, ProviderAdapter } from '../contract.ts';
 import { convertOpenAIUsage } from './convert-usage.ts';
@@ -118,11 +118,18 @@ export function createOpenAIAdapter(options: OpenAIAdapterOptions): ProviderAdap
           : [{ role: 'system' as const, content: request.system }]),
         ...request.messages.map((message) => ({ role: message.role, content: message.content })),
       ];
+      const { thinking, maxOutputTokens } = request;
+      // Reasoning counts against the output limit: the budget goes on top, so the answer keeps its own.
+      const limit =
+        maxOutputTokens === undefined || thinking === undefined
+          ? maxOutputTokens
+          : thinkingOutputLimit(maxOutputTokens, thinking);
       const params: OpenAI.ChatCompletionCreateParamsNonStreaming = {
         model: request.model,
         messages,
         ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-        ...(request.maxOutputTokens === undefined ? {} : { [maxTokensField]: request.maxOutputTokens }),
+        ...(limit === undefined ? {} : { [maxTokensField]: limit }),
+        ...(thinking === undefined ? {} : { reasoning_effort: thinking.effort }),
         ...(request.json === true ? { response_format: { type: 'json_object' as const } } : {}),
         ...(request.stop === undefined || request.stop.length === 0 ? {} : { stop: request.stop }),
       };
