@@ -1,5 +1,6 @@
 import type { BatchFigures } from './batch-throughput.ts';
 import type { StrategySpeed } from './classifier-speed.ts';
+import type { OnnxSpeed } from './onnx-embedder-speed.ts';
 import type { FloorFigures } from './queue-floor.ts';
 import type { SoakFigures } from './soak.ts';
 import { soakLines } from './soak-report.ts';
@@ -8,6 +9,8 @@ import type { SyncPathFigures } from './sync-path.ts';
 export interface BenchInput {
   requests: number;
   classifiers: StrategySpeed[];
+  /** The centroid strategy with an ONNX embedder, when a model directory was given. */
+  onnx: OnnxSpeed;
   runs: BatchFigures[];
   floor: FloorFigures;
   busiest: string;
@@ -81,11 +84,14 @@ export function benchReport(input: BenchInput): { json: object; markdown: string
     '',
     '| strategy | mean | p99 | 1 MB prompt | target |',
     '| --- | ---: | ---: | ---: | ---: |',
-    ...input.classifiers.map(
+    ...[...input.classifiers, ...('notMeasured' in input.onnx ? [] : [input.onnx.uncached, input.onnx.memoHit])].map(
       (speed) =>
         `| ${speed.strategy} | ${speed.microsPerPrompt} | ${speed.p99Micros} | ` +
         `${speed.megabyteMicros} | ${speed.targetMicros ?? '—'} |`,
     ),
+    ...('notMeasured' in input.onnx
+      ? [`| centroid (onnx) | not measured: ${input.onnx.notMeasured} | | | |`]
+      : ['', `ONNX model: ${input.onnx.model}.`]),
     '',
   ];
   const { hopsPerRequest: _dropped, ...baseFigures } = base;
@@ -97,6 +103,7 @@ export function benchReport(input: BenchInput): { json: object; markdown: string
       ratios: { pipelineToFloor: floorRatio, twoExecutorsToOne: scaling, busiest },
       memory: { processes: growth, redis: { ...baseFigures.redisUsedMiB, growth: redisGrowth } },
       classifiers: input.classifiers,
+      onnxEmbedder: input.onnx,
       sync: input.sync,
       ...(input.soak === undefined ? {} : { soak: input.soak }),
     },

@@ -91,7 +91,7 @@ function measure(name: string, prompts: readonly string[], classify: (prompt: st
   return summarize(name, prompts.length, timings, megabyte);
 }
 
-async function measureAsync(
+export async function measureAsync(
   name: string,
   prompts: readonly string[],
   classify: (prompt: string) => Promise<unknown>,

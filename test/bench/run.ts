@@ -1,7 +1,9 @@
 // `pnpm bench [--requests N] [--out DIR] [--soak [--soak-requests N]] [--only-soak]`: speed figures
 // of this machine, side by side with the floor under them; `--soak` adds the memory soak (100,000
-// requests by default, several minutes), `--only-soak` runs the soak alone. Every part stops by
-// itself. Writes DIR/bench.json and DIR/bench.md (default DIR: bench-results) and prints the table.
+// requests by default, several minutes), `--only-soak` runs the soak alone;
+// SWITCHYARD_BENCH_ONNX_DIR=<model directory> times the centroid strategy with that ONNX
+// sentence-embedding model. Every part stops by itself. Writes DIR/bench.json and DIR/bench.md
+// (default DIR: bench-results) and prints the table.
 import { loadConfig } from '@switchyard/core';
 import { createRedis, waitForRedis } from '@switchyard/queue';
 import { startRedisServer } from '@switchyard/testkit';
@@ -12,6 +14,7 @@ import { benchBatch, benchConfig, type BatchFigures, type StackShape } from './b
 import { benchClassifiers, formatClassifierSpeeds } from './classifier-speed.ts';
 import { benchReport } from './bench-report.ts';
 import { benchSoak, type SoakFigures } from './soak.ts';
+import { benchOnnxEmbedder, formatOnnxSpeed } from './onnx-embedder-speed.ts';
 import { soakReport } from './soak-report.ts';
 import { benchFloor } from './queue-floor.ts';
 import { benchSyncPath, type SyncPathFigures } from './sync-path.ts';
@@ -38,6 +41,10 @@ const outDir = values.out ?? 'bench-results';
 // Classification first: it needs no Redis, so its figures print even where the pipeline cannot run.
 const classifiers = onlySoak ? [] : await benchClassifiers();
 if (!onlySoak) process.stdout.write(`${formatClassifierSpeeds(classifiers)}\n`);
+const onnx = onlySoak
+  ? { notMeasured: 'only the soak ran' }
+  : await benchOnnxEmbedder(process.env.SWITCHYARD_BENCH_ONNX_DIR);
+if (!onlySoak) process.stdout.write(`${formatOnnxSpeed(onnx)}\n`);
 
 // A Redis of the bench's own (AOF on, as deployed), so memory figures are the bench's alone and
 // the pipeline and the floor run against the same server.
@@ -94,7 +101,7 @@ async function benchAll() {
   }
 
   const soak: SoakFigures | undefined = values.soak ? await runSoak() : undefined;
-  return benchReport({ requests, classifiers, runs, floor, busiest, sync, soak });
+  return benchReport({ requests, classifiers, onnx, runs, floor, busiest, sync, soak });
 }
 
 try {

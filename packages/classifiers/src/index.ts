@@ -21,6 +21,7 @@ export type { StrategyContext } from './strategy-factories.ts';
 export type { Embedder } from './embedding/embedder.ts';
 export { createHashingEmbedder } from './embedding/hashing-embedder.ts';
 export { createOpenAIEmbedder, type OpenAIEmbedderOptions } from './embedding/openai-embedder.ts';
+export { createOnnxEmbedder, type OnnxEmbedder, type OnnxEmbedderOptions } from './embedding/onnx-embedder.ts';
 export {
   defaultFeatureOptions,
   extractFeatures,

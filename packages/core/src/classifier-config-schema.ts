@@ -26,6 +26,23 @@ export const embedderSchema = z.discriminatedUnion('type', [
     apiKeyEnv: z.string().optional(),
     timeoutMs: z.number().int().positive().default(10_000),
   }),
+  /**
+   * A sentence-transformers model exported to ONNX (e.g. all-MiniLM-L6-v2), run in-process on the
+   * CPU: the directory holds `config.json`, `tokenizer.json` and `onnx/model.onnx` (or `model.onnx`).
+   */
+  z.strictObject({
+    type: z.literal('onnx'),
+    /** The model directory; a relative path starts at the config file's folder. */
+    path: z.string().min(1),
+    /**
+     * Tokens per prompt, special tokens included; the rest of a long prompt is not read. 256 is
+     * what all-MiniLM-L6-v2 was trained on (its position table holds 512); the run time grows
+     * with it, about linearly up to there.
+     */
+    maxTokens: z.number().int().min(2).max(8_192).default(256),
+    /** How token vectors become one prompt vector: their mean over the attention mask. */
+    pooling: z.literal('mean').default('mean'),
+  }),
 ]);
 
 export const centroidSchema = z.strictObject({

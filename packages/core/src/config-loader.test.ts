@@ -71,13 +71,20 @@ describe('config', () => {
         classifier: {
           ...classifier,
           trained: { modelPath: 'models/tier.json' },
-          centroid: { examplesPath: '/abs/x.jsonl' },
+          centroid: { examplesPath: '/abs/x.jsonl', embedder: { type: 'onnx', path: 'models/minilm' } },
         },
       }),
     );
     const config = loadConfig(join(directory, 'relative.json'));
     expect(config.classifier.trained.modelPath).toBe(join(directory, 'models/tier.json'));
     expect(config.classifier.centroid.examplesPath).toBe('/abs/x.jsonl');
+    expect(config.classifier.centroid.embedder).toEqual({
+      type: 'onnx',
+      path: join(directory, 'models/minilm'),
+      maxTokens: 256,
+      pooling: 'mean',
+    });
+    expect(loadConfig().classifier.centroid.embedder).toEqual({ type: 'hashing', dimensions: 16_384 });
   });
 
   it('reports unreadable and unparsable files with their path', () => {

@@ -61,7 +61,7 @@ export function loadConfig(path: string = defaultConfigPath): SwitchyardConfig {
 }
 
 /**
- * The classifier's files (model, examples) are named relative to the config file, so a config
+ * The classifier's files (model, examples, embedding model) are named relative to the config file, so a config
  * and the model trained for it move together and work from any working directory.
  */
 function resolveClassifierPaths(config: SwitchyardConfig, directory: string): SwitchyardConfig {
@@ -70,10 +70,14 @@ function resolveClassifierPaths(config: SwitchyardConfig, directory: string): Sw
     ...config,
     classifier: {
       ...config.classifier,
-      centroid:
-        centroid.examplesPath === undefined
-          ? centroid
-          : { ...centroid, examplesPath: resolve(directory, centroid.examplesPath) },
+      centroid: {
+        ...centroid,
+        ...(centroid.examplesPath === undefined ? {} : { examplesPath: resolve(directory, centroid.examplesPath) }),
+        embedder:
+          centroid.embedder.type === 'onnx'
+            ? { ...centroid.embedder, path: resolve(directory, centroid.embedder.path) }
+            : centroid.embedder,
+      },
       trained:
         trained.modelPath === undefined ? trained : { ...trained, modelPath: resolve(directory, trained.modelPath) },
     },

@@ -11,3 +11,11 @@ export { scriptedSseFetch, sseFrame, type SseScript } from './scripted-sse-fetch
 export { routedDecision } from './routed-decision.ts';
 export { fixedStrategy } from './fixed-strategy.ts';
 export { multipartBody, type FormPart } from './multipart-body.ts';
+export {
+  tinyEmbeddingGraph,
+  tinyTable,
+  tinyVocabulary,
+  wordPieceTokenizer,
+  writeTinySentenceModel,
+  type TinySentenceModelOptions,
+} from './tiny-sentence-model.ts';

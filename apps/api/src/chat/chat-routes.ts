@@ -18,9 +18,10 @@ import { ModelCatalog } from './model-catalog.ts';
 
 /**
  * Whether the API may classify chat completions itself: the configured chain, and every
- * experiment's variant chain, runs no strategy that calls a model (llm) or a remote embedder
- * (centroid with an `openai` embedder). Such a chain stays in the classifier pool, which owns
- * those calls' keys, breakers and timeouts.
+ * experiment's variant chain, runs no strategy that calls a model (llm), a remote embedder
+ * (centroid with an `openai` embedder) or a local model (centroid with an `onnx` embedder:
+ * milliseconds of CPU per prompt, not microseconds). Such a chain stays in the classifier pool,
+ * which owns those calls' keys, breakers and timeouts and whose processes scale apart from the API's.
  */
 export function classifiesInline(config: Pick<SwitchyardConfig, 'classifier' | 'experiments'>): boolean {
   const { centroid } = config.classifier;

@@ -57,5 +57,13 @@ describe('inline classification', () => {
       timeoutMs: 1_000,
     };
     expect(classifiesInline(remoteEmbedder)).toBe(false);
+    const onnxEmbedder = structuredClone(remoteEmbedder);
+    onnxEmbedder.classifier.centroid.embedder = {
+      type: 'onnx',
+      path: 'models/minilm',
+      maxTokens: 256,
+      pooling: 'mean',
+    };
+    expect(classifiesInline(onnxEmbedder)).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import { ConfigError, type SwitchyardConfig } from '@switchyard/core';
 import type { Embedder } from './embedder.ts';
 import { createHashingEmbedder } from './hashing-embedder.ts';
+import { createOnnxEmbedder } from './onnx-embedder.ts';
 import { createOpenAIEmbedder } from './openai-embedder.ts';
 
 /** The embedder `classifier.centroid.embedder` describes; API keys come from `env`, never the file. */
@@ -10,6 +11,13 @@ export function embedderFromConfig(
 ): Embedder {
   const settings = config.classifier.centroid.embedder;
   if (settings.type === 'hashing') return createHashingEmbedder({ dimensions: settings.dimensions });
+  if (settings.type === 'onnx') {
+    return createOnnxEmbedder({
+      directory: settings.path,
+      maxTokens: settings.maxTokens,
+      where: 'classifier.centroid.embedder.path',
+    });
+  }
   let apiKey: string | undefined;
   if (settings.apiKeyEnv !== undefined) {
     apiKey = env[settings.apiKeyEnv];
