@@ -1,41 +1,17 @@
-import { buildApp } from '@switchyard/api';
-import { loadConfig, type SwitchyardConfig } from '@switchyard/core';
-import { startExecutor, type RunningExecutor } from '@switchyard/executor';
-import { createLogger } from '@switchyard/observability';
-import { createProviderRegistry } from '@switchyard/providers';
-import { createQueueRuntime, type QueueRuntime } from '@switchyard/queue';
-import { redisUrlForTests, uniquePrefix } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const logger = createLogger({ name: 'chat-cache-test', level: 'silent' });
+import { startInProcessStack, type InProcessStack } from '../support/in-process-stack.ts';
 
 describe('the response cache on /v1/chat/completions', () => {
-  let config: SwitchyardConfig;
-  let runtime: QueueRuntime;
-  let app: Awaited<ReturnType<typeof buildApp>>;
-  const executors: RunningExecutor[] = [];
-
+  let stack: InProcessStack;
   beforeAll(async () => {
-    config = loadConfig();
-    config.queue.prefix = uniquePrefix('chat-cache');
-    config.cache = { ...config.cache, enabled: true, ttlSeconds: 60 };
-    config.simulation = { latencyMs: { min: 1, max: 5 }, weakAnswerRate: {}, failureRate: 0 };
-    runtime = createQueueRuntime(config, await redisUrlForTests(), 'worker', logger);
-    const providers = createProviderRegistry(config, { env: {}, simulateAll: true });
-    for (const tier of config.tiers)
-      executors.push(startExecutor({ config, tier: tier.name, runtime, providers, logger }));
-    await Promise.all(executors.map((executor) => executor.ready));
-    app = await buildApp({ config, runtime, logger });
+    stack = await startInProcessStack('chat-cache', (config) => {
+      config.cache = { ...config.cache, enabled: true, ttlSeconds: 60 };
+    });
   });
-
-  afterAll(async () => {
-    await app.close();
-    await Promise.all(executors.map((executor) => executor.close()));
-    await runtime.close();
-  });
+  afterAll(() => stack.close());
 
   const complete = (content: string, headers: Record<string, string> = {}, extra: Record<string, unknown> = {}) =>
-    app.inject({
+    stack.app.inject({
       method: 'POST',
       url: '/v1/chat/completions',
       headers,
